@@ -1,0 +1,27 @@
+"""The cdktf app entry point (cdktf.json "app"): `cdktf synth|plan|deploy` run this file.
+
+ENV=prod (comma-separated, optional) narrows the app to some environments; by default it holds
+all of them. The cdktf CLI passes the output directory through its own environment variables.
+This is the only module that reads os.environ.
+"""
+
+import os
+import sys
+
+from stacks.__main__ import _print_problems
+from stacks.environments import ParameterErrors, load_environments
+from stacks.validation import ParameterError
+
+try:
+    envs = load_environments(os.environ.get("ENV") or None)
+except (ParameterError, ParameterErrors) as exc:
+    _print_problems(exc)
+    sys.exit(1)
+
+from stacks import lazy  # noqa: E402,F401
+from stacks.app import build_app  # noqa: E402
+
+build_app(envs).synth()
+sys.stdout.flush()
+sys.stderr.flush()
+os._exit(0)  # skip the 10-12 s jsii teardown; the synthesized files are complete on disk

@@ -1,0 +1,122 @@
+"""Command line: `python -m stacks validate|synth|schema`.
+
+  validate [FILE ...]        check environment files (all of environments/ by default);
+                             prints `FILE: key.path: message` for every problem, exit 1 if any.
+  synth [--env ENV] [--out DIR]
+                             validate, then synthesize the selected environments (all by
+                             default) into DIR (cdktf.out). Output is written to a temporary
+                             directory and moved into place only when synthesis succeeded.
+  schema [--check]           write environments/schema.json from the models (or check it is current).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from stacks.environments import ENV_DIR, ParameterErrors, environment_files, load_environments
+from stacks.validation import ParameterError, load_environment
+
+SCHEMA_FILE = ENV_DIR / "schema.json"
+
+
+def _print_problems(exc: Exception) -> None:
+    errors = exc.errors if isinstance(exc, ParameterErrors) else [exc]
+    for err in errors:
+        for problem in err.problems:
+            print(problem.render(err.file), file=sys.stderr)
+
+
+def cmd_validate(files: list[str]) -> int:
+    paths = [Path(f) for f in files] or environment_files()
+    failed = False
+    for path in paths:
+        try:
+            env = load_environment(path)
+        except ParameterError as exc:
+            _print_problems(exc)
+            failed = True
+        else:
+            print(f"{path}: ok ({len(env.clusters)} clusters, interconnect {env.interconnect.kind})")
+    return 1 if failed else 0
+
+
+def synthesize(selection: str | None, out: Path) -> list[str]:
+    """Validate, build and synthesize; returns the stack ids written. Atomic for `out`."""
+    envs = load_environments(selection)  # raises before anything is written
+    from stacks import lazy  # noqa: F401  (makes provider imports lazy; see stacks/lazy.py)
+    from stacks.app import build_app
+
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".synth-", dir=out.parent))
+    try:
+        app = build_app(envs, outdir=tmp)
+        app.synth()
+        stacks = sorted(p.name for p in (tmp / "stacks").iterdir()) if (tmp / "stacks").exists() else []
+        old = out.with_name(out.name + ".old")
+        if out.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            out.rename(old)
+        tmp.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+        return stacks
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def cmd_synth(selection: str | None, out: str) -> int:
+    try:
+        stacks = synthesize(selection, Path(out))
+    except (ParameterError, ParameterErrors) as exc:
+        _print_problems(exc)
+        print("synth: nothing written; fix the problems above.", file=sys.stderr)
+        return 1
+    print(f"synthesized {len(stacks)} stacks into {out}/stacks")
+    return 0
+
+
+def cmd_schema(check: bool) -> int:
+    from stacks.params import Environment
+
+    text = json.dumps(Environment.model_json_schema(), indent=2, sort_keys=True) + "\n"
+    if check:
+        current = SCHEMA_FILE.read_text(encoding="utf-8") if SCHEMA_FILE.exists() else ""
+        if current != text:
+            print(f"{SCHEMA_FILE} is out of date: run `make schema`.", file=sys.stderr)
+            return 1
+        return 0
+    SCHEMA_FILE.write_text(text, encoding="utf-8")
+    print(f"wrote {SCHEMA_FILE}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m stacks", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    v = sub.add_parser("validate", help="validate environment files")
+    v.add_argument("files", nargs="*")
+    s = sub.add_parser("synth", help="synthesize environments")
+    s.add_argument("--env", default=None, help="comma-separated environments (default: all)")
+    s.add_argument("--out", default="cdktf.out")
+    sc = sub.add_parser("schema", help="write environments/schema.json")
+    sc.add_argument("--check", action="store_true")
+    args = parser.parse_args(argv)
+    if args.cmd == "validate":
+        return cmd_validate(args.files)
+    if args.cmd == "synth":
+        return cmd_synth(args.env, args.out)
+    return cmd_schema(args.check)
+
+
+if __name__ == "__main__":
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # A normal exit spends 10-12 s tearing down the jsii runtime; the output is already on disk.
+    os._exit(code)

@@ -1,0 +1,37 @@
+"""One cdktf App for every environment: each component adds its stacks in a fixed order.
+
+Order matters only for dependencies: clusters first (they register ClusterHandles), then the
+stacks that refer to clusters. Stack ids are documented in stacks/base.py.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Callable, Iterable
+
+from stacks.context import BuildContext
+from stacks.params import Environment
+
+# (component, "module:function"); each function takes (app, ctx) and adds that component's stacks.
+COMPONENTS: tuple[tuple[str, str], ...] = ()
+
+
+def _builder(ref: str) -> Callable:
+    module, _, func = ref.partition(":")
+    return getattr(importlib.import_module(module), func)
+
+
+def build_app(envs: Iterable[Environment], outdir: str | Path | None = None):
+    """Build (not synthesize) the app holding the stacks of `envs`."""
+    from cdktf import App
+
+    kwargs = {"stack_traces": False}
+    if outdir is not None:
+        kwargs["outdir"] = str(outdir)
+    app = App(**kwargs)
+    for env in envs:
+        ctx = BuildContext(env=env)
+        for _component, ref in COMPONENTS:
+            _builder(ref)(app, ctx)
+    return app

@@ -1,0 +1,71 @@
+"""The base of every stack: its id, its state backend and its common tags."""
+
+from __future__ import annotations
+
+from cdktf import AzurermBackend, CloudBackend, GcsBackend, NamedCloudWorkspace, S3Backend, TerraformStack
+from constructs import Construct
+
+from constructs_lib.tags import common_tags
+from stacks.params import Environment
+
+
+def stack_id(env: Environment, component: str, *, cloud: str | None = None, region: str | None = None) -> str:
+    """`prod-aws-us-east-1-cluster`, or `prod-global-edge` for a stack that spans clouds.
+
+    Stack ids are a contract with the state (they name the state file or workspace): renaming
+    one orphans real infrastructure. Change them only together with a state move.
+    """
+    if cloud and region:
+        return f"{env.name}-{cloud}-{region}-{component}"
+    return f"{env.name}-global-{component}"
+
+
+class PlatformStack(TerraformStack):
+    """A stack of one environment: applies the environment's backend and knows its tags."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        *,
+        env: Environment,
+        component: str,
+        cloud: str | None = None,
+        region: str | None = None,
+    ) -> None:
+        self.stack_name = stack_id(env, component, cloud=cloud, region=region)
+        super().__init__(scope, self.stack_name)
+        self.env = env
+        self.component = component
+        _configure_backend(self, env, self.stack_name)
+
+    def tags(self, **kwargs: str | None) -> dict[str, str]:
+        """common_tags for this stack's environment and component, plus the given keys."""
+        return common_tags(env=self.env.name, component=self.component, extra=self.env.tags, **kwargs)
+
+
+def _configure_backend(stack: TerraformStack, env: Environment, name: str) -> None:
+    b = env.backend
+    if b.kind == "local":
+        # cdktf's default: terraform.<stack>.tfstate in the stack's directory. Offline, no setup.
+        return
+    if b.kind == "s3":
+        S3Backend(stack, bucket=b.bucket, key=f"{b.key_prefix}/{name}.tfstate", region=b.region, encrypt=True)
+        # S3-native locking (Terraform >= 1.10); the binding predates the argument.
+        stack.add_override("terraform.backend.s3.use_lockfile", True)
+    elif b.kind == "gcs":
+        GcsBackend(stack, bucket=b.bucket, prefix=f"{b.prefix}/{name}")
+    elif b.kind == "azurerm":
+        AzurermBackend(
+            stack,
+            resource_group_name=b.resource_group_name,
+            storage_account_name=b.storage_account_name,
+            container_name=b.container_name,
+            key=f"{name}.tfstate",
+        )
+    elif b.kind == "remote":
+        CloudBackend(
+            stack,
+            organization=b.organization,
+            hostname=b.hostname,
+            workspaces=NamedCloudWorkspace(f"{b.workspace_prefix}{name}"),
+        )

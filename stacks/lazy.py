@@ -1,0 +1,1 @@
+"""Placeholder: replaced by the lazy provider import hook (issue 9)."""

@@ -1,0 +1,539 @@
+"""Typed, frozen parameter models for one environment (environments/<env>.yaml).
+
+The models hold the defaults; an environment file states only what differs from them, so a
+reviewer sees the differences between dev, staging and prod at a glance. Field-level rules live
+here (types, ranges, patterns); rules that relate several fields (regions, CIDRs, ASNs, names)
+live in stacks/validation.py so that every problem in a file is reported at once with its path.
+
+Nothing here imports cdktf or a provider: loading and validating a file takes milliseconds.
+"""
+
+from __future__ import annotations
+
+import copy
+from ipaddress import IPv4Network
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Cloud = Literal["aws", "gcp", "azure"]
+Jurisdiction = Literal["us", "eu", "apac"]
+Classification = Literal["pii", "training", "models", "models-gdpr", "archive"]
+TaintEffect = Literal["NoSchedule", "PreferNoSchedule", "NoExecute"]
+Weekday = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+# Label/tag values must satisfy the strictest cloud (GCP labels): lowercase, digits, _ and -.
+LabelValue = Annotated[str, Field(pattern=r"^[a-z0-9_-]{0,63}$")]
+LabelKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,62}$")]
+Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{1,28}[a-z0-9]$")]
+
+
+class Model(BaseModel):
+    """Base of every parameter model: immutable, unknown keys rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --------------------------------------------------------------------------------------------
+# Node pools: one cloud-neutral spec per role; constructs_lib/specs.py translates it per cloud.
+# --------------------------------------------------------------------------------------------
+
+# The instance types a pool gets when the file leaves `instance_type` out (from the design's
+# instance-type table). GPU defaults: "LLM serving" row.
+DEFAULT_INSTANCE_TYPES: dict[str, dict[str, str]] = {
+    "aws": {"system": "m6i.xlarge", "workload": "m5.2xlarge", "gpu": "g5.12xlarge", "batch": "m5.2xlarge"},
+    "gcp": {"system": "n2-standard-4", "workload": "n2-standard-8", "gpu": "a2-highgpu-1g", "batch": "n2-standard-8"},
+    "azure": {
+        "system": "Standard_D4s_v5",
+        "workload": "Standard_D8s_v3",
+        "gpu": "Standard_NC24ads_A100_v4",
+        "batch": "Standard_D8s_v3",
+    },
+}
+
+# The accelerator each default GPU machine carries: `type` is the `accelerator` label value
+# and, on GCP, the guest_accelerator type.
+DEFAULT_ACCELERATORS: dict[str, dict[str, Any]] = {
+    "aws": {"type": "nvidia-a10g", "count": 4},
+    "gcp": {"type": "nvidia-tesla-a100", "count": 1},
+    "azure": {"type": "nvidia-a100", "count": 1},
+}
+
+GPU_TAINT = {"key": "nvidia.com/gpu", "value": "present", "effect": "NoSchedule"}
+SYSTEM_TAINT = {"key": "CriticalAddonsOnly", "value": "true", "effect": "NoSchedule"}
+BATCH_TAINT = {"key": "workload", "value": "batch", "effect": "NoSchedule"}
+
+
+class Taint(Model):
+    key: str = Field(pattern=r"^([a-z0-9.-]+/)?[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+    value: str = Field(default="", pattern=r"^[A-Za-z0-9._-]{0,63}$")
+    effect: TaintEffect = "NoSchedule"
+
+
+class Accelerator(Model):
+    """The GPU a pool's machines carry. On GCP it becomes `guest_accelerator`."""
+
+    type: str = Field(pattern=r"^[a-z0-9-]+$")
+    count: int = Field(default=1, ge=1, le=16)
+    # GCP gpu_driver_installation_config.gpu_driver_version
+    driver_version: Literal["DEFAULT", "LATEST", "INSTALLATION_DISABLED"] = "LATEST"
+
+
+class NodePool(Model):
+    instance_type: str | None = Field(
+        default=None, description="Machine type; left out, the cloud's default for the pool role."
+    )
+    min_size: int = Field(ge=0, le=1000)
+    max_size: int = Field(ge=0, le=1000)
+    desired_size: int | None = Field(default=None, ge=0, description="Left out: min_size.")
+    disk_size_gb: int = Field(default=100, ge=20, le=4096)
+    spot: bool = False
+    taints: tuple[Taint, ...] = ()
+    labels: dict[LabelKey, LabelValue] = Field(default_factory=dict)
+
+    @property
+    def initial_size(self) -> int:
+        return self.desired_size if self.desired_size is not None else self.min_size
+
+
+class SystemPool(NodePool):
+    """Critical add-ons only: fixed size, on demand, tainted CriticalAddonsOnly."""
+
+    min_size: int = Field(default=3, ge=1, le=1000)
+    max_size: int = Field(default=3, ge=1, le=1000)
+    taints: tuple[Taint, ...] = (Taint(**SYSTEM_TAINT),)
+    labels: dict[LabelKey, LabelValue] = Field(default_factory=lambda: {"pool": "system"})
+
+
+class WorkloadPool(NodePool):
+    min_size: int = Field(default=5, ge=0, le=1000)
+    max_size: int = Field(default=50, ge=0, le=1000)
+    labels: dict[LabelKey, LabelValue] = Field(default_factory=lambda: {"pool": "workload"})
+
+
+class GpuPool(NodePool):
+    """Scale-from-zero GPU pool, tainted so only pods that tolerate the GPU taint land there."""
+
+    min_size: int = Field(default=0, ge=0, le=1000)
+    max_size: int = Field(default=10, ge=0, le=1000)
+    taints: tuple[Taint, ...] = (Taint(**GPU_TAINT),)
+    accelerator: Accelerator | None = Field(default=None, description="Left out: the cloud's default.")
+    labels: dict[LabelKey, LabelValue] = Field(default_factory=lambda: {"pool": "gpu"})
+
+
+class BatchPool(NodePool):
+    """Optional spot/preemptible pool for fault-tolerant batch and training jobs."""
+
+    min_size: int = Field(default=0, ge=0, le=1000)
+    max_size: int = Field(default=20, ge=0, le=1000)
+    spot: bool = True
+    taints: tuple[Taint, ...] = (Taint(**BATCH_TAINT),)
+    labels: dict[LabelKey, LabelValue] = Field(default_factory=lambda: {"pool": "batch"})
+
+
+class NodePools(Model):
+    system: SystemPool = SystemPool()
+    workload: WorkloadPool = WorkloadPool()
+    gpu: GpuPool = GpuPool()
+    batch: BatchPool | None = None
+
+    def items(self) -> list[tuple[str, NodePool]]:
+        pools: list[tuple[str, NodePool]] = [("system", self.system), ("workload", self.workload), ("gpu", self.gpu)]
+        if self.batch is not None:
+            pools.append(("batch", self.batch))
+        return pools
+
+
+# --------------------------------------------------------------------------------------------
+# Clusters
+# --------------------------------------------------------------------------------------------
+
+
+class ClusterNetwork(Model):
+    cidr: IPv4Network = Field(description="VPC / VNet / primary subnetwork range.")
+    pods_cidr: IPv4Network | None = Field(default=None, description="Pod range (GKE secondary, AKS overlay).")
+    services_cidr: IPv4Network | None = Field(default=None, description="Service range.")
+    nat: bool = Field(default=True, description="Egress through managed NAT (nodes have no public IPs).")
+
+    def ranges(self) -> list[tuple[str, IPv4Network]]:
+        out = [("cidr", self.cidr)]
+        if self.pods_cidr is not None:
+            out.append(("pods_cidr", self.pods_cidr))
+        if self.services_cidr is not None:
+            out.append(("services_cidr", self.services_cidr))
+        return out
+
+
+class ClusterSecurity(Model):
+    """Secure defaults. Turning one off needs a stated reason (kept in the plan as a tag/comment)."""
+
+    public_endpoint: bool = False
+    public_endpoint_reason: str | None = None
+    authorized_cidrs: tuple[IPv4Network, ...] = Field(
+        default=(), description="Networks allowed to reach the API endpoint (private or public)."
+    )
+    deletion_protection: bool = True
+    deletion_protection_reason: str | None = None
+    audit_log_retention_days: int = Field(default=365, ge=1, le=3653)
+    key_rotation_days: int = Field(default=90, ge=1, le=365)
+
+
+class Maintenance(Model):
+    upgrade_channel: Literal["rapid", "regular", "stable"] = "stable"
+    day: Weekday = "Sunday"
+    start_hour_utc: int = Field(default=3, ge=0, le=23)
+    duration_hours: int = Field(default=4, ge=4, le=24)
+
+
+class Cluster(Model):
+    name: Name
+    cloud: Cloud
+    region: str
+    jurisdiction: Jurisdiction
+    role: str = Field(default="", description="What the cluster is for (primary, dr, eu, training...).")
+    kubernetes_version: str = Field(pattern=r"^1\.\d{2}$", description="Left out: the environment's.")
+    zones: tuple[str, ...] | None = Field(default=None, description="Left out: three zones of the region.")
+    network: ClusterNetwork
+    node_pools: NodePools = NodePools()
+    security: ClusterSecurity = ClusterSecurity()
+    maintenance: Maintenance = Maintenance()
+    ingress_hostname: str | None = Field(default=None, description="Left out: ingress.<name>.<dns_zone>.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _cloud_defaults(cls, data: Any) -> Any:
+        """Fill pool instance types and the GPU accelerator from the cloud's defaults."""
+        if not isinstance(data, dict) or data.get("cloud") not in DEFAULT_INSTANCE_TYPES:
+            return data
+        data = copy.deepcopy(data)
+        cloud = data["cloud"]
+        pools = data.setdefault("node_pools", {}) or {}
+        data["node_pools"] = pools
+        for role in ("system", "workload", "gpu"):
+            pools.setdefault(role, {})
+        for role, pool in pools.items():
+            if isinstance(pool, dict) and role in DEFAULT_INSTANCE_TYPES[cloud]:
+                pool.setdefault("instance_type", DEFAULT_INSTANCE_TYPES[cloud][role])
+        gpu = pools.get("gpu")
+        if isinstance(gpu, dict):
+            gpu.setdefault("accelerator", dict(DEFAULT_ACCELERATORS[cloud]))
+            accel = gpu["accelerator"]
+            if isinstance(accel, dict):
+                labels = gpu.setdefault("labels", {"pool": "gpu"})
+                if isinstance(labels, dict):
+                    labels.setdefault("accelerator", accel.get("type"))
+        return data
+
+    @property
+    def minor_version(self) -> str:
+        return self.kubernetes_version
+
+
+# --------------------------------------------------------------------------------------------
+# Data lakes
+# --------------------------------------------------------------------------------------------
+
+
+class LifecycleTiers(Model):
+    """hot -> warm -> cold, in days since creation (design: 30 and 90)."""
+
+    warm_after_days: int = Field(default=30, ge=30, description="S3 STANDARD_IA minimum is 30 days.")
+    cold_after_days: int = Field(default=90, ge=1)
+    noncurrent_cold_after_days: int = Field(default=30, ge=1)
+    noncurrent_expire_after_days: int | None = Field(default=None, ge=1, description="Left out: kept.")
+    abort_incomplete_multipart_days: int = Field(default=7, ge=1)
+
+
+class DataLake(Model):
+    enabled: bool = True
+    zones: tuple[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")], ...] = ("raw", "processed", "curated", "models")
+    classifications: tuple[Classification, ...] = ("pii", "training", "models", "models-gdpr", "archive")
+    tiers: LifecycleTiers = LifecycleTiers()
+    archive_retention_days: int = Field(default=2557, ge=1, description="Compliance archive: 7 years.")
+    archive_lock_mode: Literal["COMPLIANCE", "GOVERNANCE"] = "COMPLIANCE"
+    access_log_retention_days: int = Field(default=365, ge=1)
+    replica_regions: dict[str, str] = Field(
+        default_factory=dict,
+        description="Source region -> replica region (same cloud) for classifications allowed to replicate.",
+    )
+    force_destroy: bool = Field(default=False, description="Only for throwaway environments.")
+
+
+# --------------------------------------------------------------------------------------------
+# Interconnect: Megaport (prod) or site-to-site VPN (dev/staging)
+# --------------------------------------------------------------------------------------------
+
+
+class VxcPlan(Model):
+    """One virtual cross connect from a Megaport Cloud Router to one cloud's on-ramp."""
+
+    cloud: Cloud
+    cluster: Name = Field(description="The cluster whose network this VXC lands in.")
+    diversity_zone: Literal["red", "blue"]
+    vlan: int = Field(ge=2, le=4093, description="VLAN on the cloud side (Azure peering VLAN, AWS VIF VLAN).")
+    rate_limit_mbps: int | None = Field(default=None, ge=1, description="Left out: the interconnect's.")
+
+
+class MegaportRouter(Model):
+    name: Name
+    jurisdiction: Jurisdiction
+    location_id: int = Field(ge=1, description="Megaport location id (megaport_location).")
+    asn: int = Field(ge=1, le=4294967295)
+    port_speed_mbps: Literal[1000, 2500, 5000, 10000, 25000, 50000, 100000] = 10000
+    azure_peering_location: str = Field(description="ExpressRoute peering location served by Megaport.")
+    vxcs: tuple[VxcPlan, ...]
+
+
+class Megaport(Model):
+    kind: Literal["megaport"] = "megaport"
+    environment: Literal["production", "staging", "development"] = "production"
+    contract_term_months: Literal[1, 12, 24, 36, 48, 60] = 12
+    rate_limit_mbps: int = Field(default=10000, ge=1)
+    aws_amazon_side_asn: int = Field(default=64512, ge=1)
+    azure_circuit_bandwidth_mbps: int = Field(default=10000, ge=50)
+    azure_sku_tier: Literal["Standard", "Premium"] = "Standard"
+    routers: tuple[MegaportRouter, ...] = Field(min_length=1)
+
+
+class Vpn(Model):
+    kind: Literal["vpn"] = "vpn"
+    hub_cluster: Name | None = Field(default=None, description="Left out: the first AWS cluster.")
+    aws_amazon_side_asn: int = Field(default=64512, ge=1)
+    gcp_router_asn: int = Field(default=65010, ge=1)
+    azure_gateway_asn: int = Field(default=65515, ge=1)
+    azure_gateway_sku: str = "VpnGw1AZ"
+    tunnels_per_link: Literal[2] = 2
+    bgp_inside_cidr: IPv4Network = Field(
+        default=IPv4Network("169.254.21.0/24"),
+        description="Link-local pool the /30 tunnel inside addresses come from (Azure APIPA range).",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Edge (Cloudflare) and Vault
+# --------------------------------------------------------------------------------------------
+
+
+class Monitor(Model):
+    type: Literal["http", "https"] = "https"
+    path: str = "/healthz"
+    port: int = Field(default=443, ge=1, le=65535)
+    expected_codes: str = "200"
+    interval_seconds: int = Field(default=60, ge=5, le=3600)
+    timeout_seconds: int = Field(default=5, ge=1, le=10)
+    retries: int = Field(default=2, ge=0, le=5)
+
+
+class Edge(Model):
+    enabled: bool = True
+    cloudflare_account_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+    cloudflare_zone_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+    api_hostname: str = Field(default="api", description="Relative to dns_zone.")
+    residency_hostnames: dict[Jurisdiction, str] = Field(
+        default_factory=lambda: {"eu": "api.eu"},
+        description="Hostnames whose traffic never leaves the jurisdiction (pools and fallback inside it).",
+    )
+    steering_policy: Literal[
+        "off", "geo", "random", "dynamic_latency", "proximity", "least_outstanding_requests", "least_connections"
+    ] = "proximity"
+    session_affinity: Literal["none", "cookie", "ip_cookie", "header"] = "cookie"
+    session_affinity_ttl_seconds: int = Field(default=1800, ge=1800, le=604800)
+    failover_across_pools: bool = True
+    fallback_cluster: Name | None = Field(default=None, description="Left out: the first cluster.")
+    monitor: Monitor = Monitor()
+
+
+class VaultRole(Model):
+    """One platform role, mapped to Vault policy paths and to each cloud's identity."""
+
+    name: Name
+    description: str = ""
+    vault_paths: dict[str, tuple[Literal["create", "read", "update", "delete", "list", "sudo", "patch"], ...]]
+    aws_actions: tuple[str, ...] = ()
+    gcp_roles: tuple[str, ...] = ()
+    azure_roles: tuple[str, ...] = ()
+
+
+def _default_roles() -> tuple[VaultRole, ...]:
+    return (
+        VaultRole(
+            name="data-scientist",
+            description="Reads training data and models, writes experiments, runs training jobs.",
+            vault_paths={
+                "secret/data/training/*": ("read", "list"),
+                "secret/data/experiments/*": ("create", "read", "update", "list"),
+                "secret/data/models/*": ("read", "list"),
+            },
+            aws_actions=("s3:GetObject", "s3:ListBucket"),
+            gcp_roles=("roles/storage.objectViewer",),
+            azure_roles=("Storage Blob Data Reader",),
+        ),
+        VaultRole(
+            name="ml-engineer",
+            description="Reads models, writes deployments, runs inference.",
+            vault_paths={
+                "secret/data/models/*": ("read", "list"),
+                "secret/data/deployments/*": ("create", "read", "update", "list"),
+            },
+            aws_actions=("s3:GetObject", "s3:ListBucket", "s3:PutObject"),
+            gcp_roles=("roles/storage.objectUser",),
+            azure_roles=("Storage Blob Data Contributor",),
+        ),
+        VaultRole(
+            name="admin",
+            description="Platform administrators.",
+            vault_paths={"secret/*": ("create", "read", "update", "delete", "list"), "sys/policies/acl/*": ("read", "list")},
+            aws_actions=("s3:*",),
+            gcp_roles=("roles/storage.admin",),
+            azure_roles=("Storage Blob Data Owner",),
+        ),
+    )
+
+
+class KubernetesBinding(Model):
+    """A Kubernetes service account that may log in to Vault with a role."""
+
+    namespace: str = Field(pattern=r"^[a-z0-9-]{1,63}$")
+    service_account: str = Field(pattern=r"^[a-z0-9-]{1,63}$")
+    role: Name
+
+
+class Vault(Model):
+    enabled: bool = True
+    address: str = Field(pattern=r"^https://", description="TLS only.")
+    kv_mount_path: str = "secret"
+    audit_file_path: str = "/vault/audit/audit.log"
+    pki_root_ttl_days: int = Field(default=3650, ge=1)
+    pki_intermediate_ttl_days: int = Field(default=365, ge=1)
+    pki_domain: str | None = Field(default=None, description="Left out: svc.<dns_zone>.")
+    token_ttl_seconds: int = Field(default=3600, ge=60)
+    roles: tuple[VaultRole, ...] = Field(default_factory=_default_roles)
+    kubernetes_bindings: tuple[KubernetesBinding, ...] = (
+        KubernetesBinding(namespace="ml-training", service_account="trainer", role="data-scientist"),
+        KubernetesBinding(namespace="ml-serving", service_account="inference", role="ml-engineer"),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# State backends
+# --------------------------------------------------------------------------------------------
+
+
+class LocalBackend(Model):
+    """Local state: terraform.<stack>.tfstate beside each stack (offline default)."""
+
+    kind: Literal["local"] = "local"
+
+
+class S3Backend(Model):
+    kind: Literal["s3"]
+    bucket: str
+    region: str
+    key_prefix: str = "cdktf"
+    encrypt: Literal[True] = True
+
+
+class GcsBackend(Model):
+    kind: Literal["gcs"]
+    bucket: str
+    prefix: str = "cdktf"
+
+
+class AzurermBackend(Model):
+    kind: Literal["azurerm"]
+    resource_group_name: str
+    storage_account_name: str
+    container_name: str = "tfstate"
+
+
+class RemoteBackend(Model):
+    """HCP Terraform / Terraform Enterprise: one workspace per stack, `<prefix><stack id>`."""
+
+    kind: Literal["remote"]
+    organization: str
+    workspace_prefix: str = ""
+    hostname: str = "app.terraform.io"
+
+
+Backend = Annotated[
+    Union[LocalBackend, S3Backend, GcsBackend, AzurermBackend, RemoteBackend], Field(discriminator="kind")
+]
+
+
+# --------------------------------------------------------------------------------------------
+# The environment
+# --------------------------------------------------------------------------------------------
+
+
+class AwsAccount(Model):
+    account_id: str = Field(pattern=r"^\d{12}$")
+
+
+class GcpAccount(Model):
+    project_id: str = Field(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+
+
+class AzureAccount(Model):
+    subscription_id: str = Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+    tenant_id: str = Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+class Accounts(Model):
+    aws: AwsAccount
+    gcp: GcpAccount
+    azure: AzureAccount
+
+
+def deep_merge(base: Any, override: Any) -> Any:
+    """Dicts merge key by key (override wins); anything else is replaced by the override."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        out = dict(base)
+        for key, value in override.items():
+            out[key] = deep_merge(base[key], value) if key in base else copy.deepcopy(value)
+        return out
+    return copy.deepcopy(override)
+
+
+class Environment(Model):
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9]{1,9}$")]
+    kubernetes_version: str = Field(default="1.34", pattern=r"^1\.\d{2}$")
+    dns_zone: str = Field(pattern=r"^([a-z0-9-]+\.)+[a-z]{2,}$")
+    accounts: Accounts
+    tags: dict[LabelKey, LabelValue] = Field(default_factory=dict, description="Extra tags on every resource.")
+    backend: Backend = LocalBackend()
+    cluster_defaults: dict[str, Any] = Field(
+        default_factory=dict, description="Merged under every cluster entry (the cluster's own keys win)."
+    )
+    clusters: tuple[Cluster, ...] = Field(min_length=1)
+    data_lake: DataLake = DataLake()
+    interconnect: Annotated[Union[Megaport, Vpn], Field(discriminator="kind")]
+    edge: Edge
+    vault: Vault
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expand_cluster_defaults(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or not isinstance(data.get("clusters"), list):
+            return data
+        data = dict(data)
+        defaults = data.get("cluster_defaults") or {}
+        version = data.get("kubernetes_version", cls.model_fields["kubernetes_version"].default)
+        clusters = []
+        for entry in data["clusters"]:
+            if isinstance(entry, dict):
+                entry = deep_merge(defaults, entry) if isinstance(defaults, dict) else dict(entry)
+                entry.setdefault("kubernetes_version", version)
+                if "name" in entry and isinstance(data.get("dns_zone"), str):
+                    entry.setdefault("ingress_hostname", f"ingress.{entry['name']}.{data['dns_zone']}")
+            clusters.append(entry)
+        data["clusters"] = clusters
+        return data
+
+    def cluster(self, name: str) -> Cluster:
+        for c in self.clusters:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    def clusters_of(self, cloud: str) -> tuple[Cluster, ...]:
+        return tuple(c for c in self.clusters if c.cloud == cloud)

@@ -1,0 +1,366 @@
+"""Load an environment file and report every problem in it as `FILE: key.path: message`.
+
+Two passes: pydantic checks each field (types, ranges, patterns); when the file parses, the
+cross-field rules below check what relates fields to each other. Each problem names the key
+path and says how to fix it. Nothing here raises a traceback at a user: callers get a
+`ParameterError` carrying the list of problems.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from ipaddress import IPv4Network
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+from pydantic import ValidationError
+
+from stacks.params import Environment
+from stacks.residency import Residency, load_residency
+
+# Machine families that carry a GPU, per cloud (the GPU pool must use one of them).
+GPU_FAMILIES: dict[str, re.Pattern[str]] = {
+    "aws": re.compile(r"^(g4dn|g4ad|g5|g5g|g6|g6e|gr6|p3|p3dn|p4d|p4de|p5|p5e|p5en|p6-b200)\."),
+    "gcp": re.compile(r"^(a2-|a3-|a4-|g2-)"),
+    "azure": re.compile(r"^Standard_N[CDV]"),
+}
+
+# ASNs the clouds use on their side of a BGP session; ours must not collide with them.
+RESERVED_ASNS = {12076: "Microsoft's ExpressRoute ASN", 16550: "Google's Partner Interconnect ASN"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+
+    def render(self, file: str) -> str:
+        return f"{file}: {self.path}: {self.message}"
+
+
+class ParameterError(Exception):
+    """A parameter file is unusable; `problems` says every reason at once."""
+
+    def __init__(self, file: str, problems: list[Problem]):
+        self.file = file
+        self.problems = problems
+        super().__init__("\n".join(p.render(file) for p in problems))
+
+
+# --------------------------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------------------------
+
+
+def load_environment(path: str | Path, residency: Residency | None = None) -> Environment:
+    """Parse and validate one environment file; raise ParameterError listing every problem."""
+    path = Path(path)
+    shown = _display(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ParameterError(shown, [Problem("(file)", f"cannot be read: {exc.strerror}. Check the path.")]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ParameterError(
+            shown, [Problem("(file)", f"is not valid YAML at {where}: {reason}. Fix the syntax there.")]
+        ) from None
+    if not isinstance(data, dict):
+        raise ParameterError(
+            shown, [Problem("(file)", "must be a YAML mapping of keys (name, clusters, ...), not a scalar or list.")]
+        )
+    expected = path.stem
+    try:
+        env = Environment.model_validate(data)
+    except ValidationError as exc:
+        raise ParameterError(shown, _pydantic_problems(exc, data)) from None
+    problems = list(check_environment(env, residency or load_residency()))
+    if env.name != expected:
+        problems.insert(0, Problem("name", f"is '{env.name}' but the file is {path.name}; name the file {env.name}.yaml or set name: {expected}."))
+    if problems:
+        raise ParameterError(shown, problems)
+    return env
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _pydantic_problems(exc: ValidationError, data: dict) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and p in _UNION_TAGS)]
+        path = _render_path(loc, data)
+        msg = err["msg"]
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            msg = "is not a known key; remove it or check its spelling (see environments/schema.json)."
+        elif kind == "missing":
+            msg = "is required; add it."
+        elif kind == "union_tag_invalid" or kind == "union_tag_not_found":
+            msg = f"{msg}; set kind to one of the listed values."
+        else:
+            msg = f"{msg} (got {_short(err.get('input'))})."
+        problems.append(Problem(path, msg))
+    return problems
+
+
+_UNION_TAGS = {"megaport", "vpn", "local", "s3", "gcs", "azurerm", "remote"}
+
+
+def _render_path(loc: Iterable[Any], data: Any) -> str:
+    """clusters.0.network.cidr -> clusters[0 aws-us-east-1].network.cidr (names help readers)."""
+    parts: list[str] = []
+    node = data
+    for item in loc:
+        if isinstance(item, int):
+            label = str(item)
+            if isinstance(node, list) and item < len(node) and isinstance(node[item], dict) and "name" in node[item]:
+                label = f"{item} {node[item]['name']}"
+            if parts:
+                parts[-1] += f"[{label}]"
+            else:
+                parts.append(f"[{label}]")
+            node = node[item] if isinstance(node, list) and item < len(node) else None
+        else:
+            parts.append(str(item))
+            node = node.get(item) if isinstance(node, dict) else None
+    return ".".join(parts) or "(root)"
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# --------------------------------------------------------------------------------------------
+# Cross-field rules
+# --------------------------------------------------------------------------------------------
+
+
+def check_environment(env: Environment, residency: Residency) -> Iterable[Problem]:
+    yield from _check_regions(env, residency)
+    yield from _check_unique_clusters(env)
+    yield from _check_cidrs(env)
+    yield from _check_pools(env)
+    yield from _check_versions(env)
+    yield from _check_data_lake(env, residency)
+    yield from _check_interconnect(env)
+    yield from _check_edge_and_vault(env)
+
+
+def _cpath(env: Environment, i: int) -> str:
+    return f"clusters[{i} {env.clusters[i].name}]"
+
+
+def _check_regions(env: Environment, residency: Residency) -> Iterable[Problem]:
+    for i, c in enumerate(env.clusters):
+        known = residency.known_regions(c.cloud)
+        if c.region not in known:
+            other = residency.cloud_of(c.region)
+            hint = f" '{c.region}' is a {other} region." if other else ""
+            yield Problem(
+                f"{_cpath(env, i)}.region",
+                f"'{c.region}' is not a known {c.cloud} region.{hint} Use one of: {', '.join(known)} "
+                "(or add the region to policies/residency.yaml under its jurisdiction).",
+            )
+            continue
+        allowed = residency.regions_of(c.jurisdiction, c.cloud)
+        if c.region not in allowed:
+            actual = residency.jurisdiction_of(c.cloud, c.region)
+            yield Problem(
+                f"{_cpath(env, i)}.region",
+                f"'{c.region}' lies in jurisdiction '{actual}', not in the declared '{c.jurisdiction}'. "
+                f"Set jurisdiction: {actual}, or pick a {c.jurisdiction} region: {', '.join(allowed)}.",
+            )
+
+
+def _check_unique_clusters(env: Environment) -> Iterable[Problem]:
+    seen_names: dict[str, int] = {}
+    seen_places: dict[tuple[str, str], int] = {}
+    for i, c in enumerate(env.clusters):
+        if c.name in seen_names:
+            yield Problem(
+                f"{_cpath(env, i)}.name",
+                f"'{c.name}' is already used by clusters[{seen_names[c.name]}]; cluster names must be unique.",
+            )
+        seen_names.setdefault(c.name, i)
+        place = (c.cloud, c.region)
+        if place in seen_places:
+            yield Problem(
+                f"{_cpath(env, i)}.region",
+                f"clusters[{seen_places[place]}] is already in {c.cloud} {c.region}; stack ids are "
+                "<env>-<cloud>-<region>-<component>, so one cluster per cloud and region.",
+            )
+        seen_places.setdefault(place, i)
+
+
+def _check_cidrs(env: Environment) -> Iterable[Problem]:
+    ranges: list[tuple[str, IPv4Network]] = []
+    for i, c in enumerate(env.clusters):
+        for key, net in c.network.ranges():
+            ranges.append((f"{_cpath(env, i)}.network.{key}", net))
+        if c.cloud == "gcp" and (c.network.pods_cidr is None or c.network.services_cidr is None):
+            yield Problem(
+                f"{_cpath(env, i)}.network",
+                "GKE is VPC-native: set pods_cidr and services_cidr (secondary ranges of the subnetwork).",
+            )
+        if c.network.cidr.prefixlen > 20:
+            yield Problem(
+                f"{_cpath(env, i)}.network.cidr",
+                f"{c.network.cidr} is too small for three zonal subnets and a gateway subnet; use a /20 or larger.",
+            )
+    for a in range(len(ranges)):
+        for b in range(a + 1, len(ranges)):
+            (pa, na), (pb, nb) = ranges[a], ranges[b]
+            if na.overlaps(nb):
+                yield Problem(
+                    pb,
+                    f"{nb} overlaps {na} at {pa}; the interconnect routes between all clusters of an "
+                    "environment, so every range must be distinct. Pick a free range.",
+                )
+
+
+def _check_pools(env: Environment) -> Iterable[Problem]:
+    for i, c in enumerate(env.clusters):
+        for role, pool in c.node_pools.items():
+            path = f"{_cpath(env, i)}.node_pools.{role}"
+            if pool.min_size > pool.max_size:
+                yield Problem(
+                    f"{path}.min_size",
+                    f"min_size {pool.min_size} is larger than max_size {pool.max_size}; lower min_size or raise max_size.",
+                )
+            if pool.desired_size is not None and not (pool.min_size <= pool.desired_size <= pool.max_size):
+                yield Problem(
+                    f"{path}.desired_size",
+                    f"{pool.desired_size} is outside {pool.min_size}..{pool.max_size}; keep it between min_size and max_size.",
+                )
+        gpu = c.node_pools.gpu
+        if gpu.instance_type and not GPU_FAMILIES[c.cloud].match(gpu.instance_type):
+            yield Problem(
+                f"{_cpath(env, i)}.node_pools.gpu.instance_type",
+                f"'{gpu.instance_type}' is not a GPU machine type on {c.cloud}; use a GPU family "
+                f"(pattern {GPU_FAMILIES[c.cloud].pattern}).",
+            )
+        if not any(t.key == "nvidia.com/gpu" for t in gpu.taints):
+            yield Problem(
+                f"{_cpath(env, i)}.node_pools.gpu.taints",
+                "the GPU pool must keep the nvidia.com/gpu taint so only GPU workloads schedule there.",
+            )
+        if c.security.public_endpoint and not c.security.public_endpoint_reason:
+            yield Problem(
+                f"{_cpath(env, i)}.security.public_endpoint_reason",
+                "a public API endpoint turns a secure default off: say why in public_endpoint_reason.",
+            )
+        if not c.security.deletion_protection and not c.security.deletion_protection_reason:
+            yield Problem(
+                f"{_cpath(env, i)}.security.deletion_protection_reason",
+                "deletion protection is a secure default: say why it is off in deletion_protection_reason.",
+            )
+
+
+def _check_versions(env: Environment) -> Iterable[Problem]:
+    versions = {c.kubernetes_version for c in env.clusters}
+    if len(versions) > 1:
+        for i, c in enumerate(env.clusters):
+            if c.kubernetes_version != env.kubernetes_version:
+                yield Problem(
+                    f"{_cpath(env, i)}.kubernetes_version",
+                    f"{c.kubernetes_version} differs from the environment's {env.kubernetes_version}; one "
+                    "Kubernetes minor version runs across all clouds. Remove the override or change "
+                    "kubernetes_version for the whole environment.",
+                )
+
+
+def _check_data_lake(env: Environment, residency: Residency) -> Iterable[Problem]:
+    lake = env.data_lake
+    if lake.tiers.cold_after_days <= lake.tiers.warm_after_days:
+        yield Problem(
+            "data_lake.tiers.cold_after_days",
+            f"{lake.tiers.cold_after_days} must be later than warm_after_days ({lake.tiers.warm_after_days}).",
+        )
+    regions = {c.region: c for c in env.clusters}
+    for src, dst in lake.replica_regions.items():
+        path = f"data_lake.replica_regions.{src}"
+        if src not in regions:
+            yield Problem(path, f"'{src}' is not the region of any cluster; data lakes exist only in cluster regions.")
+            continue
+        cloud = regions[src].cloud
+        if dst not in residency.known_regions(cloud):
+            yield Problem(path, f"replica '{dst}' is not a known {cloud} region; replicas stay on the same cloud.")
+        elif dst == src:
+            yield Problem(path, "a replica in the same region is no disaster recovery; pick another region.")
+
+
+def _check_interconnect(env: Environment) -> Iterable[Problem]:
+    ic = env.interconnect
+    names = {c.name: c for c in env.clusters}
+    asns: list[tuple[str, int]] = []
+    if ic.kind == "megaport":
+        asns.append(("interconnect.aws_amazon_side_asn", ic.aws_amazon_side_asn))
+        vlans: dict[tuple[str, int], str] = {}
+        for r, router in enumerate(ic.routers):
+            rpath = f"interconnect.routers[{r} {router.name}]"
+            asns.append((f"{rpath}.asn", router.asn))
+            per_cloud: dict[str, set[str]] = {}
+            for v, vxc in enumerate(router.vxcs):
+                vpath = f"{rpath}.vxcs[{v}]"
+                cluster = names.get(vxc.cluster)
+                if cluster is None:
+                    yield Problem(f"{vpath}.cluster", f"'{vxc.cluster}' is not a cluster of this environment.")
+                elif cluster.cloud != vxc.cloud:
+                    yield Problem(f"{vpath}.cloud", f"cluster '{vxc.cluster}' runs on {cluster.cloud}, not {vxc.cloud}.")
+                per_cloud.setdefault(vxc.cloud, set()).add(vxc.diversity_zone)
+                key = (vxc.cloud, vxc.vlan)
+                if key in vlans:
+                    yield Problem(f"{vpath}.vlan", f"VLAN {vxc.vlan} is already used at {vlans[key]}; VLANs must be unique per cloud.")
+                vlans.setdefault(key, vpath)
+            for cloud in sorted(per_cloud):
+                if per_cloud[cloud] != {"red", "blue"}:
+                    yield Problem(
+                        f"{rpath}.vxcs",
+                        f"{cloud} needs two VXCs on diverse zones (red and blue) for the 99.99% design.",
+                    )
+    else:
+        asns += [
+            ("interconnect.aws_amazon_side_asn", ic.aws_amazon_side_asn),
+            ("interconnect.gcp_router_asn", ic.gcp_router_asn),
+            ("interconnect.azure_gateway_asn", ic.azure_gateway_asn),
+        ]
+        if ic.hub_cluster is not None and ic.hub_cluster not in names:
+            yield Problem("interconnect.hub_cluster", f"'{ic.hub_cluster}' is not a cluster of this environment.")
+    seen: dict[int, str] = {}
+    for path, asn in asns:
+        if asn in RESERVED_ASNS:
+            yield Problem(path, f"ASN {asn} is {RESERVED_ASNS[asn]}; pick a private ASN (64512-65534).")
+        if asn in seen:
+            yield Problem(path, f"ASN {asn} is already used at {seen[asn]}; every BGP speaker needs its own ASN.")
+        seen.setdefault(asn, path)
+
+
+def _check_edge_and_vault(env: Environment) -> Iterable[Problem]:
+    names = {c.name for c in env.clusters}
+    if env.edge.fallback_cluster is not None and env.edge.fallback_cluster not in names:
+        yield Problem("edge.fallback_cluster", f"'{env.edge.fallback_cluster}' is not a cluster of this environment.")
+    for j in env.edge.residency_hostnames:
+        if not any(c.jurisdiction == j for c in env.clusters):
+            yield Problem(
+                f"edge.residency_hostnames.{j}",
+                f"no cluster lies in jurisdiction '{j}', so that hostname would have no pool; remove it.",
+            )
+    roles = {r.name for r in env.vault.roles}
+    for b, binding in enumerate(env.vault.kubernetes_bindings):
+        if binding.role not in roles:
+            yield Problem(
+                f"vault.kubernetes_bindings[{b}].role",
+                f"'{binding.role}' is not a role in vault.roles ({', '.join(sorted(roles))}).",
+            )
