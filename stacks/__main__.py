@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from stacks.environments import ENV_DIR, ParameterErrors, environment_files, load_environments
-from stacks.validation import ParameterError, load_environment
+from stacks.validation import ParameterError, _display, load_environment
 
 SCHEMA_FILE = ENV_DIR / "schema.json"
 
@@ -42,7 +42,7 @@ def cmd_validate(files: list[str]) -> int:
             _print_problems(exc)
             failed = True
         else:
-            print(f"{path}: ok ({len(env.clusters)} clusters, interconnect {env.interconnect.kind})")
+            print(f"{_display(path)}: ok ({len(env.clusters)} clusters, interconnect {env.interconnect.kind})")
     return 1 if failed else 0
 
 
