@@ -1,0 +1,97 @@
+# The two commands a fresh clone needs:   make synth   (main job)   and   make test
+# Everything else bootstraps itself from the lock files: uv (via pip if absent), .venv,
+# .venv-checkov, and node_modules only for the cdktf CLI targets.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_BIN := $(shell command -v uv 2>/dev/null)
+ifeq ($(UV_BIN),)
+UV := $(PYTHON) -m uv
+UV_DEP := .uv-bootstrap
+else
+UV := $(UV_BIN)
+UV_DEP :=
+endif
+PY := .venv/bin/python
+CHECKOV_PY := .venv-checkov/bin/python
+OUT ?= cdktf.out
+POLICY_OUT ?= $(OUT)
+ENV ?=
+STACK ?=
+
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export UV_LINK_MODE := copy
+
+.PHONY: all synth synth-only validate test policy review snapshot-update schema install install-node \
+        plan deploy cli-synth bench clean
+
+all: synth
+
+# ---- installation (stamp files make these no-ops when nothing changed) ----------------------
+.uv-bootstrap:
+	$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	@touch $@
+
+.venv/.installed: pyproject.toml uv.lock | $(UV_DEP)
+	$(UV) sync --frozen --compile-bytecode
+	@touch $@
+
+.venv-checkov/.installed: policies/requirements.lock | $(UV_DEP)
+	$(UV) venv --quiet --allow-existing .venv-checkov
+	VIRTUAL_ENV=.venv-checkov $(UV) pip install --quiet --compile-bytecode -r policies/requirements.lock
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: .venv/.installed .venv-checkov/.installed
+
+install-node: node_modules/.installed
+
+# ---- the main job: validate, synthesize, policy gate, review --------------------------------
+synth: synth-only policy review
+
+synth-only: .venv/.installed
+	$(PY) -m stacks synth --out $(OUT) $(if $(ENV),--env $(ENV))
+
+validate: .venv/.installed
+	$(PY) -m stacks validate
+
+policy: .venv-checkov/.installed
+	$(CHECKOV_PY) policies/run.py --out $(POLICY_OUT)
+
+# Review: the synthesized plan against the approved one (the committed snapshots), or two
+# directories (BASE_OUT, HEAD_OUT), or a git ref (BASE) synthesized in a temporary worktree.
+review: .venv/.installed
+	$(PY) -m review $(if $(BASE),--base $(BASE),--base-out $(if $(BASE_OUT),$(BASE_OUT),tests/snapshots)) \
+	  --head-out $(if $(HEAD_OUT),$(HEAD_OUT),$(OUT)) --output review.md
+
+# ---- tests -----------------------------------------------------------------------------------
+test: .venv/.installed .venv-checkov/.installed node_modules/.installed
+	$(PY) -m pytest
+
+snapshot-update: .venv/.installed
+	$(PY) -m pytest tests/snapshots --snapshot-update
+
+schema: .venv/.installed
+	$(PY) -m stacks schema
+
+bench: .venv/.installed
+	$(PY) bench/run.py
+
+# ---- real accounts (credentials from the usual environment variables, never files) -----------
+plan: .venv/.installed node_modules/.installed
+	@test -n "$(STACK)" || { echo "usage: make plan STACK=<stack id> (see cdktf.out/stacks)"; exit 2; }
+	npx cdktf plan $(STACK)
+
+deploy: .venv/.installed node_modules/.installed
+	@test -n "$(STACK)" || { echo "usage: make deploy STACK=<stack id>"; exit 2; }
+	npx cdktf deploy $(STACK)
+
+cli-synth: .venv/.installed node_modules/.installed
+	npx cdktf synth --output $(OUT)
+
+clean:
+	rm -rf $(OUT) review.md policy-results .pytest_cache
+	find . -name __pycache__ -not -path './.venv*' -not -path './node_modules/*' -prune -exec rm -rf {} +

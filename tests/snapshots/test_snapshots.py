@@ -1,0 +1,86 @@
+"""Snapshot of every synthesized stack of every environment: one JSON file per stack.
+
+The files live in tests/snapshots/__snapshots__/test_snapshots/<stack id>.json, so a pull
+request shows the change of the synthesized plan next to the code that caused it, and
+`make review` reads them as the approved plan. A missing snapshot fails, and so does a snapshot
+whose stack is gone. Regenerate deliberately with `make snapshot-update` and say why in the commit.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from syrupy.extensions.json import JSONSnapshotExtension
+
+from tests.conftest import REPO, run_synth
+
+UPDATE_HINT = "synthesized plan changed: review it, then run `make snapshot-update` and explain the change in the commit"
+
+
+class StackSnapshot(JSONSnapshotExtension):
+    """One file per stack, named by the stack id alone."""
+
+    @classmethod
+    def get_snapshot_name(cls, *, test_location, index=0) -> str:
+        return str(index)
+
+
+@pytest.fixture
+def stack_snapshot(snapshot):
+    return snapshot.use_extension(StackSnapshot)
+
+
+def test_every_stack_matches_its_snapshot(synthesized, stack_snapshot):
+    assert synthesized, "the app synthesized no stack"
+    changed = []
+    for stack_id, doc in sorted(synthesized.items()):
+        try:
+            assert doc == stack_snapshot(name=stack_id)
+        except AssertionError:
+            changed.append(stack_id)
+    assert not changed, f"{UPDATE_HINT}: {', '.join(changed)}"
+
+
+def test_synth_is_deterministic_byte_for_byte(synth_dir, tmp_path):
+    """A second synth of the same commit (dev, as a sample) writes identical bytes."""
+    proc = run_synth(tmp_path / "again", env="dev")
+    assert proc.returncode == 0, proc.stderr
+    again = sorted((tmp_path / "again" / "stacks").glob("*/cdk.tf.json"))
+    assert again, "the dev synth wrote no stack"
+    for path in again:
+        first = synth_dir / "stacks" / path.parent.name / "cdk.tf.json"
+        assert first.read_bytes() == path.read_bytes(), f"{path.parent.name} differs between two synths"
+
+
+def test_logical_ids_carry_no_hash_suffix(synthesized):
+    import re
+
+    hashed = re.compile(r"_[0-9A-F]{8}$")
+    offenders = [
+        f"{sid}:{rtype}.{name}"
+        for sid, doc in synthesized.items()
+        for rtype, items in doc.get("resource", {}).items()
+        for name in items
+        if hashed.search(name)
+    ]
+    assert not offenders, offenders[:10]
+
+
+@pytest.mark.skipif(not (REPO / "node_modules" / ".bin" / "cdktf").exists(), reason="run `make install-node` (make test does)")
+def test_cdktf_cli_synth_writes_the_same_stacks(synth_dir, tmp_path):
+    """The real CLI (pinned cdktf-cli) runs main.py and writes the same files as `make synth`."""
+    out = tmp_path / "cli.out"
+    env = dict(os.environ, ENV="dev", JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20", CHECKPOINT_DISABLE="1")
+    proc = subprocess.run(
+        [str(REPO / "node_modules" / ".bin" / "cdktf"), "synth", "--output", str(out)],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    cli = sorted((out / "stacks").glob("*/cdk.tf.json"))
+    assert cli and all(p.parent.name.startswith("dev-") for p in cli)
+    for path in cli:
+        ours = synth_dir / "stacks" / path.parent.name / "cdk.tf.json"
+        assert ours.read_bytes() == path.read_bytes(), path.parent.name
