@@ -83,11 +83,11 @@ bench: .venv/.installed
 # ---- real accounts (credentials from the usual environment variables, never files) -----------
 plan: .venv/.installed node_modules/.installed
 	@test -n "$(STACK)" || { echo "usage: make plan STACK=<stack id> (see cdktf.out/stacks)"; exit 2; }
-	npx cdktf plan $(STACK)
+	ENV=$(word 1,$(subst -, ,$(STACK))) npx cdktf plan $(STACK)
 
 deploy: .venv/.installed node_modules/.installed
 	@test -n "$(STACK)" || { echo "usage: make deploy STACK=<stack id>"; exit 2; }
-	npx cdktf deploy $(STACK)
+	ENV=$(word 1,$(subst -, ,$(STACK))) npx cdktf deploy $(STACK)
 
 cli-synth: .venv/.installed node_modules/.installed
 	npx cdktf synth --output $(OUT)
