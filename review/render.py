@@ -129,7 +129,8 @@ def _stack_section(stack: StackDiff) -> list[str]:
     if changed:
         lines += [f"**Changed ({len(changed)})**", ""]
         for change in changed:
-            lines += [f"{_ACTION_SIGN['changed']} {code(change.address)} ({_plural(len(change.changes), 'attribute')})", ""]
+            origin = f", moved from {code(change.moved_from)}" if change.moved_from else ""
+            lines += [f"~ {code(change.address)} ({_plural(len(change.changes), 'attribute')}{origin})", ""]
             lines += _attr_table(change) + [""]
     return lines
 
@@ -162,11 +163,11 @@ def render(
         added = [s.stack_id for s in group if s.status == "added"]
         removed = [s.stack_id for s in group if s.status == "removed"]
         if added:
-            lines.append("Stacks added: " + ", ".join(code(s) for s in added))
+            lines.append("- Stacks added: " + ", ".join(code(s) for s in added))
         if removed:
-            lines.append("Stacks removed: " + ", ".join(code(s) for s in removed))
+            lines.append("- Stacks removed: " + ", ".join(code(s) for s in removed))
         if unchanged:
-            lines.append(f"Unchanged: {_plural(unchanged, 'stack')}.")
+            lines.append(f"- Unchanged: {_plural(unchanged, 'stack')}")
         if lines[-1]:
             lines.append("")
         for stack in group:

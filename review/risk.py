@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from review.diff import MISSING, AttrChange, BlockChange, StackDiff, canonical, dotted, flatten, get_path
+from review.diff import MISSING, BlockChange, StackDiff, canonical, dotted, flatten, get_path
 from review.plan import Block, StackPlan, env_of
 from review.replacement import forced_replacements, node_rotations
 
@@ -550,7 +550,8 @@ def _check_stack(out: _Collector, all_stacks: Iterable[StackDiff]) -> None:
         "state",
         f"stack removed: cdktf no longer deploys its {len(resources)} resource{'' if len(resources) == 1 else 's'}"
         + (f" ({detail})" if detail else "")
-        + "; they stay in its state, unmanaged, until destroyed." + hint,
+        + ("; it stays" if len(resources) == 1 else "; they stay")
+        + " in its state, unmanaged, until destroyed." + hint,
     )
 
 

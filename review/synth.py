@@ -44,8 +44,11 @@ def resolve_ref(repo: Path, ref: str) -> str:
     return _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
 
 
-def _looks_like_cdktf_out(path: Path) -> bool:
-    return (path / "manifest.json").is_file() or (path / "stacks").is_dir()
+def _is_stale_output(tree: Path, out_dir: Path) -> bool:
+    """Only a cdktf output strictly inside the tree is deleted: the repository itself has a
+    ``stacks/`` package, so ``--synth-out .`` must never wipe it."""
+    tree = tree.resolve()
+    return tree in out_dir.parents and (out_dir / "manifest.json").is_file()
 
 
 def synthesize(tree: Path, cmd: Sequence[str], out: str) -> Path:
@@ -55,7 +58,7 @@ def synthesize(tree: Path, cmd: Sequence[str], out: str) -> Path:
     comparison. The child's output goes to stderr: stdout carries the report.
     """
     out_dir = (tree / out).resolve()
-    if out_dir.exists() and _looks_like_cdktf_out(out_dir):
+    if _is_stale_output(tree, out_dir):
         shutil.rmtree(out_dir)
     env = dict(os.environ)
     env.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")

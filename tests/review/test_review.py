@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -17,6 +18,7 @@ from review.cli import EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, main
 from review.diff import diff_plans
 from review.plan import blocks_of, StackPlan
 from review.risk import attention
+from review.synth import synthesize
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 META = {"//": {"metadata": {"path": "app/stack/thing", "uniqueId": "thing"}}}
@@ -428,8 +430,8 @@ def test_added_and_removed_stacks_are_listed(tmp_path, base_stacks, head_stacks)
 
     _, report = run_review(tmp_path, base_stacks, head_stacks)
 
-    assert "Stacks added: `staging-global-edge`" in report
-    assert "Stacks removed: `prod-gcp-europe-west1-datalake`" in report
+    assert "- Stacks added: `staging-global-edge`" in report
+    assert "- Stacks removed: `prod-gcp-europe-west1-datalake`" in report
     assert "### `staging-global-edge` — added" in report
     assert "1 resource: `cloudflare_load_balancer.lb`" in report
     needs = attention_section(report)
@@ -594,3 +596,17 @@ def test_base_ref_that_cannot_be_synthesized_fails_unless_allowed(tmp_path, monk
     assert main(common) == EXIT_ERROR
     assert main([*common, "--base-missing-ok"]) == EXIT_OK
     assert "Stacks added: `dev-global-edge`" in (tmp_path / "review.md").read_text()
+
+
+def test_synthesis_replaces_a_stale_output_but_never_deletes_the_tree(tmp_path):
+    tree = tmp_path / "tree"
+    write_out(tree / "cdktf.out", {"dev-global-stale": {}})
+    (tree / "stacks").mkdir()
+    (tree / "stacks" / "app.py").write_text("# the app, not an output\n")
+    write_new = f"{sys.executable} -c \"import pathlib; pathlib.Path('cdktf.out/stacks').mkdir(parents=True)\""
+
+    out = synthesize(tree, shlex.split(write_new), "cdktf.out")
+    synthesize(tree, [sys.executable, "-c", "pass"], ".")
+
+    assert list((out / "stacks").iterdir()) == []  # the stale stack is gone
+    assert (tree / "stacks" / "app.py").is_file()
