@@ -145,6 +145,8 @@ def load_output_dir(directory: Path) -> dict[str, StackPlan]:
     """
     directory = Path(directory)
     stacks_dir = directory / "stacks"
+    if not stacks_dir.is_dir() and (directory / SNAPSHOT_MARKER).is_file():
+        return load_snapshot_dir(directory)
     if not stacks_dir.is_dir():
         raise OutputDirError(
             f"{directory}: not a cdktf output directory (expected {stacks_dir}/<stack-id>/cdk.tf.json); "
@@ -154,3 +156,13 @@ def load_output_dir(directory: Path) -> dict[str, StackPlan]:
         p.parent.name: load_stack(p.parent.name, p)
         for p in sorted(stacks_dir.glob("*/cdk.tf.json"))
     }
+
+
+# The approved plan: the committed snapshot files (tests/snapshots/__snapshots__/test_snapshots/
+# <stack-id>.json, one synthesized stack each, written by the snapshot test).
+SNAPSHOT_MARKER = "README.md"
+
+
+def load_snapshot_dir(directory: Path) -> dict[str, StackPlan]:
+    """Load a directory of ``<stack-id>.json`` snapshot files, keyed by stack id."""
+    return {p.stem: load_stack(p.stem, p) for p in sorted(Path(directory).glob("*.json"))}
