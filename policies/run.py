@@ -88,7 +88,7 @@ def load_exceptions(path: Path) -> list[PolicyException]:
         return []
     try:
         data = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: an impossible date like 2030-13-01
         raise GateError(f"{path}: not valid YAML: {exc}") from exc
     if data is None:
         return []
@@ -112,8 +112,8 @@ def load_exceptions(path: Path) -> list[PolicyException]:
         check_id, resource, reason, expires = (entry[k] for k in EXCEPTION_FIELDS)
         if not isinstance(check_id, str) or not CHECK_ID.match(check_id):
             errors.append(f"{where}.check_id: {check_id!r} is not a checkov id like CKV_AWS_144 or CKV_MCAI_2")
-        if not isinstance(resource, str) or not ADDRESS.match(resource):
-            errors.append(f"{where}.resource: {resource!r} is not '<type>.<name>' or '<stack-id>:<type>.<name>'")
+        if not isinstance(resource, str) or not ADDRESS.match(resource) or ADDRESS.match(resource)["address"].startswith("resource."):
+            errors.append(f"{where}.resource: {resource!r} is not '<type>.<name>' or '<stack-id>:<type>.<name>' as the gate prints it")
         if not isinstance(reason, str) or not reason.strip():
             errors.append(f"{where}.reason: say why the check does not apply")
         if isinstance(expires, str):
@@ -313,7 +313,7 @@ def custom_checks_missing(results: list[Result], stacks: Iterable[StackIndex]) -
     for meta in CATALOG.values():
         present = sum(s.count(meta.resources) for s in stacks)
         if present and not ran[meta.id]:
-            missing.append(f"{meta.id} ({present} {'/'.join(meta.resources)} resources, no result)")
+            missing.append(f"{meta.id} (no result for {present} resources it covers)")
     return missing
 
 
