@@ -196,7 +196,7 @@ def checkov_executable() -> Path:
     found = shutil.which("checkov")
     if found:
         return Path(found)
-    raise GateError("checkov not found: run this with .venv-checkov/bin/python (make checkov-venv)")
+    raise GateError("checkov not found: run this with the checkov venv's python (.venv-checkov/bin/python)")
 
 
 def run_checkov(files: list[Path]) -> tuple[dict[str, Any], float]:

@@ -226,7 +226,7 @@ def aws_region(conf: dict[str, Any], stack: StackFile | None) -> tuple[str | Non
         return (None if is_token(region) else region), f"its region argument ({region})"
     ref = scalar(conf.get("provider")) or "aws"
     if stack is None:
-        return None, f"provider {ref} (stack file not readable; see policies/checks/mcai_lib.py)"
+        return None, f"provider {ref}, whose region is in the stack file"
     provider = stack.provider_config("aws", ref)
     if provider is None:
         return None, f"provider {ref}, which this stack does not configure"
@@ -321,13 +321,19 @@ class McaiCheck(BaseResourceCheck):
         return self.entity_path.rsplit(":", 2)[2]
 
     def stack(self) -> StackFile | None:
-        return stack_file(self.scanned_file, self.entity_type, self.entity_name)
+        found = stack_file(self.scanned_file, self.entity_type, self.entity_name)
+        self._stack_missing = found is None
+        return found
 
     def scan_resource_conf(self, conf: dict[str, list[Any]]) -> CheckResult:
+        self._stack_missing = False
         try:
             problems = self.problems(conf)
         except Exception as exc:  # noqa: BLE001 - fail closed, visibly
             problems = [f"the check crashed ({type(exc).__name__}: {exc}); fix policies/checks"]
+        if problems and self._stack_missing:
+            problems.insert(0, f"stack file {self.scanned_file} not found, so nothing outside this resource could be "
+                            f"checked: run policies/run.py, or set {ROOT_ENV} to checkov's -d directory")
         self.details.extend(problems)
         return CheckResult.FAILED if problems else CheckResult.PASSED
 
