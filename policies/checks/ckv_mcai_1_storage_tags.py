@@ -56,21 +56,18 @@ class StorageTags(McaiCheck):
             if not tagged and not encrypts_storage(self.entity_type, self.entity_name, stack):
                 return []
         found: list[str] = []
+        missing = [t for t in ("data_classification", "jurisdiction", *COMMON_TAGS) if tags.get(t) is None]
+        if missing:
+            found.append(f"{kind} lack {', '.join(missing)}")
         classification = tags.get("data_classification")
-        if classification is None:
-            found.append(f"{kind} lack data_classification")
-        elif classification not in CLASSIFICATIONS:
+        if classification is not None and classification not in CLASSIFICATIONS:
             found.append(f"data_classification={classification!r} is not one of {', '.join(CLASSIFICATIONS)}")
         jurisdiction = tags.get("jurisdiction")
-        if jurisdiction is None:
-            found.append(f"{kind} lack jurisdiction")
-        elif jurisdiction not in jurisdictions():
+        if jurisdiction is not None and jurisdiction not in jurisdictions():
             found.append(f"jurisdiction={jurisdiction!r} is not one of {', '.join(jurisdictions())} (policies/residency.yaml)")
         for tag in COMMON_TAGS:
             value = tags.get(tag)
-            if value is None:
-                found.append(f"{kind} lack {tag}")
-            elif not isinstance(value, str) or not TAG_VALUE.match(value):
+            if value is not None and (not isinstance(value, str) or not TAG_VALUE.match(value)):
                 found.append(f"{tag}={value!r} is not lowercase [a-z0-9_-]")
         if tags.get("managed_by") not in (None, "cdktf"):
             found.append(f"managed_by={tags['managed_by']!r}, expected 'cdktf'")

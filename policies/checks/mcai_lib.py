@@ -35,9 +35,6 @@ COMMON_TAGS = ("env", "component", "managed_by")
 TAG_VALUE = re.compile(r"^[a-z0-9_-]+$")
 GDPR_JURISDICTION = "eu"
 
-# Terraform provider name -> the cloud key used in the residency map.
-CLOUD_OF_TYPE_PREFIX = {"aws": "aws", "google": "gcp", "azurerm": "azure"}
-
 
 # ---------------------------------------------------------------------------------------------
 # residency map
