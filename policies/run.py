@@ -20,7 +20,6 @@ import datetime as dt
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -39,6 +38,7 @@ REPO = POLICIES.parent
 CHECKS_DIR = POLICIES / "checks"
 DEFAULT_EXCEPTIONS = POLICIES / "exceptions.yaml"
 CHECKOV_INDEX = "https://www.checkov.io/5.Policy%20Index/terraform.html"
+PINNED_CHECKOV = "3.3.30"  # the checks rely on its terraform_json runner (entity_path, -f paths)
 
 sys.path.insert(0, str(CHECKS_DIR))
 from mcai_catalog import CATALOG  # noqa: E402  (plain data, no checkov import)
@@ -193,9 +193,6 @@ def checkov_executable() -> Path:
     for candidate in (Path(sys.executable).parent / "checkov", REPO / ".venv-checkov" / "bin" / "checkov"):
         if candidate.exists():
             return candidate
-    found = shutil.which("checkov")
-    if found:
-        return Path(found)
     raise GateError("checkov not found: run this with the checkov venv's python (.venv-checkov/bin/python)")
 
 
@@ -498,6 +495,9 @@ def main(argv: list[str] | None = None) -> int:
         f"(checkov {report.get('summary', {}).get('checkov_version', '?')}: {checkov_seconds:.1f}s, total {total_seconds:.1f}s)"
     )
     print_report(failures, excepted, expired, stale, summary)
+    version = report.get("summary", {}).get("checkov_version")
+    if version != PINNED_CHECKOV:
+        print(f"WARNING: checkov {version} ran; the custom checks are tested with {PINNED_CHECKOV}")
 
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
