@@ -496,7 +496,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print_report(failures, excepted, expired, stale, summary)
     version = report.get("summary", {}).get("checkov_version")
-    if version != PINNED_CHECKOV:
+    if version and version != PINNED_CHECKOV:
         print(f"WARNING: checkov {version} ran; the custom checks are tested with {PINNED_CHECKOV}")
 
     if args.json:
