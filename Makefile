@@ -59,7 +59,8 @@ validate: .venv/.installed
 	$(PY) -m stacks validate
 
 policy: .venv-checkov/.installed
-	$(CHECKOV_PY) policies/run.py --out $(POLICY_OUT)
+	$(CHECKOV_PY) policies/run.py --out $(POLICY_OUT) \
+	  --junit policy-results/junit.xml --sarif policy-results/policy.sarif --json policy-results/policy.json
 
 # Review: the synthesized plan against the approved one (the committed snapshots), or two
 # directories (BASE_OUT, HEAD_OUT), or a git ref (BASE) synthesized in a temporary worktree.
