@@ -16,6 +16,7 @@ from stacks.params import Environment
 # (component, "module:function"); each function takes (app, ctx) and adds that component's stacks.
 COMPONENTS: tuple[tuple[str, str], ...] = (
     ("edge", "stacks.edge_stack:build"),
+    ("vault", "stacks.vault_stack:build"),
 )
 
 
