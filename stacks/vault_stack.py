@@ -135,7 +135,7 @@ class VaultStack(PlatformStack):
     def _aws(self, home: Cluster, issuer: str) -> None:
         env = self.env
         account = env.accounts.aws.account_id
-        tags = self.tags(jurisdiction=home.jurisdiction)
+        tags = self.tags()  # identities hold no data: no jurisdiction
         AwsProvider(
             self,
             "aws",
@@ -150,7 +150,7 @@ class VaultStack(PlatformStack):
             name=f"{env.name}-vault-unseal",
             account_id=account,
             vault_role_arn=server.arn,
-            tags=tags,
+            tags=self.tags(jurisdiction=home.jurisdiction),
         )
         engine = AwsSecretsEngine(
             self,
@@ -183,7 +183,7 @@ class VaultStack(PlatformStack):
     def _gcp(self, home: Cluster, issuer: str) -> None:
         env = self.env
         project = env.accounts.gcp.project_id
-        labels = self.tags(jurisdiction=home.jurisdiction)
+        key_labels = self.tags(jurisdiction=home.jurisdiction)
         GoogleProvider(self, "google", project=project, region=home.region, default_labels=self.tags())
         number = DataGoogleProject(self, "gcp_project", project_id=project).number
         server = GcpVaultServerAccount(
@@ -201,7 +201,7 @@ class VaultStack(PlatformStack):
             location=home.region,
             key_ring_name=f"{env.name}-vault-unseal",
             vault_member=server.member,
-            labels=labels,
+            labels=key_labels,
         )
         engine = GcpSecretsEngine(
             self,
@@ -232,7 +232,7 @@ class VaultStack(PlatformStack):
     def _azure(self, home: Cluster, issuer: str, clusters: dict[str, ClusterHandle]) -> None:
         env = self.env
         account = env.accounts.azure
-        tags = self.tags(jurisdiction=home.jurisdiction)
+        tags = self.tags()  # identities hold no data: no jurisdiction
         AzurermProvider(
             self,
             "azurerm",
@@ -266,7 +266,7 @@ class VaultStack(PlatformStack):
             tenant_id=account.tenant_id,
             vault_principal_id=server.principal_id,
             deployer_principal_id=deployer.object_id,
-            tags=tags,
+            tags=self.tags(jurisdiction=home.jurisdiction),
         )
         azure_roles = {role.name: role.azure_roles for role in env.vault.roles if role.azure_roles}
         engine = AzureSecretsEngine(
