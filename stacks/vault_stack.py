@@ -143,7 +143,14 @@ class VaultStack(PlatformStack):
             allowed_account_ids=[account],
             default_tags=[AwsProviderDefaultTags(tags=self.tags())],
         )
-        server = AwsVaultServerRole(self, "aws_vault_server", name=f"{env.name}-vault-server", account_id=account, tags=tags)
+        server = AwsVaultServerRole(
+            self,
+            "aws_vault_server",
+            name=f"{env.name}-vault-server",
+            tags=tags,
+            kubernetes_namespace=VAULT_NAMESPACE,
+            kubernetes_service_account=VAULT_SERVICE_ACCOUNT,
+        )
         self.unseal_keys["aws"] = AwsUnsealKey(
             self,
             "aws_unseal",

@@ -166,11 +166,22 @@ class AzurePlatformRole(Construct):
 
 
 class AwsVaultServerRole(Construct):
-    """The IAM role Vault's server pods run as, through EKS Pod Identity (the association of the
-    role with the `vault` service account is made where the cluster is known). Holds no
+    """The IAM role Vault's server pods run as, through EKS Pod Identity: only pods of the
+    service account `<namespace>/<service_account>` may assume it (the session tags Pod
+    Identity sets, per the EKS user guide "Create IAM role with trust policy required by EKS
+    Pod Identity"). The association with a cluster is made where the cluster is known. Holds no
     permission itself: the unseal key's policy names it."""
 
-    def __init__(self, scope: Construct, id_: str, *, name: str, account_id: str, tags: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        name: str,
+        tags: Mapping[str, str],
+        kubernetes_namespace: str = "vault",
+        kubernetes_service_account: str = "vault",
+    ) -> None:
         super().__init__(scope, id_)
         self.role = IamRole(
             self,
@@ -183,7 +194,12 @@ class AwsVaultServerRole(Construct):
                         sid="EksPodIdentity",
                         principals={"Service": ["pods.eks.amazonaws.com"]},
                         actions=["sts:AssumeRole", "sts:TagSession"],
-                        conditions={"StringEquals": {"aws:SourceAccount": account_id}},
+                        conditions={
+                            "StringEquals": {
+                                "aws:RequestTag/kubernetes-namespace": kubernetes_namespace,
+                                "aws:RequestTag/kubernetes-service-account": kubernetes_service_account,
+                            }
+                        },
                     )
                 ]
             ),

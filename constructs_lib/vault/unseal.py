@@ -4,8 +4,9 @@ Argument names from the typed bindings: aws 21.22.1 (`aws_kms_key`, `aws_kms_ali
 16.12.1 (`google_kms_key_ring`, `google_kms_crypto_key`, `google_kms_crypto_key_iam_member`),
 azurerm 14.23.1 (`azurerm_key_vault`, `azurerm_key_vault_key`, `azurerm_role_assignment`).
 Every key is named and tagged/labelled `purpose=vault-unseal` and rotates automatically.
-Losing an unseal key loses Vault's data, so deletion is slowed down everywhere: a 30-day KMS
-deletion window, a 30-day Cloud KMS destroy delay, Key Vault soft delete with purge protection.
+Losing an unseal key loses Vault's data, so deletion is slowed down everywhere: Terraform's
+`prevent_destroy` on every key (turn it off explicitly with `prevent_destroy=False`), a 30-day
+KMS deletion window, a 30-day Cloud KMS destroy delay, Key Vault soft delete with purge protection.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from cdktf_cdktf_provider_google.kms_crypto_key import KmsCryptoKey, KmsCryptoKeyVersionTemplate
 from cdktf_cdktf_provider_google.kms_crypto_key_iam_member import KmsCryptoKeyIamMember
 from cdktf_cdktf_provider_google.kms_key_ring import KmsKeyRing
+from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
 from constructs_lib.vault.documents import iam_policy_json, iam_statement
@@ -70,6 +72,7 @@ class AwsUnsealKey(Construct):
         tags: Mapping[str, str],
         rotation_days: int = 365,
         deletion_window_days: int = 30,
+        prevent_destroy: bool = True,
     ) -> None:
         super().__init__(scope, id_)
         policy = iam_policy_json(
@@ -99,6 +102,7 @@ class AwsUnsealKey(Construct):
             deletion_window_in_days=deletion_window_days,
             policy=policy,
             tags={**tags, **PURPOSE},
+            lifecycle=TerraformResourceLifecycle(prevent_destroy=prevent_destroy),
         )
         self.alias = KmsAlias(self, "alias", name=f"alias/{name}", target_key_id=self.key.key_id)
 
@@ -123,6 +127,7 @@ class GcpUnsealKey(Construct):
         key_name: str = "vault-unseal",
         rotation_days: int = 90,
         protection_level: str = "HSM",
+        prevent_destroy: bool = True,
     ) -> None:
         super().__init__(scope, id_)
         self.key_ring = KmsKeyRing(self, "key_ring", project=project, location=location, name=key_ring_name)
@@ -138,6 +143,7 @@ class GcpUnsealKey(Construct):
                 algorithm="GOOGLE_SYMMETRIC_ENCRYPTION", protection_level=protection_level
             ),
             labels={**labels, **PURPOSE},
+            lifecycle=TerraformResourceLifecycle(prevent_destroy=prevent_destroy),
         )
         self.vault_access = KmsCryptoKeyIamMember(
             self,
@@ -176,6 +182,7 @@ class AzureUnsealKey(Construct):
         key_size: int = 3072,
         rotation_days: int = 90,
         soft_delete_retention_days: int = 90,
+        prevent_destroy: bool = True,
     ) -> None:
         super().__init__(scope, id_)
         tags = {**tags, **PURPOSE}
@@ -220,6 +227,7 @@ class AzureUnsealKey(Construct):
             ),
             tags=tags,
             depends_on=deployer or None,
+            lifecycle=TerraformResourceLifecycle(prevent_destroy=prevent_destroy),
         )
         self.vault_access = RoleAssignment(
             self,

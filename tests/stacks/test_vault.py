@@ -276,6 +276,24 @@ def test_three_unseal_keys_tagged_purpose_vault_unseal_and_jurisdiction(synthesi
         assert tags["jurisdiction"] == "us" and tags["env"] == "prod" and tags["managed_by"] == "cdktf"
 
 
+def test_vault_server_identities_are_bound_to_the_vault_service_account(synthesized):
+    stack = _vault(synthesized)
+    role = next(r for r in resources(stack, "aws_iam_role").values() if r["name"] == "prod-vault-server")
+    (stmt,) = json.loads(role["assume_role_policy"])["Statement"]
+    assert stmt["Principal"] == {"Service": "pods.eks.amazonaws.com"}
+    assert stmt["Condition"]["StringEquals"] == {
+        "aws:RequestTag/kubernetes-namespace": "vault", "aws:RequestTag/kubernetes-service-account": "vault"}
+    wi = [m for m in resources(stack, "google_service_account_iam_member").values() if m["role"] == "roles/iam.workloadIdentityUser"
+          and m["member"].startswith("serviceAccount:")]
+    assert [m["member"] for m in wi] == ["serviceAccount:mcai-prod-platform.svc.id.goog[vault/vault]"]
+
+
+def test_unseal_keys_cannot_be_destroyed_by_terraform(synthesized):
+    stack = _vault(synthesized)
+    for rtype in ("aws_kms_key", "google_kms_crypto_key", "azurerm_key_vault_key"):
+        assert _one(stack, rtype)["lifecycle"] == {"prevent_destroy": True}, rtype
+
+
 def test_unseal_keys_rotate(synthesized):
     stack = _vault(synthesized)
     assert _one(stack, "aws_kms_key")["enable_key_rotation"] is True
