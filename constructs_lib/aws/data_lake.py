@@ -162,7 +162,9 @@ class S3DataLake(Construct):
         self._force_destroy = force_destroy
         self._log_retention = access_log_retention_days
 
-        self.log_bucket = self._log_bucket(region=region, jurisdiction=jurisdiction, name=f"{bucket_prefix}-access-logs", replica=False)
+        self.log_bucket = self._log_bucket(
+            region=region, jurisdiction=jurisdiction, name=f"{bucket_prefix}-access-logs", replica=False
+        )
         self.buckets: dict[str, S3LakeBucket] = {}
         for c in classifications:
             self.buckets[c] = self._data_bucket(

@@ -138,8 +138,14 @@ class GcsDataLake(Construct):
         )
         ring = self._key_ring(region, replica=False)
         self.log_bucket = self._bucket(
-            "logs", storage_spec.PII, ring, region=region, jurisdiction=jurisdiction,
-            name=f"{name_prefix}-access-logs", log_bucket=None, lifecycle=self._log_rules(),
+            "logs",
+            storage_spec.PII,
+            ring,
+            region=region,
+            jurisdiction=jurisdiction,
+            name=f"{name_prefix}-access-logs",
+            log_bucket=None,
+            lifecycle=self._log_rules(),
             extra_labels={"purpose": "access-logs"},
         )
         self._allow_usage_logs(self.log_bucket, "logs")
@@ -147,8 +153,14 @@ class GcsDataLake(Construct):
         for c in classifications:
             archive = c == ARCHIVE
             self.buckets[c] = self._bucket(
-                c, c, ring, region=region, jurisdiction=jurisdiction, name=f"{name_prefix}-{c}",
-                log_bucket=self.log_bucket, lifecycle=self._tier_rules(whole_bucket=archive),
+                c,
+                c,
+                ring,
+                region=region,
+                jurisdiction=jurisdiction,
+                name=f"{name_prefix}-{c}",
+                log_bucket=self.log_bucket,
+                lifecycle=self._tier_rules(whole_bucket=archive),
                 retention=(archive_retention_days, archive_lock_mode == "COMPLIANCE") if archive else None,
             )
 
@@ -161,9 +173,15 @@ class GcsDataLake(Construct):
         if replica is not None and self.replicated:
             replica_ring = self._key_ring(replica.region, replica=True)
             self.replica_log_bucket = self._bucket(
-                "logs_replica", storage_spec.PII, replica_ring, region=replica.region,
-                jurisdiction=replica.jurisdiction, name=f"{name_prefix}-access-logs-replica", log_bucket=None,
-                lifecycle=self._log_rules(), extra_labels={"purpose": "access-logs"},
+                "logs_replica",
+                storage_spec.PII,
+                replica_ring,
+                region=replica.region,
+                jurisdiction=replica.jurisdiction,
+                name=f"{name_prefix}-access-logs-replica",
+                log_bucket=None,
+                lifecycle=self._log_rules(),
+                extra_labels={"purpose": "access-logs"},
             )
             self._allow_usage_logs(self.replica_log_bucket, "logs_replica")
             self.transfer_agent = self._pin(
@@ -175,8 +193,13 @@ class GcsDataLake(Construct):
                     c, source_jurisdiction=jurisdiction, replica_jurisdiction=replica.jurisdiction
                 )
                 self.replicas[c] = self._bucket(
-                    f"{c}_replica", c, replica_ring, region=replica.region, jurisdiction=replica.jurisdiction,
-                    name=f"{name_prefix}-{c}-replica", log_bucket=self.replica_log_bucket,
+                    f"{c}_replica",
+                    c,
+                    replica_ring,
+                    region=replica.region,
+                    jurisdiction=replica.jurisdiction,
+                    name=f"{name_prefix}-{c}-replica",
+                    log_bucket=self.replica_log_bucket,
                     lifecycle=self._tier_rules(whole_bucket=False),
                     extra_labels={"replica_of": f"{name_prefix}-{c}"},
                 )
@@ -186,9 +209,11 @@ class GcsDataLake(Construct):
     def _pin(self, element, *parts: str):
         return pin(element, self._id, *parts)
 
-    def _labels_for(self, classification: str, jurisdiction: str, extra: Mapping[str, str] = {}) -> dict[str, str]:
+    def _labels_for(
+        self, classification: str, jurisdiction: str, extra: Mapping[str, str] | None = None
+    ) -> dict[str, str]:
         labels = dict(self._labels)
-        labels.update({k: label_value(v) for k, v in extra.items()})
+        labels.update({k: label_value(v) for k, v in (extra or {}).items()})
         labels["data_classification"] = classification
         labels["jurisdiction"] = jurisdiction
         return dict(sorted(labels.items()))
@@ -209,7 +234,9 @@ class GcsDataLake(Construct):
 
     def _tier_rules(self, *, whole_bucket: bool) -> list[Rule]:
         plan = self._plan
-        prefixes: list[list[str] | None] = [None] if whole_bucket else [[p] for p in storage_spec.zone_prefixes(self._zones)]
+        prefixes: list[list[str] | None] = (
+            [None] if whole_bucket else [[p] for p in storage_spec.zone_prefixes(self._zones)]
+        )
         rules: list[Rule] = []
         for prefix in prefixes:
             for t in plan.current:
@@ -230,7 +257,9 @@ class GcsDataLake(Construct):
             rules.append(
                 Rule(
                     action=Action(type="Delete"),
-                    condition=Condition(days_since_noncurrent_time=plan.noncurrent_expire_after_days, with_state="ARCHIVED"),
+                    condition=Condition(
+                        days_since_noncurrent_time=plan.noncurrent_expire_after_days, with_state="ARCHIVED"
+                    ),
                 )
             )
         if plan.abort_incomplete_multipart_days:
@@ -245,7 +274,10 @@ class GcsDataLake(Construct):
     def _log_rules(self) -> list[Rule]:
         return [
             Rule(action=Action(type="Delete"), condition=Condition(age=self._log_retention, with_state="ANY")),
-            Rule(action=Action(type="Delete"), condition=Condition(days_since_noncurrent_time=30, with_state="ARCHIVED")),
+            Rule(
+                action=Action(type="Delete"),
+                condition=Condition(days_since_noncurrent_time=30, with_state="ARCHIVED"),
+            ),
         ]
 
     def _bucket(
@@ -260,7 +292,7 @@ class GcsDataLake(Construct):
         log_bucket: GcsLakeBucket | None,
         lifecycle: list[Rule],
         retention: tuple[int, bool] | None = None,
-        extra_labels: Mapping[str, str] = {},
+        extra_labels: Mapping[str, str] | None = None,
     ) -> GcsLakeBucket:
         if not 3 <= len(name) <= 63:
             raise ValueError(f"GCS bucket name '{name}' is {len(name)} characters; GCS allows 3-63")
@@ -303,7 +335,9 @@ class GcsDataLake(Construct):
                 # GCS refuses versioning on a bucket with a retention policy; the policy protects more.
                 versioning=StorageBucketVersioning(enabled=retention is None),
                 retention_policy=(
-                    StorageBucketRetentionPolicy(retention_period=retention[0] * SECONDS_PER_DAY, is_locked=retention[1])
+                    StorageBucketRetentionPolicy(
+                        retention_period=retention[0] * SECONDS_PER_DAY, is_locked=retention[1]
+                    )
                     if retention
                     else None
                 ),
@@ -345,16 +379,22 @@ class GcsDataLake(Construct):
         member = self.transfer_agent.member
         reader = self._pin(
             StorageBucketIamMember(
-                self, f"{c}_replication_source", bucket=source.bucket.name,
-                role="roles/storage.legacyBucketOwner", member=member,
+                self,
+                f"{c}_replication_source",
+                bucket=source.bucket.name,
+                role="roles/storage.legacyBucketOwner",
+                member=member,
             ),
             c,
             "replication_source",
         )
         writer = self._pin(
             StorageBucketIamMember(
-                self, f"{c}_replication_sink", bucket=destination.bucket.name,
-                role="roles/storage.legacyBucketWriter", member=member,
+                self,
+                f"{c}_replication_sink",
+                bucket=destination.bucket.name,
+                role="roles/storage.legacyBucketWriter",
+                member=member,
             ),
             c,
             "replication_sink",
