@@ -14,7 +14,10 @@ from stacks.context import BuildContext
 from stacks.params import Environment
 
 # (component, "module:function"); each function takes (app, ctx) and adds that component's stacks.
-COMPONENTS: tuple[tuple[str, str], ...] = ()
+COMPONENTS: tuple[tuple[str, str], ...] = (
+    # ("cluster", ...) comes first once merged; data lakes do not depend on clusters.
+    ("datalake", "stacks.datalake_stack:build"),
+)
 
 
 def _builder(ref: str) -> Callable:
