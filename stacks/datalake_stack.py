@@ -153,6 +153,7 @@ class DataLakeStack(PlatformStack):
             tiers=tiers,
             archive_retention_days=lake.archive_retention_days,
             access_log_retention_days=lake.access_log_retention_days,
+            force_destroy=lake.force_destroy,
             replica=(
                 AzureReplica(region=self.replica_region, jurisdiction=self.replica_jurisdiction)
                 if self.replica_region and self.replica_jurisdiction

@@ -69,6 +69,7 @@ from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
     S3BucketVersioningA,
     S3BucketVersioningVersioningConfiguration,
 )
+from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
 from constructs_lib import storage_spec
@@ -123,7 +124,8 @@ class S3DataLake(Construct):
     - `replica`: the replica region. Left out: nothing is replicated. Given: only the
       classifications storage_spec.may_replicate allows get a replica (never `pii` or `archive`).
     - `key_rotation_days`: KMS automatic rotation period. Left out: 90.
-    - `force_destroy`: let `terraform destroy` delete non-empty buckets. Left out: False.
+    - `force_destroy`: let `terraform destroy` delete non-empty buckets and the keys. Left out:
+      False (keys carry `prevent_destroy`).
     """
 
     def __init__(
@@ -232,6 +234,8 @@ class S3DataLake(Construct):
                 deletion_window_in_days=30,
                 region=region,
                 tags=self._resource_tags(classification, jurisdiction),
+                # Destroying a key makes its data unreadable: only throwaway environments may.
+                lifecycle=TerraformResourceLifecycle(prevent_destroy=not self._force_destroy),
             ),
             part,
             "key",

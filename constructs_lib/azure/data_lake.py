@@ -56,6 +56,7 @@ from cdktf_cdktf_provider_azurerm.storage_object_replication import (
     StorageObjectReplicationRules,
 )
 from cdktf_cdktf_provider_azurerm.user_assigned_identity import UserAssignedIdentity
+from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
 from constructs_lib import storage_spec
@@ -128,6 +129,8 @@ class AzureDataLake(Construct):
     - `key_vault_allowed_cidrs`: networks (the deployment runner) allowed to reach the key vaults.
       Left out: none - only trusted Azure services and private endpoints reach them, so Terraform
       must run from a network with a private endpoint.
+    - `force_destroy`: allow `terraform destroy` to remove the keys. Left out: False (keys carry
+      `prevent_destroy`).
     """
 
     def __init__(
@@ -152,6 +155,7 @@ class AzureDataLake(Construct):
         replica: AzureReplica | None = None,
         key_rotation_days: int = 90,
         key_vault_allowed_cidrs: Sequence[str] = (),
+        force_destroy: bool = False,
     ) -> None:
         super().__init__(scope, id_)
         if replication_type not in IN_REGION_REPLICATION_TYPES:
@@ -175,6 +179,7 @@ class AzureDataLake(Construct):
         self._log_retention = access_log_retention_days
         self._soft_delete = soft_delete_days
         self._allowed_cidrs = list(key_vault_allowed_cidrs)
+        self._force_destroy = force_destroy
 
         self.client = self._pin(DataAzurermClientConfig(self, "client"), "client")
         primary = self._side("", resource_group_name, region, jurisdiction)
@@ -377,6 +382,8 @@ class AzureDataLake(Construct):
                 ),
                 tags=tags,
                 depends_on=[side.key_admin],
+                # Destroying a key makes its data unreadable: only throwaway environments may.
+                lifecycle=TerraformResourceLifecycle(prevent_destroy=not self._force_destroy),
             ),
             p,
             "key",

@@ -48,6 +48,7 @@ from cdktf_cdktf_provider_google.storage_transfer_job import (
     StorageTransferJobReplicationSpecTransferOptions,
     StorageTransferJobReplicationSpecTransferOptionsMetadataOptions,
 )
+from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
 from constructs_lib import storage_spec
@@ -93,7 +94,8 @@ class GcsDataLake(Construct):
     - `access_log_retention_days`: usage logs are deleted after this. Left out: 365.
     - `replica`: the replica region. Left out: nothing replicates.
     - `key_rotation_days`: Cloud KMS rotation period. Left out: 90.
-    - `force_destroy`: let `terraform destroy` delete non-empty buckets. Left out: False.
+    - `force_destroy`: let `terraform destroy` delete non-empty buckets and the keys. Left out:
+      False (keys carry `prevent_destroy`).
     """
 
     def __init__(
@@ -306,6 +308,8 @@ class GcsDataLake(Construct):
                 purpose="ENCRYPT_DECRYPT",
                 rotation_period=f"{self._rotation * SECONDS_PER_DAY}s",
                 labels=labels,
+                # Destroying a key makes its data unreadable: only throwaway environments may.
+                lifecycle=TerraformResourceLifecycle(prevent_destroy=not self._force_destroy),
             ),
             part,
             "key",

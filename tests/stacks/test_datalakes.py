@@ -144,6 +144,15 @@ def test_each_key_carries_the_classification_and_jurisdiction_of_the_storage_it_
                 assert storage_tags[k] == key_tags[k], (sid, storage_tags, key_tags)
 
 
+@pytest.mark.parametrize("env", sorted(ENVS))
+def test_keys_are_protected_from_destroy_unless_the_environment_is_throwaway(synthesized, env):
+    protected = not ENVS[env].data_lake.force_destroy
+    for sid, stack in lakes(synthesized, env).items():
+        for rtype in KEY_TYPES:
+            for name, key in resources(stack, rtype).items():
+                assert key.get("lifecycle", {}).get("prevent_destroy", False) is protected, f"{sid}:{name}"
+
+
 # ------------------------------------------------------------------------------------ tiers
 
 

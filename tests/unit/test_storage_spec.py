@@ -96,7 +96,8 @@ def test_training_and_general_models_replicate(classification, src, dst):
 
 
 @pytest.mark.parametrize(
-    "src,dst,allowed", [("eu", "eu", True), ("eu", "us", False), ("us", "eu", False), ("us", "us", False), ("apac", "apac", False)]
+    "src,dst,allowed",
+    [("eu", "eu", True), ("eu", "us", False), ("us", "eu", False), ("us", "us", False), ("apac", "apac", False)],
 )
 def test_models_gdpr_replicates_only_from_eu_to_eu(src, dst, allowed):
     assert may_replicate("models-gdpr", source_jurisdiction=src, replica_jurisdiction=dst) is allowed
