@@ -200,5 +200,6 @@ def to_aks(spec: NodePoolSpec, *, default_pool: bool = False) -> dict[str, Any]:
         if AKS_SPOT_TAINT not in taints:
             taints.append(AKS_SPOT_TAINT)
         args["node_labels"][AKS_SPOT_LABEL[0]] = AKS_SPOT_LABEL[1]
-    args["node_taints"] = taints
+    if taints:
+        args["node_taints"] = taints
     return args

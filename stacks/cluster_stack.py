@@ -185,9 +185,128 @@ def _build_aws(stack: ClusterStack, env: Environment, cluster: Cluster, tags: di
     )
 
 
+# --------------------------------------------------------------------------------------------
+# GCP
+# --------------------------------------------------------------------------------------------
+
+
+def node_service_account_id(cluster: Cluster) -> str:
+    """GCP account ids are 6-30 characters; the cluster name is unique in its project."""
+    return f"{cluster.name}-nodes"[:30].rstrip("-")
+
+
 def _build_gcp(stack: ClusterStack, env: Environment, cluster: Cluster, tags: dict[str, str]) -> ClusterHandle:
-    raise NotImplementedError
+    from cdktf_cdktf_provider_google.provider import GoogleProvider
+
+    from constructs_lib.gcp.gke import Gke
+    from constructs_lib.gcp.network import GcpClusterNetwork
+
+    project = env.accounts.gcp.project_id
+    name = resource_name(env, cluster)
+    sec, net, maint = cluster.security, cluster.network, cluster.maintenance
+    GoogleProvider(stack, "google", project=project, region=cluster.region, default_labels=tags)
+    network = GcpClusterNetwork(
+        stack,
+        "network",
+        name=name,
+        project=project,
+        region=cluster.region,
+        cidr=str(net.cidr),
+        pods_cidr=str(net.pods_cidr),
+        services_cidr=str(net.services_cidr),
+        nat=net.nat,
+    )
+    gke = Gke(
+        stack,
+        "gke",
+        name=name,
+        project=project,
+        region=cluster.region,
+        kubernetes_version=cluster.kubernetes_version,
+        network=network,
+        network_cidr=str(net.cidr),
+        node_pools=pool_specs(cluster),
+        node_service_account_id=node_service_account_id(cluster),
+        labels=tags,
+        upgrade_channel=maint.upgrade_channel,
+        maintenance_day=maint.day,
+        maintenance_start_hour_utc=maint.start_hour_utc,
+        maintenance_duration_hours=maint.duration_hours,
+        public_endpoint=sec.public_endpoint,
+        authorized_cidrs=authorized_cidrs(cluster),
+        zones=default_zones(cluster),
+        key_rotation_days=sec.key_rotation_days,
+        deletion_protection=sec.deletion_protection,
+    )
+    return ClusterHandle(
+        spec=cluster,
+        stack=stack,
+        endpoint=gke.endpoint,
+        ca_certificate=gke.ca_certificate,
+        oidc_issuer_url=gke.oidc_issuer_url,
+        network_id=network.network.self_link,
+        network_name=network.network.name,
+        ingress_hostname=_ingress_hostname(env, cluster),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Azure
+# --------------------------------------------------------------------------------------------
+
+
+def key_vault_name(env: Environment, cluster: Cluster) -> str:
+    """Key Vault names are global and 3-24 characters: `<env>-<region>-<subscription prefix>`,
+    e.g. `prod-westeurope-3f2b8c`."""
+    head = f"{env.name[:4]}-{cluster.region}"[:17].rstrip("-")
+    return f"{head}-{env.accounts.azure.subscription_id[:6]}"
 
 
 def _build_azure(stack: ClusterStack, env: Environment, cluster: Cluster, tags: dict[str, str]) -> ClusterHandle:
-    raise NotImplementedError
+    from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
+
+    from constructs_lib.azure.aks import Aks
+    from constructs_lib.azure.network import AzureClusterNetwork
+
+    azure = env.accounts.azure
+    name = resource_name(env, cluster)
+    sec, net, maint = cluster.security, cluster.network, cluster.maintenance
+    if net.pods_cidr is None or net.services_cidr is None:  # validation reports it with the file path
+        raise ValueError(f"cluster {cluster.name}: AKS needs network.pods_cidr and network.services_cidr")
+    AzurermProvider(stack, "azurerm", features=[AzurermProviderFeatures()], subscription_id=azure.subscription_id, tenant_id=azure.tenant_id)
+    network = AzureClusterNetwork(stack, "network", name=name, location=cluster.region, cidr=str(net.cidr), tags=tags)
+    aks = Aks(
+        stack,
+        "aks",
+        name=name,
+        location=cluster.region,
+        kubernetes_version=cluster.kubernetes_version,
+        network=network,
+        node_pools=pool_specs(cluster),
+        key_vault_name=key_vault_name(env, cluster),
+        tenant_id=azure.tenant_id,
+        pods_cidr=str(net.pods_cidr),
+        services_cidr=str(net.services_cidr),
+        zones=default_zones(cluster),
+        upgrade_channel=maint.upgrade_channel,
+        maintenance_day=maint.day,
+        maintenance_start_hour_utc=maint.start_hour_utc,
+        maintenance_duration_hours=maint.duration_hours,
+        public_endpoint=sec.public_endpoint,
+        authorized_cidrs=authorized_cidrs(cluster),
+        log_retention_days=sec.audit_log_retention_days,
+        key_rotation_days=sec.key_rotation_days,
+        tags=tags,
+    )
+    return ClusterHandle(
+        spec=cluster,
+        stack=stack,
+        endpoint=aks.endpoint,
+        ca_certificate=aks.ca_certificate,
+        oidc_issuer_url=aks.oidc_issuer_url,
+        network_id=network.vnet.id,
+        network_name=network.vnet.name,
+        ingress_hostname=_ingress_hostname(env, cluster),
+        resource_group_name=network.resource_group.name,
+        gateway_subnet_id=network.gateway_subnet.id,
+    )
