@@ -24,8 +24,8 @@ def _account_root_statement(account_id: str, partition: str) -> dict:
 class RotatingKey(Construct):
     """A symmetric KMS key with automatic rotation and an alias.
 
-    Omitting `logs_region` gives AWS's default key policy (the account administers the key and
-    grants use through IAM). With `logs_region`, CloudWatch Logs of that region and account may
+    The key policy is AWS's default one, written out: the account administers the key and grants
+    its use through IAM policies. With `logs_region`, CloudWatch Logs of that region and account may
     also use the key, but only for log groups of this account (encryption-context condition), so
     log groups and VPC flow logs can be encrypted with it.
     """
@@ -45,24 +45,19 @@ class RotatingKey(Construct):
         partition: str = "aws",
     ) -> None:
         super().__init__(scope, id_)
-        policy = None
+        statements = [_account_root_statement(account_id, partition)]
         if logs_region:
-            policy = policy_document(
-                [
-                    _account_root_statement(account_id, partition),
-                    {
-                        "Sid": "CloudWatchLogsOfThisAccount",
-                        "Effect": "Allow",
-                        "Principal": {"Service": f"logs.{logs_region}.amazonaws.com"},
-                        "Action": ["kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
-                        "Resource": "*",
-                        "Condition": {
-                            "ArnLike": {
-                                "kms:EncryptionContext:aws:logs:arn": f"arn:{partition}:logs:{logs_region}:{account_id}:*"
-                            }
-                        },
+            statements.append(
+                {
+                    "Sid": "CloudWatchLogsOfThisAccount",
+                    "Effect": "Allow",
+                    "Principal": {"Service": f"logs.{logs_region}.amazonaws.com"},
+                    "Action": ["kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+                    "Resource": "*",
+                    "Condition": {
+                        "ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:{partition}:logs:{logs_region}:{account_id}:*"}
                     },
-                ]
+                }
             )
         self.key = KmsKey(
             self,
@@ -71,7 +66,7 @@ class RotatingKey(Construct):
             enable_key_rotation=True,
             rotation_period_in_days=rotation_days,
             deletion_window_in_days=deletion_window_days,
-            policy=policy,
+            policy=policy_document(statements),
             tags=tags,
         )
         KmsAlias(self, "alias", name=f"alias/{alias}", target_key_id=self.key.key_id)

@@ -7,15 +7,16 @@ data source azurerm_client_config.
 
 What is on without asking (each a named prop to turn off, never a missing one):
   - private cluster: the API server has a private IP in the VNet only, no public FQDN;
-  - secrets in etcd encrypted by the KMS plugin with a Key Vault key (RBAC-authorized vault,
-    purge protection, 90-day soft delete) that rotates automatically;
+  - secrets in etcd encrypted by the KMS plugin with an HSM-backed Key Vault key (RBAC-authorized
+    premium vault, purge protection, 90-day soft delete) that rotates automatically;
   - a user-assigned control-plane identity holding exactly two roles: Network Contributor on
     the node subnet and Key Vault Crypto User on the vault. The kubelet identity AKS creates
     holds no role;
   - OIDC issuer and Microsoft Entra Workload ID;
   - Entra ID authentication with Azure RBAC for Kubernetes authorization, local accounts off;
   - Azure CNI overlay powered by Cilium, which enforces network policies (see NETWORK_POLICY);
-  - kube-audit-admin, guard and control-plane logs in a Log Analytics workspace;
+  - kube-audit-admin, guard and control-plane logs in a Log Analytics workspace, container
+    logs there too (Container Insights), and the Azure Policy add-on;
   - an automatic upgrade channel, node OS image upgrades, both inside a weekly window;
   - encryption at host on every node (temp disks and caches encrypted too).
 """
@@ -44,6 +45,7 @@ from cdktf_cdktf_provider_azurerm.kubernetes_cluster import (
     KubernetesClusterMaintenanceWindowAutoUpgrade,
     KubernetesClusterMaintenanceWindowNodeOs,
     KubernetesClusterNetworkProfile,
+    KubernetesClusterOmsAgent,
 )
 from cdktf_cdktf_provider_azurerm.kubernetes_cluster_node_pool import (
     KubernetesClusterNodePool,
@@ -102,6 +104,7 @@ class Aks(Construct):
       key_rotation_days: automatic rotation period of the etcd key.
       host_encryption: needs the subscription feature Microsoft.Compute/EncryptionAtHost.
       sku_tier: Standard (financially backed API SLA) or Free.
+      max_pods_per_node: the Kubernetes default, written out (overlay allows up to 250).
     """
 
     def __init__(
@@ -133,6 +136,7 @@ class Aks(Construct):
         key_rotation_days: int = 90,
         host_encryption: bool = True,
         sku_tier: str = "Standard",
+        max_pods_per_node: int = 110,
     ) -> None:
         super().__init__(scope, id_)
         if public_endpoint and not authorized_cidrs:
@@ -166,7 +170,7 @@ class Aks(Construct):
             location=location,
             resource_group_name=rg.name,
             tenant_id=tenant_id,
-            sku_name="standard",
+            sku_name="premium",  # HSM-protected keys
             rbac_authorization_enabled=True,
             purge_protection_enabled=True,
             soft_delete_retention_days=90,
@@ -185,7 +189,7 @@ class Aks(Construct):
             "etcd_key",
             name="aks-etcd",
             key_vault_id=self.key_vault.id,
-            key_type="RSA",
+            key_type="RSA-HSM",
             key_size=2048,
             key_opts=["decrypt", "encrypt", "unwrapKey", "wrapKey"],
             # No expiry: the cluster decrypts with the version it was given until Terraform
@@ -205,6 +209,16 @@ class Aks(Construct):
             principal_type="ServicePrincipal",
         )
 
+        self.workspace = LogAnalyticsWorkspace(
+            self,
+            "audit_logs",
+            name=f"log-{name}",
+            location=location,
+            resource_group_name=rg.name,
+            sku="PerGB2018",
+            retention_in_days=log_retention_days,
+            tags=tags,
+        )
         window = dict(
             frequency="Weekly",
             interval=1,
@@ -257,6 +271,8 @@ class Aks(Construct):
             node_os_upgrade_channel="NodeImage",
             maintenance_window_auto_upgrade=KubernetesClusterMaintenanceWindowAutoUpgrade(**window),
             maintenance_window_node_os=KubernetesClusterMaintenanceWindowNodeOs(**window),
+            oms_agent=KubernetesClusterOmsAgent(log_analytics_workspace_id=self.workspace.id, msi_auth_for_monitoring_enabled=True),
+            azure_policy_enabled=True,
             image_cleaner_enabled=True,
             image_cleaner_interval_hours=48,
             default_node_pool=KubernetesClusterDefaultNodePool(
@@ -266,6 +282,7 @@ class Aks(Construct):
                 orchestrator_version=kubernetes_version,
                 host_encryption_enabled=host_encryption,
                 temporary_name_for_rotation=f"{system_role[:8]}tmp",
+                max_pods=max_pods_per_node,
                 upgrade_settings=KubernetesClusterDefaultNodePoolUpgradeSettings(max_surge="33%"),
                 tags={**tags, "pool": system_role},
             ),
@@ -273,16 +290,6 @@ class Aks(Construct):
             depends_on=[subnet_access, key_access],
         )
 
-        self.workspace = LogAnalyticsWorkspace(
-            self,
-            "audit_logs",
-            name=f"log-{name}",
-            location=location,
-            resource_group_name=rg.name,
-            sku="PerGB2018",
-            retention_in_days=log_retention_days,
-            tags=tags,
-        )
         MonitorDiagnosticSetting(
             self,
             "audit_logs_setting",
@@ -314,6 +321,7 @@ class Aks(Construct):
                 zones=list(zones),
                 orchestrator_version=kubernetes_version,
                 host_encryption_enabled=host_encryption,
+                max_pods=max_pods_per_node,
                 # Spot pools cannot surge; on-demand pools replace a third of their nodes at a time.
                 upgrade_settings=None if spec.spot else KubernetesClusterNodePoolUpgradeSettings(max_surge="33%"),
                 tags={**tags, "pool": spec.role},

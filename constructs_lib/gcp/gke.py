@@ -29,6 +29,7 @@ from typing import Sequence
 from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_google.container_cluster import (
     ContainerCluster,
+    ContainerClusterBinaryAuthorization,
     ContainerClusterDatabaseEncryption,
     ContainerClusterIpAllocationPolicy,
     ContainerClusterLoggingConfig,
@@ -114,7 +115,7 @@ class Gke(Construct):
       authorized_cidrs: networks (besides the cluster's own) allowed to reach the API.
       zones: node zones; left out, GKE uses the region's default zones (three assumed for sizing).
       key_rotation_days: rotation period of the secrets key.
-      deletion_protection: Terraform refuses to delete the cluster while True.
+      deletion_protection: Terraform refuses to delete the cluster (and the secrets key) while True.
     """
 
     def __init__(
@@ -154,6 +155,8 @@ class Gke(Construct):
             purpose="ENCRYPT_DECRYPT",
             rotation_period=f"{key_rotation_days * 86400}s",
             labels=labels,
+            # Destroying the key makes every secret of the cluster unreadable.
+            lifecycle=TerraformResourceLifecycle(prevent_destroy=deletion_protection),
         )
         key_use = KmsCryptoKeyIamMember(
             self,
@@ -220,6 +223,9 @@ class Gke(Construct):
             database_encryption=ContainerClusterDatabaseEncryption(state="ENCRYPTED", key_name=self.secrets_key.id),
             workload_identity_config=ContainerClusterWorkloadIdentityConfig(workload_pool=f"{project}.svc.id.goog"),
             datapath_provider="ADVANCED_DATAPATH",
+            enable_intranode_visibility=True,  # pod-to-pod traffic on one node shows in flow logs
+            # Enforces the project's Binary Authorization policy (allow-all until one is written).
+            binary_authorization=ContainerClusterBinaryAuthorization(evaluation_mode="PROJECT_SINGLETON_POLICY_ENFORCE"),
             enable_shielded_nodes=True,
             enable_legacy_abac=False,
             logging_config=ContainerClusterLoggingConfig(enable_components=list(LOG_COMPONENTS)),

@@ -1,11 +1,12 @@
 """A GCP VPC for one GKE cluster: a VPC-native subnetwork and Cloud NAT.
 
-Resources (google 6.50): google_compute_network, google_compute_subnetwork,
-google_compute_router, google_compute_router_nat.
+Resources (google 6.50): google_compute_network, google_compute_firewall,
+google_compute_subnetwork, google_compute_router, google_compute_router_nat.
 """
 
 from __future__ import annotations
 
+from cdktf_cdktf_provider_google.compute_firewall import ComputeFirewall, ComputeFirewallDeny, ComputeFirewallLogConfig
 from cdktf_cdktf_provider_google.compute_network import ComputeNetwork
 from cdktf_cdktf_provider_google.compute_router import ComputeRouter
 from cdktf_cdktf_provider_google.compute_router_nat import ComputeRouterNat, ComputeRouterNatLogConfig
@@ -56,6 +57,20 @@ class GcpClusterNetwork(Construct):
             project=project,
             auto_create_subnetworks=False,
             description=f"Network of GKE cluster {name}",
+        )
+        # The implied ingress deny, written out and logged. GKE's own rules (priority 1000) and
+        # any rule another stack adds for the interconnect take precedence.
+        ComputeFirewall(
+            self,
+            "deny_ingress",
+            name=f"{name}-deny-all-ingress",
+            project=project,
+            network=self.network.id,
+            direction="INGRESS",
+            priority=65534,
+            source_ranges=["0.0.0.0/0"],
+            deny=[ComputeFirewallDeny(protocol="all")],
+            log_config=ComputeFirewallLogConfig(metadata="INCLUDE_ALL_METADATA"),
         )
         self.subnetwork = ComputeSubnetwork(
             self,
