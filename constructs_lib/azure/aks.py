@@ -61,6 +61,7 @@ from cdktf_cdktf_provider_azurerm.user_assigned_identity import UserAssignedIden
 from constructs import Construct
 
 from constructs_lib.azure.network import AzureClusterNetwork
+from constructs_lib.maintenance import AKS_UPGRADE_CHANNELS, aks_weekly_window
 from constructs_lib.specs import NodePoolSpec, to_aks
 
 # Cilium (Azure CNI powered by Cilium) rather than Calico: the eBPF dataplane is the one GKE
@@ -79,11 +80,6 @@ AUDIT_LOG_CATEGORIES = (
     "cluster-autoscaler",
 )
 
-# GKE-style channel names -> AKS automatic_upgrade_channel. The environment pins one
-# Kubernetes minor version across clouds, so "stable" (the default) only takes patches of it.
-UPGRADE_CHANNELS = {"stable": "patch", "regular": "stable", "rapid": "rapid"}
-
-
 class Aks(Construct):
     """One AKS cluster and its node pools.
 
@@ -94,7 +90,7 @@ class Aks(Construct):
       node_pools: specs; the one with role `system_role` becomes the default (system) pool.
       tenant_id: Entra ID tenant of the cluster's users.
       pods_cidr / services_cidr: overlay pod range and service range (outside the VNet).
-      upgrade_channel: stable | regular | rapid (see UPGRADE_CHANNELS).
+      upgrade_channel: stable | regular | rapid (see maintenance.AKS_UPGRADE_CHANNELS).
       maintenance_day / maintenance_start_hour_utc / maintenance_duration_hours: weekly window.
       public_endpoint: True makes the API public, reachable from `authorized_cidrs` only.
       admin_group_object_ids: Entra groups that are cluster admins.
@@ -219,14 +215,7 @@ class Aks(Construct):
             retention_in_days=log_retention_days,
             tags=tags,
         )
-        window = dict(
-            frequency="Weekly",
-            interval=1,
-            day_of_week=maintenance_day,
-            start_time=f"{maintenance_start_hour_utc:02d}:00",
-            utc_offset="+00:00",
-            duration=maintenance_duration_hours,
-        )
+        window = aks_weekly_window(maintenance_day, maintenance_start_hour_utc, maintenance_duration_hours)
         sys_args = to_aks(system[0], default_pool=True)
         self.cluster = KubernetesCluster(
             self,
@@ -267,7 +256,7 @@ class Aks(Construct):
                 load_balancer_sku="standard",
                 outbound_type="loadBalancer",
             ),
-            automatic_upgrade_channel=UPGRADE_CHANNELS[upgrade_channel],
+            automatic_upgrade_channel=AKS_UPGRADE_CHANNELS[upgrade_channel],
             node_os_upgrade_channel="NodeImage",
             maintenance_window_auto_upgrade=KubernetesClusterMaintenanceWindowAutoUpgrade(**window),
             maintenance_window_node_os=KubernetesClusterMaintenanceWindowNodeOs(**window),
