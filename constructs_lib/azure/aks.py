@@ -2,7 +2,8 @@
 
 Resources (azurerm 4.55): azurerm_kubernetes_cluster, azurerm_kubernetes_cluster_node_pool,
 azurerm_user_assigned_identity, azurerm_role_assignment, azurerm_key_vault,
-azurerm_key_vault_key, azurerm_log_analytics_workspace, azurerm_monitor_diagnostic_setting;
+azurerm_key_vault_key, azurerm_disk_encryption_set, azurerm_log_analytics_workspace,
+azurerm_monitor_diagnostic_setting;
 data source azurerm_client_config.
 
 What is on without asking (each a named prop to turn off, never a missing one):
@@ -18,7 +19,9 @@ What is on without asking (each a named prop to turn off, never a missing one):
   - kube-audit-admin, guard and control-plane logs in a Log Analytics workspace, container
     logs there too (Container Insights), and the Azure Policy add-on;
   - an automatic upgrade channel, node OS image upgrades, both inside a weekly window;
-  - encryption at host on every node (temp disks and caches encrypted too).
+  - node disks encrypted with a customer key (disk encryption set, rotating HSM key) and
+    encryption at host on every node (temp disks and caches encrypted too);
+  - the Key Vault secrets CSI driver with secret rotation.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import Sequence
 
 from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_azurerm.data_azurerm_client_config import DataAzurermClientConfig
+from cdktf_cdktf_provider_azurerm.disk_encryption_set import DiskEncryptionSet, DiskEncryptionSetIdentity
 from cdktf_cdktf_provider_azurerm.key_vault import KeyVault
 from cdktf_cdktf_provider_azurerm.key_vault_key import (
     KeyVaultKey,
@@ -42,6 +46,7 @@ from cdktf_cdktf_provider_azurerm.kubernetes_cluster import (
     KubernetesClusterDefaultNodePoolUpgradeSettings,
     KubernetesClusterIdentity,
     KubernetesClusterKeyManagementService,
+    KubernetesClusterKeyVaultSecretsProvider,
     KubernetesClusterMaintenanceWindowAutoUpgrade,
     KubernetesClusterMaintenanceWindowNodeOs,
     KubernetesClusterNetworkProfile,
@@ -196,6 +201,42 @@ class Aks(Construct):
             tags=tags,
             depends_on=[deployer_keys],
         )
+        # Node OS and data disks: encrypted with a customer key too (the disk encryption set
+        # follows the key's latest version by itself).
+        self.disk_key = KeyVaultKey(
+            self,
+            "disk_key",
+            name="aks-disks",
+            key_vault_id=self.key_vault.id,
+            key_type="RSA-HSM",
+            key_size=2048,
+            key_opts=["unwrapKey", "wrapKey"],
+            rotation_policy=KeyVaultKeyRotationPolicy(
+                automatic=KeyVaultKeyRotationPolicyAutomatic(time_after_creation=f"P{key_rotation_days}D")
+            ),
+            tags=tags,
+            depends_on=[deployer_keys],
+        )
+        self.disk_encryption_set = DiskEncryptionSet(
+            self,
+            "disk_encryption_set",
+            name=f"des-{name}",
+            location=location,
+            resource_group_name=rg.name,
+            key_vault_key_id=self.disk_key.versionless_id,
+            auto_key_rotation_enabled=True,
+            encryption_type="EncryptionAtRestWithCustomerKey",
+            identity=DiskEncryptionSetIdentity(type="SystemAssigned"),
+            tags=tags,
+        )
+        disk_key_access = RoleAssignment(
+            self,
+            "disk_encryption_key_access",
+            scope=self.key_vault.id,
+            role_definition_name="Key Vault Crypto Service Encryption User",
+            principal_id=self.disk_encryption_set.identity.principal_id,
+            principal_type="ServicePrincipal",
+        )
         key_access = RoleAssignment(
             self,
             "control_plane_key_access",
@@ -260,6 +301,9 @@ class Aks(Construct):
             node_os_upgrade_channel="NodeImage",
             maintenance_window_auto_upgrade=KubernetesClusterMaintenanceWindowAutoUpgrade(**window),
             maintenance_window_node_os=KubernetesClusterMaintenanceWindowNodeOs(**window),
+            disk_encryption_set_id=self.disk_encryption_set.id,
+            # Apps that mount Key Vault secrets get them re-read when they rotate.
+            key_vault_secrets_provider=KubernetesClusterKeyVaultSecretsProvider(secret_rotation_enabled=True),
             oms_agent=KubernetesClusterOmsAgent(log_analytics_workspace_id=self.workspace.id, msi_auth_for_monitoring_enabled=True),
             azure_policy_enabled=True,
             image_cleaner_enabled=True,
@@ -276,7 +320,7 @@ class Aks(Construct):
                 tags={**tags, "pool": system_role},
             ),
             tags=tags,
-            depends_on=[subnet_access, key_access],
+            depends_on=[subnet_access, key_access, disk_key_access],
         )
 
         MonitorDiagnosticSetting(
