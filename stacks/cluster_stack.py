@@ -63,7 +63,10 @@ class ClusterStack(PathLogicalIds, PlatformStack):
         self._outputs(self.handle)
 
     def _outputs(self, h: ClusterHandle) -> None:
-        TerraformOutput(self, "endpoint", value=h.endpoint, description="Kubernetes API endpoint (private).")
+        # The handle carries each provider's own attribute (GKE: a bare address); the output is
+        # the API server URL on every cloud.
+        url = f"https://{h.endpoint}" if self.cluster.cloud == "gcp" else h.endpoint
+        TerraformOutput(self, "endpoint", value=url, description="Kubernetes API server URL (private).")
         TerraformOutput(self, "ca_certificate", value=h.ca_certificate, sensitive=True, description="Cluster CA, base64 PEM.")
         TerraformOutput(self, "oidc_issuer_url", value=h.oidc_issuer_url, description="Service account token issuer.")
         TerraformOutput(self, "network_id", value=h.network_id)

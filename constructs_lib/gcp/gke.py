@@ -268,8 +268,8 @@ class Gke(Construct):
 
     @property
     def endpoint(self) -> str:
-        """https URL of the API (GKE reports a bare IP address)."""
-        return f"https://{self.cluster.endpoint}"
+        """The API server's IP address, as GKE reports it (no scheme)."""
+        return self.cluster.endpoint
 
     @property
     def ca_certificate(self) -> str:
