@@ -618,3 +618,32 @@ def test_gke_reads_its_project_number_for_the_kms_grant(synthesized):
     env = ENVS["dev"]
     stack = stack_of(synthesized, env, env.clusters_of("gcp")[0])
     assert data_sources(stack, "google_project")["gke_project"]["project_id"] == env.accounts.gcp.project_id
+
+
+def test_cluster_logical_ids_are_construct_paths_without_hash_suffix(synthesized):
+    hashed = re.compile(r"_[0-9A-F]{8}$")
+    names = [
+        f"{sid}:{rtype}.{name}"
+        for sid, doc in synthesized.items() if sid.endswith("-cluster")
+        for rtype, items in doc.get("resource", {}).items()
+        for name in items
+    ]
+    assert names and not [n for n in names if hashed.search(n)]
+    for sid, doc in synthesized.items():
+        if sid.endswith("-cluster"):
+            for rtype, items in doc["resource"].items():
+                for name, res in items.items():
+                    assert res["//"]["metadata"]["path"].split("/", 1)[1].replace("/", "_") == name
+
+
+@pytest.mark.parametrize("pair", CLUSTERS, ids=cid)
+def test_secure_default_turned_off_keeps_its_reason_in_the_plan(synthesized, pair):
+    env, cluster = pair
+    stack = stack_of(synthesized, env, cluster)
+    rtype, name = {"aws": ("aws_eks_cluster", "eks_cluster"), "gcp": ("google_container_cluster", "gke_cluster"),
+                   "azure": ("azurerm_kubernetes_cluster", "aks_cluster")}[cluster.cloud]
+    comment = one(stack, rtype, name)["//"]
+    if cluster.security.deletion_protection:
+        assert "deletion_protection_reason" not in comment
+    else:
+        assert comment["deletion_protection_reason"] == cluster.security.deletion_protection_reason
