@@ -164,3 +164,21 @@ def test_validation_kms_rotation_minimums(tmp_path):
 def test_validation_accepts_the_shipped_environment_files():
     for name in ("dev", "staging", "prod"):
         assert load_environment(ENV_DIR / f"{name}.yaml").name == name
+
+
+def test_pool_and_feature_changed_per_cluster_in_the_yaml_alone(tmp_path):
+    """One cluster's GPU pool and maintenance day change in the file; nothing else moves."""
+    from constructs_lib.specs import to_aks, to_eks
+
+    def m(d):
+        d["clusters"][0]["node_pools"] = {"gpu": {"max_size": 7, "instance_type": "p4d.24xlarge"}}
+        d["clusters"][2]["maintenance"] = {"day": "Saturday"}
+
+    env = load_environment(_write(tmp_path, m))
+    aws, _, azure = env.clusters
+    gpu = {s.role: s for s in pool_specs(aws)}["gpu"]
+    assert to_eks(gpu)["scaling_config"]["max_size"] == 7
+    assert to_eks(gpu)["instance_types"] == ["p4d.24xlarge"]
+    assert azure.maintenance.day == "Saturday"
+    assert {s.role: s for s in pool_specs(azure)}["gpu"].max_size == 2  # dev's cluster_defaults still apply
+    assert to_aks({s.role: s for s in pool_specs(azure)}["gpu"])["max_count"] == 2
