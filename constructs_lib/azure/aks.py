@@ -11,7 +11,7 @@ What is on without asking (each a named prop to turn off, never a missing one):
   - secrets in etcd encrypted by the KMS plugin with an HSM-backed Key Vault key (RBAC-authorized
     premium vault, purge protection, 90-day soft delete) that rotates automatically;
   - a user-assigned control-plane identity holding exactly two roles: Network Contributor on
-    the node subnet and Key Vault Crypto User on the vault. The kubelet identity AKS creates
+    the node subnet and Key Vault Crypto User on the etcd key. The kubelet identity AKS creates
     holds no role;
   - OIDC issuer and Microsoft Entra Workload ID;
   - Entra ID authentication with Azure RBAC for Kubernetes authorization, local accounts off;
@@ -229,10 +229,11 @@ class Aks(Construct):
             identity=DiskEncryptionSetIdentity(type="SystemAssigned"),
             tags=tags,
         )
+        # Both grants are scoped to the one key each identity uses, not to the vault.
         disk_key_access = RoleAssignment(
             self,
             "disk_encryption_key_access",
-            scope=self.key_vault.id,
+            scope=self.disk_key.resource_versionless_id,
             role_definition_name="Key Vault Crypto Service Encryption User",
             principal_id=self.disk_encryption_set.identity.principal_id,
             principal_type="ServicePrincipal",
@@ -240,7 +241,7 @@ class Aks(Construct):
         key_access = RoleAssignment(
             self,
             "control_plane_key_access",
-            scope=self.key_vault.id,
+            scope=self.etcd_key.resource_versionless_id,
             role_definition_name="Key Vault Crypto User",
             principal_id=self.identity.principal_id,
             principal_type="ServicePrincipal",

@@ -500,7 +500,7 @@ def test_aks_control_plane_identity_user_assigned_with_two_scoped_roles(synthesi
     }
     assert roles == {
         ("Network Contributor", "${azurerm_subnet.network_nodes.id}"),
-        ("Key Vault Crypto User", "${azurerm_key_vault.aks_key_vault.id}"),
+        ("Key Vault Crypto User", "${azurerm_key_vault_key.aks_etcd_key.resource_versionless_id}"),
     }
 
 
@@ -521,6 +521,9 @@ def test_aks_node_disks_encrypted_with_rotating_customer_key(synthesized, pair):
     roles = {a["role_definition_name"] for a in resources(stack, "azurerm_role_assignment").values()
              if a["principal_id"] == "${azurerm_disk_encryption_set.aks_disk_encryption_set.identity[0].principal_id}"}
     assert roles == {"Key Vault Crypto Service Encryption User"}
+    scopes = {a["scope"] for a in resources(stack, "azurerm_role_assignment").values()
+              if a["role_definition_name"] == "Key Vault Crypto Service Encryption User"}
+    assert scopes == {"${azurerm_key_vault_key.aks_disk_key.resource_versionless_id}"}
 
 
 @pytest.mark.parametrize("pair", of_cloud("azure"), ids=cid)
