@@ -19,7 +19,7 @@ class ClusterHandle:
 
     spec: Cluster
     stack: Any  # the cdktf TerraformStack holding the cluster
-    endpoint: str
+    endpoint: str  # the provider's attribute: EKS and AKS an https URL, GKE a bare IP address
     ca_certificate: str  # base64-encoded PEM, as every cloud returns it
     oidc_issuer_url: str
     network_id: str  # AWS VPC id / GCP network self link / Azure VNet id
