@@ -14,7 +14,9 @@ from stacks.context import BuildContext
 from stacks.params import Environment
 
 # (component, "module:function"); each function takes (app, ctx) and adds that component's stacks.
-COMPONENTS: tuple[tuple[str, str], ...] = ()
+COMPONENTS: tuple[tuple[str, str], ...] = (
+    ("cluster", "stacks.cluster_stack:build"),
+)
 
 
 def _builder(ref: str) -> Callable:

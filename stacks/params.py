@@ -182,7 +182,8 @@ class Maintenance(Model):
     upgrade_channel: Literal["rapid", "regular", "stable"] = "stable"
     day: Weekday = "Sunday"
     start_hour_utc: int = Field(default=3, ge=0, le=23)
-    duration_hours: int = Field(default=4, ge=4, le=24)
+    # 12: GKE refuses windows leaving under 48 h of maintenance per 32 days (4 weekly windows).
+    duration_hours: int = Field(default=12, ge=4, le=24)
 
 
 class Cluster(Model):

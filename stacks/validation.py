@@ -168,6 +168,7 @@ def check_environment(env: Environment, residency: Residency) -> Iterable[Proble
     yield from _check_unique_clusters(env)
     yield from _check_cidrs(env)
     yield from _check_pools(env)
+    yield from _check_cluster_settings(env)
     yield from _check_versions(env)
     yield from _check_data_lake(env, residency)
     yield from _check_interconnect(env)
@@ -282,6 +283,50 @@ def _check_pools(env: Environment) -> Iterable[Problem]:
                 f"{_cpath(env, i)}.security.deletion_protection_reason",
                 "deletion protection is a secure default: say why it is off in deletion_protection_reason.",
             )
+
+
+# CloudWatch Logs accepts only these retention periods (PutRetentionPolicy).
+CLOUDWATCH_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
+GKE_MIN_MAINTENANCE_HOURS_PER_32_DAYS = 48
+
+
+def _check_cluster_settings(env: Environment) -> Iterable[Problem]:
+    """Values each cloud accepts for the cluster's security and maintenance settings."""
+    for i, c in enumerate(env.clusters):
+        path = _cpath(env, i)
+        days = c.security.audit_log_retention_days
+        rotation = c.security.key_rotation_days
+        if c.cloud == "aws":
+            if days not in CLOUDWATCH_RETENTION_DAYS:
+                yield Problem(
+                    f"{path}.security.audit_log_retention_days",
+                    f"{days} is not a CloudWatch Logs retention period; use one of {', '.join(map(str, CLOUDWATCH_RETENTION_DAYS))}.",
+                )
+            if rotation < 90:
+                yield Problem(f"{path}.security.key_rotation_days", f"AWS KMS rotates keys every 90 to 2560 days; {rotation} is too short.")
+        elif c.cloud == "azure":
+            if not 30 <= days <= 730:
+                yield Problem(
+                    f"{path}.security.audit_log_retention_days",
+                    f"a Log Analytics workspace keeps data 30 to 730 days; {days} is outside. Pick a value in that range.",
+                )
+            if rotation < 7:
+                yield Problem(f"{path}.security.key_rotation_days", f"Key Vault rotates keys after 7 days at the earliest; {rotation} is too short.")
+            missing = [k for k in ("pods_cidr", "services_cidr") if getattr(c.network, k) is None]
+            if missing:
+                yield Problem(
+                    f"{path}.network",
+                    f"AKS uses Azure CNI overlay: set {' and '.join(missing)} (ranges outside the VNet), "
+                    "or AKS picks defaults that collide between clusters.",
+                )
+        elif c.cloud == "gcp":
+            hours = c.maintenance.duration_hours
+            if 4 * hours < GKE_MIN_MAINTENANCE_HOURS_PER_32_DAYS:
+                yield Problem(
+                    f"{path}.maintenance.duration_hours",
+                    f"a weekly window of {hours} h leaves {4 * hours} h of maintenance per 32 days; GKE requires "
+                    f"{GKE_MIN_MAINTENANCE_HOURS_PER_32_DAYS} h. Use duration_hours: 12 or more.",
+                )
 
 
 def _check_versions(env: Environment) -> Iterable[Problem]:

@@ -1,0 +1,347 @@
+"""A private AKS cluster with Entra ID RBAC, KMS etcd encryption and separate node pools.
+
+Resources (azurerm 4.55): azurerm_kubernetes_cluster, azurerm_kubernetes_cluster_node_pool,
+azurerm_user_assigned_identity, azurerm_role_assignment, azurerm_key_vault,
+azurerm_key_vault_key, azurerm_log_analytics_workspace, azurerm_monitor_diagnostic_setting;
+data source azurerm_client_config.
+
+What is on without asking (each a named prop to turn off, never a missing one):
+  - private cluster: the API server has a private IP in the VNet only, no public FQDN;
+  - secrets in etcd encrypted by the KMS plugin with an HSM-backed Key Vault key (RBAC-authorized
+    premium vault, purge protection, 90-day soft delete) that rotates automatically;
+  - a user-assigned control-plane identity holding exactly two roles: Network Contributor on
+    the node subnet and Key Vault Crypto User on the vault. The kubelet identity AKS creates
+    holds no role;
+  - OIDC issuer and Microsoft Entra Workload ID;
+  - Entra ID authentication with Azure RBAC for Kubernetes authorization, local accounts off;
+  - Azure CNI overlay powered by Cilium, which enforces network policies (see NETWORK_POLICY);
+  - kube-audit-admin, guard and control-plane logs in a Log Analytics workspace, container
+    logs there too (Container Insights), and the Azure Policy add-on;
+  - an automatic upgrade channel, node OS image upgrades, both inside a weekly window;
+  - encryption at host on every node (temp disks and caches encrypted too).
+"""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Network
+from typing import Sequence
+
+from cdktf import TerraformResourceLifecycle
+from cdktf_cdktf_provider_azurerm.data_azurerm_client_config import DataAzurermClientConfig
+from cdktf_cdktf_provider_azurerm.key_vault import KeyVault
+from cdktf_cdktf_provider_azurerm.key_vault_key import (
+    KeyVaultKey,
+    KeyVaultKeyRotationPolicy,
+    KeyVaultKeyRotationPolicyAutomatic,
+)
+from cdktf_cdktf_provider_azurerm.kubernetes_cluster import (
+    KubernetesCluster,
+    KubernetesClusterApiServerAccessProfile,
+    KubernetesClusterAzureActiveDirectoryRoleBasedAccessControl,
+    KubernetesClusterDefaultNodePool,
+    KubernetesClusterDefaultNodePoolUpgradeSettings,
+    KubernetesClusterIdentity,
+    KubernetesClusterKeyManagementService,
+    KubernetesClusterMaintenanceWindowAutoUpgrade,
+    KubernetesClusterMaintenanceWindowNodeOs,
+    KubernetesClusterNetworkProfile,
+    KubernetesClusterOmsAgent,
+)
+from cdktf_cdktf_provider_azurerm.kubernetes_cluster_node_pool import (
+    KubernetesClusterNodePool,
+    KubernetesClusterNodePoolUpgradeSettings,
+)
+from cdktf_cdktf_provider_azurerm.log_analytics_workspace import LogAnalyticsWorkspace
+from cdktf_cdktf_provider_azurerm.monitor_diagnostic_setting import (
+    MonitorDiagnosticSetting,
+    MonitorDiagnosticSettingEnabledLog,
+)
+from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
+from cdktf_cdktf_provider_azurerm.user_assigned_identity import UserAssignedIdentity
+from constructs import Construct
+
+from constructs_lib.azure.network import AzureClusterNetwork
+from constructs_lib.specs import NodePoolSpec, to_aks
+
+# Cilium (Azure CNI powered by Cilium) rather than Calico: the eBPF dataplane is the one GKE
+# Dataplane V2 runs too, so NetworkPolicy behaves the same on both clouds; it is Microsoft's
+# recommended dataplane for overlay clusters, and needs no extra policy engine pods.
+NETWORK_POLICY = "cilium"
+
+# Audit of every call that changes something (kube-audit-admin leaves out get/list, which
+# dominate volume), Entra ID authentication decisions (guard), and the control plane.
+AUDIT_LOG_CATEGORIES = (
+    "kube-audit-admin",
+    "guard",
+    "kube-apiserver",
+    "kube-controller-manager",
+    "kube-scheduler",
+    "cluster-autoscaler",
+)
+
+# GKE-style channel names -> AKS automatic_upgrade_channel. The environment pins one
+# Kubernetes minor version across clouds, so "stable" (the default) only takes patches of it.
+UPGRADE_CHANNELS = {"stable": "patch", "regular": "stable", "rapid": "rapid"}
+
+
+class Aks(Construct):
+    """One AKS cluster and its node pools.
+
+    Props:
+      name: cluster name and DNS prefix (`prod-azure-eastus`).
+      key_vault_name: globally unique, 3-24 characters.
+      network: the AzureClusterNetwork (resource group, node subnet).
+      node_pools: specs; the one with role `system_role` becomes the default (system) pool.
+      tenant_id: Entra ID tenant of the cluster's users.
+      pods_cidr / services_cidr: overlay pod range and service range (outside the VNet).
+      upgrade_channel: stable | regular | rapid (see UPGRADE_CHANNELS).
+      maintenance_day / maintenance_start_hour_utc / maintenance_duration_hours: weekly window.
+      public_endpoint: True makes the API public, reachable from `authorized_cidrs` only.
+      admin_group_object_ids: Entra groups that are cluster admins.
+      creator_admin: the identity applying the stack gets "Azure Kubernetes Service RBAC Cluster
+        Admin" on the cluster (later stacks install add-ons with it). False: nobody until granted.
+      log_retention_days: Log Analytics retention (30..730).
+      key_rotation_days: automatic rotation period of the etcd key.
+      host_encryption: needs the subscription feature Microsoft.Compute/EncryptionAtHost.
+      sku_tier: Standard (financially backed API SLA) or Free.
+      max_pods_per_node: the Kubernetes default, written out (overlay allows up to 250).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        name: str,
+        location: str,
+        kubernetes_version: str,
+        network: AzureClusterNetwork,
+        node_pools: Sequence[NodePoolSpec],
+        key_vault_name: str,
+        tenant_id: str,
+        pods_cidr: str,
+        services_cidr: str,
+        tags: dict[str, str],
+        system_role: str = "system",
+        zones: Sequence[str] = ("1", "2", "3"),
+        upgrade_channel: str = "stable",
+        maintenance_day: str = "Sunday",
+        maintenance_start_hour_utc: int = 3,
+        maintenance_duration_hours: int = 12,
+        public_endpoint: bool = False,
+        authorized_cidrs: Sequence[str] = (),
+        admin_group_object_ids: Sequence[str] = (),
+        creator_admin: bool = True,
+        log_retention_days: int = 365,
+        key_rotation_days: int = 90,
+        host_encryption: bool = True,
+        sku_tier: str = "Standard",
+        max_pods_per_node: int = 110,
+    ) -> None:
+        super().__init__(scope, id_)
+        if public_endpoint and not authorized_cidrs:
+            raise ValueError(f"Aks {name}: a public API needs authorized_cidrs; 0.0.0.0/0 is never implied")
+        system = [s for s in node_pools if s.role == system_role]
+        if len(system) != 1:
+            raise ValueError(f"Aks {name}: exactly one node pool must have role {system_role!r}")
+        rg = network.resource_group
+        self._private = not public_endpoint
+        current = DataAzurermClientConfig(self, "current")
+
+        self.identity = UserAssignedIdentity(
+            self, "control_plane_identity", name=f"id-{name}-control-plane", location=location, resource_group_name=rg.name, tags=tags
+        )
+        subnet_access = RoleAssignment(
+            self,
+            "control_plane_subnet_access",
+            scope=network.node_subnet.id,
+            role_definition_name="Network Contributor",
+            principal_id=self.identity.principal_id,
+            principal_type="ServicePrincipal",
+        )
+
+        # The KMS plugin reaches the vault over its public endpoint (key_vault_network_access
+        # "Public"): a private vault needs API Server VNet Integration, and legacy KMS does not
+        # support vault firewalls that allow selected networks. Access is by Entra ID RBAC only.
+        self.key_vault = KeyVault(
+            self,
+            "key_vault",
+            name=key_vault_name,
+            location=location,
+            resource_group_name=rg.name,
+            tenant_id=tenant_id,
+            sku_name="premium",  # HSM-protected keys
+            rbac_authorization_enabled=True,
+            purge_protection_enabled=True,
+            soft_delete_retention_days=90,
+            public_network_access_enabled=True,
+            tags=tags,
+        )
+        deployer_keys = RoleAssignment(
+            self,
+            "deployer_key_officer",
+            scope=self.key_vault.id,
+            role_definition_name="Key Vault Crypto Officer",
+            principal_id=current.object_id,
+        )
+        self.etcd_key = KeyVaultKey(
+            self,
+            "etcd_key",
+            name="aks-etcd",
+            key_vault_id=self.key_vault.id,
+            key_type="RSA-HSM",
+            key_size=2048,
+            key_opts=["decrypt", "encrypt", "unwrapKey", "wrapKey"],
+            # No expiry: the cluster decrypts with the version it was given until Terraform
+            # hands it the rotated one (key_vault_key_id below follows the latest version).
+            rotation_policy=KeyVaultKeyRotationPolicy(
+                automatic=KeyVaultKeyRotationPolicyAutomatic(time_after_creation=f"P{key_rotation_days}D")
+            ),
+            tags=tags,
+            depends_on=[deployer_keys],
+        )
+        key_access = RoleAssignment(
+            self,
+            "control_plane_key_access",
+            scope=self.key_vault.id,
+            role_definition_name="Key Vault Crypto User",
+            principal_id=self.identity.principal_id,
+            principal_type="ServicePrincipal",
+        )
+
+        self.workspace = LogAnalyticsWorkspace(
+            self,
+            "audit_logs",
+            name=f"log-{name}",
+            location=location,
+            resource_group_name=rg.name,
+            sku="PerGB2018",
+            retention_in_days=log_retention_days,
+            tags=tags,
+        )
+        window = dict(
+            frequency="Weekly",
+            interval=1,
+            day_of_week=maintenance_day,
+            start_time=f"{maintenance_start_hour_utc:02d}:00",
+            utc_offset="+00:00",
+            duration=maintenance_duration_hours,
+        )
+        sys_args = to_aks(system[0], default_pool=True)
+        self.cluster = KubernetesCluster(
+            self,
+            "cluster",
+            name=name,
+            location=location,
+            resource_group_name=rg.name,
+            dns_prefix=name,
+            kubernetes_version=kubernetes_version,
+            sku_tier=sku_tier,
+            private_cluster_enabled=not public_endpoint,
+            private_cluster_public_fqdn_enabled=False,
+            private_dns_zone_id="System" if not public_endpoint else None,
+            api_server_access_profile=(
+                KubernetesClusterApiServerAccessProfile(authorized_ip_ranges=list(authorized_cidrs)) if public_endpoint else None
+            ),
+            identity=KubernetesClusterIdentity(type="UserAssigned", identity_ids=[self.identity.id]),
+            oidc_issuer_enabled=True,
+            workload_identity_enabled=True,
+            role_based_access_control_enabled=True,
+            local_account_disabled=True,
+            azure_active_directory_role_based_access_control=KubernetesClusterAzureActiveDirectoryRoleBasedAccessControl(
+                azure_rbac_enabled=True,
+                tenant_id=tenant_id,
+                admin_group_object_ids=list(admin_group_object_ids) or None,
+            ),
+            key_management_service=KubernetesClusterKeyManagementService(
+                key_vault_key_id=self.etcd_key.id, key_vault_network_access="Public"
+            ),
+            network_profile=KubernetesClusterNetworkProfile(
+                network_plugin="azure",
+                network_plugin_mode="overlay",
+                network_data_plane="cilium",
+                network_policy=NETWORK_POLICY,
+                pod_cidr=pods_cidr,
+                service_cidr=services_cidr,
+                dns_service_ip=_dns_service_ip(services_cidr),
+                load_balancer_sku="standard",
+                outbound_type="loadBalancer",
+            ),
+            automatic_upgrade_channel=UPGRADE_CHANNELS[upgrade_channel],
+            node_os_upgrade_channel="NodeImage",
+            maintenance_window_auto_upgrade=KubernetesClusterMaintenanceWindowAutoUpgrade(**window),
+            maintenance_window_node_os=KubernetesClusterMaintenanceWindowNodeOs(**window),
+            oms_agent=KubernetesClusterOmsAgent(log_analytics_workspace_id=self.workspace.id, msi_auth_for_monitoring_enabled=True),
+            azure_policy_enabled=True,
+            image_cleaner_enabled=True,
+            image_cleaner_interval_hours=48,
+            default_node_pool=KubernetesClusterDefaultNodePool(
+                **sys_args,
+                vnet_subnet_id=network.node_subnet.id,
+                zones=list(zones),
+                orchestrator_version=kubernetes_version,
+                host_encryption_enabled=host_encryption,
+                temporary_name_for_rotation=f"{system_role[:8]}tmp",
+                max_pods=max_pods_per_node,
+                upgrade_settings=KubernetesClusterDefaultNodePoolUpgradeSettings(max_surge="33%"),
+                tags={**tags, "pool": system_role},
+            ),
+            tags=tags,
+            depends_on=[subnet_access, key_access],
+        )
+
+        MonitorDiagnosticSetting(
+            self,
+            "audit_logs_setting",
+            name="audit-to-log-analytics",
+            target_resource_id=self.cluster.id,
+            log_analytics_workspace_id=self.workspace.id,
+            log_analytics_destination_type="Dedicated",
+            enabled_log=[MonitorDiagnosticSettingEnabledLog(category=c) for c in AUDIT_LOG_CATEGORIES],
+        )
+        if creator_admin:
+            RoleAssignment(
+                self,
+                "deployer_cluster_admin",
+                scope=self.cluster.id,
+                role_definition_name="Azure Kubernetes Service RBAC Cluster Admin",
+                principal_id=current.object_id,
+            )
+
+        self.node_pools: dict[str, KubernetesClusterNodePool] = {}
+        for spec in node_pools:
+            if spec.role == system_role:
+                continue
+            args = to_aks(spec)
+            self.node_pools[spec.role] = KubernetesClusterNodePool(
+                self,
+                f"{spec.role}_pool",
+                kubernetes_cluster_id=self.cluster.id,
+                vnet_subnet_id=network.node_subnet.id,
+                zones=list(zones),
+                orchestrator_version=kubernetes_version,
+                host_encryption_enabled=host_encryption,
+                max_pods=max_pods_per_node,
+                # Spot pools cannot surge; on-demand pools replace a third of their nodes at a time.
+                upgrade_settings=None if spec.spot else KubernetesClusterNodePoolUpgradeSettings(max_surge="33%"),
+                tags={**tags, "pool": spec.role},
+                lifecycle=TerraformResourceLifecycle(ignore_changes=["node_count"]),  # the autoscaler's
+                **args,
+            )
+
+    @property
+    def endpoint(self) -> str:
+        return f"https://{self.cluster.private_fqdn}" if self._private else f"https://{self.cluster.fqdn}"
+
+    @property
+    def ca_certificate(self) -> str:
+        return self.cluster.kube_config.get(0).cluster_ca_certificate
+
+    @property
+    def oidc_issuer_url(self) -> str:
+        return self.cluster.oidc_issuer_url
+
+
+def _dns_service_ip(services_cidr: str) -> str:
+    """The tenth address of the service range, AKS's own convention (10.0.0.10 in 10.0.0.0/16)."""
+    return str(IPv4Network(services_cidr)[10])

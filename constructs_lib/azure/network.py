@@ -1,0 +1,77 @@
+"""An Azure resource group and VNet for one AKS cluster, with the VNet's GatewaySubnet.
+
+Resources (azurerm 4.55): azurerm_resource_group, azurerm_virtual_network, azurerm_subnet,
+azurerm_network_security_group, azurerm_subnet_network_security_group_association.
+"""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Network
+
+from cdktf_cdktf_provider_azurerm.network_security_group import NetworkSecurityGroup
+from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
+from cdktf_cdktf_provider_azurerm.subnet import Subnet
+from cdktf_cdktf_provider_azurerm.subnet_network_security_group_association import (
+    SubnetNetworkSecurityGroupAssociation,
+)
+from cdktf_cdktf_provider_azurerm.virtual_network import VirtualNetwork
+from constructs import Construct
+
+# Azure finds the subnet of ExpressRoute and VPN gateways by this exact name.
+GATEWAY_SUBNET_NAME = "GatewaySubnet"
+
+
+def split_vnet_cidr(cidr: str) -> tuple[str, str]:
+    """Nodes get the first half of the VNet (pods use the overlay range, not VNet addresses);
+    the GatewaySubnet is the VNet's last /27, the size Azure recommends for gateways."""
+    net = IPv4Network(cidr)
+    nodes = next(net.subnets(new_prefix=net.prefixlen + 1))
+    gateway = list(net.subnets(new_prefix=27))[-1]
+    return str(nodes), str(gateway)
+
+
+class AzureClusterNetwork(Construct):
+    """Resource group, VNet, node subnet (with its own NSG, no default outbound access: egress
+    goes through the cluster's load balancer) and an empty GatewaySubnet for the interconnect's
+    ExpressRoute / VPN gateways (Azure forbids an NSG there).
+
+    Props:
+      name: resource names derive from it (`rg-<name>`, `vnet-<name>`).
+      location: Azure region.
+      cidr: the VNet's address space, split by `split_vnet_cidr`.
+    """
+
+    def __init__(self, scope: Construct, id_: str, *, name: str, location: str, cidr: str, tags: dict[str, str]) -> None:
+        super().__init__(scope, id_)
+        nodes_cidr, gateway_cidr = split_vnet_cidr(cidr)
+        self.resource_group = ResourceGroup(self, "resource_group", name=f"rg-{name}", location=location, tags=tags)
+        self.vnet = VirtualNetwork(
+            self,
+            "vnet",
+            name=f"vnet-{name}",
+            location=location,
+            resource_group_name=self.resource_group.name,
+            address_space=[cidr],
+            tags=tags,
+        )
+        self.node_subnet = Subnet(
+            self,
+            "nodes",
+            name="nodes",
+            resource_group_name=self.resource_group.name,
+            virtual_network_name=self.vnet.name,
+            address_prefixes=[nodes_cidr],
+            default_outbound_access_enabled=False,
+        )
+        nsg = NetworkSecurityGroup(
+            self, "nodes_nsg", name=f"nsg-{name}-nodes", location=location, resource_group_name=self.resource_group.name, tags=tags
+        )
+        SubnetNetworkSecurityGroupAssociation(self, "nodes_nsg_association", subnet_id=self.node_subnet.id, network_security_group_id=nsg.id)
+        self.gateway_subnet = Subnet(
+            self,
+            "gateway_subnet",
+            name=GATEWAY_SUBNET_NAME,
+            resource_group_name=self.resource_group.name,
+            virtual_network_name=self.vnet.name,
+            address_prefixes=[gateway_cidr],
+        )

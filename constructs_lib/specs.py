@@ -1,0 +1,205 @@
+"""The cloud-neutral node pool spec and the ONE place that translates it per cloud.
+
+A reader should see "GPU pool 0-10, tainted nvidia.com/gpu" become an EKS node group, a GKE node
+pool and an AKS node pool side by side:
+
+    spec = NodePoolSpec(role="gpu", instance_type="g5.12xlarge", min_size=0, max_size=10,
+                        taints=(Taint("nvidia.com/gpu", "present"),), labels={"accelerator": "nvidia-a10g"},
+                        accelerator=Accelerator("nvidia-a10g", 4))
+    to_eks(spec)  -> EksNodeGroup arguments   (taint effect NO_SCHEDULE, ami_type AL2023_x86_64_NVIDIA)
+    to_gke(spec)  -> ContainerNodePool arguments (taint effect NO_SCHEDULE, guest_accelerator)
+    to_aks(spec)  -> KubernetesClusterNodePool arguments (node_taints "nvidia.com/gpu=present:NoSchedule")
+
+The functions return plain dictionaries whose keys are the Terraform argument names of the typed
+bindings (aws 6.25 `eks_node_group`, google 6.50 `container_node_pool`, azurerm 4.55
+`kubernetes_cluster_node_pool`); the constructs pass them to the binding classes, which reject
+any unknown key. Nothing here imports cdktf, so the translation is tested in milliseconds.
+What each cloud needs beyond the spec (subnets, service accounts, launch templates) is the
+constructs' business.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Literal, Mapping
+
+Effect = Literal["NoSchedule", "PreferNoSchedule", "NoExecute"]
+
+# Kubernetes spells taint effects NoSchedule; EKS and GKE want the API enum, AKS the kubectl form.
+EFFECT_ENUM: dict[str, str] = {
+    "NoSchedule": "NO_SCHEDULE",
+    "PreferNoSchedule": "PREFER_NO_SCHEDULE",
+    "NoExecute": "NO_EXECUTE",
+}
+
+# The AMI type that brings the NVIDIA driver and container toolkit on EKS (provider-facts.md).
+EKS_AMI_STANDARD = "AL2023_x86_64_STANDARD"
+EKS_AMI_NVIDIA = "AL2023_x86_64_NVIDIA"
+
+# AKS puts this label and taint on every Spot node itself; the azurerm docs ask to declare them so
+# Terraform does not fight AKS over them (https://learn.microsoft.com/azure/aks/spot-node-pool).
+AKS_SPOT_LABEL = ("kubernetes.azure.com/scalesetpriority", "spot")
+AKS_SPOT_TAINT = "kubernetes.azure.com/scalesetpriority=spot:NoSchedule"
+
+
+@dataclass(frozen=True)
+class Taint:
+    key: str
+    value: str = ""
+    effect: Effect = "NoSchedule"
+
+    def kubectl(self) -> str:
+        """`key=value:Effect`, the form AKS `node_taints` and kubectl use."""
+        return f"{self.key}={self.value}:{self.effect}" if self.value else f"{self.key}:{self.effect}"
+
+
+@dataclass(frozen=True)
+class Accelerator:
+    """The GPU each machine of a pool carries. `type` is the `accelerator` label value everywhere
+    and the `guest_accelerator.type` on GKE; `driver_version` only matters on GKE (EKS gets the
+    driver from the AMI, AKS installs it itself)."""
+
+    type: str
+    count: int = 1
+    driver_version: Literal["DEFAULT", "LATEST", "INSTALLATION_DISABLED"] = "LATEST"
+
+
+@dataclass(frozen=True)
+class NodePoolSpec:
+    """One node pool, in no cloud's terms.
+
+    `role` names the pool (system, workload, gpu, batch) and becomes its name on every cloud.
+    Sizes are totals for the whole pool (GKE regional pools count per zone; to_gke converts).
+    A pool whose min_size equals its max_size is fixed-size.
+    """
+
+    role: str
+    instance_type: str
+    min_size: int
+    max_size: int
+    initial_size: int | None = None  # left out: min_size
+    disk_size_gb: int = 100
+    spot: bool = False
+    taints: tuple[Taint, ...] = ()
+    labels: Mapping[str, str] = field(default_factory=dict)
+    accelerator: Accelerator | None = None
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.min_size <= self.max_size:
+            raise ValueError(f"node pool {self.role}: need 0 <= min_size <= max_size, got {self.min_size}..{self.max_size}")
+        if not self.min_size <= self.initial <= self.max_size:
+            raise ValueError(f"node pool {self.role}: initial_size {self.initial} outside {self.min_size}..{self.max_size}")
+
+    @property
+    def initial(self) -> int:
+        return self.min_size if self.initial_size is None else self.initial_size
+
+    @property
+    def fixed_size(self) -> bool:
+        return self.min_size == self.max_size
+
+
+# --------------------------------------------------------------------------------------------
+# EKS managed node group (aws_eks_node_group)
+# --------------------------------------------------------------------------------------------
+
+
+def to_eks(spec: NodePoolSpec) -> dict[str, Any]:
+    """Arguments of `aws_eks_node_group` for the spec (cluster, role, subnets and the launch
+    template are added by the construct). The disk size lives in the launch template, because
+    EKS refuses `disk_size` on a node group that has one."""
+    return {
+        "node_group_name": spec.role,
+        "instance_types": [spec.instance_type],
+        "ami_type": EKS_AMI_NVIDIA if spec.accelerator else EKS_AMI_STANDARD,
+        "capacity_type": "SPOT" if spec.spot else "ON_DEMAND",
+        "scaling_config": {"min_size": spec.min_size, "max_size": spec.max_size, "desired_size": spec.initial},
+        "labels": dict(spec.labels),
+        "taint": [{"key": t.key, "value": t.value, "effect": EFFECT_ENUM[t.effect]} for t in spec.taints],
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# GKE node pool (google_container_node_pool)
+# --------------------------------------------------------------------------------------------
+
+
+def to_gke(spec: NodePoolSpec, *, zone_count: int = 3) -> dict[str, Any]:
+    """Arguments of `google_container_node_pool` for the spec (cluster, service account,
+    shielded-instance and metadata settings are added by the construct).
+
+    The pool is regional: `total_min/max_node_count` keep the spec's totals across zones, while
+    `initial_node_count` is per zone, rounded up so the pool starts with at least `initial`.
+    Spot and GPU pools use location policy ANY (take capacity in whichever zone has it).
+    """
+    node_config: dict[str, Any] = {
+        "machine_type": spec.instance_type,
+        "disk_size_gb": spec.disk_size_gb,
+        "spot": spec.spot,
+        "labels": dict(spec.labels),
+        "taint": [{"key": t.key, "value": t.value, "effect": EFFECT_ENUM[t.effect]} for t in spec.taints],
+    }
+    if spec.accelerator:
+        node_config["guest_accelerator"] = [
+            {
+                "type": spec.accelerator.type,
+                "count": spec.accelerator.count,
+                "gpu_driver_installation_config": {"gpu_driver_version": spec.accelerator.driver_version},
+            }
+        ]
+    return {
+        "name": spec.role,
+        "initial_node_count": math.ceil(spec.initial / zone_count),
+        "autoscaling": {
+            "total_min_node_count": spec.min_size,
+            "total_max_node_count": spec.max_size,
+            "location_policy": "ANY" if (spec.spot or spec.accelerator) else "BALANCED",
+        },
+        "node_config": node_config,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# AKS node pool (azurerm_kubernetes_cluster_node_pool, or the cluster's default_node_pool)
+# --------------------------------------------------------------------------------------------
+
+
+def to_aks(spec: NodePoolSpec, *, default_pool: bool = False) -> dict[str, Any]:
+    """Arguments of `azurerm_kubernetes_cluster_node_pool` (or, with default_pool=True, of the
+    cluster's `default_node_pool` block) for the spec.
+
+    The default (system) pool cannot carry `node_taints` in azurerm 4.x: its taint is
+    `only_critical_addons_enabled = true`, which AKS turns into exactly
+    `CriticalAddonsOnly=true:NoSchedule`. Any other taint on the default pool is refused.
+    """
+    args: dict[str, Any] = {
+        "name": spec.role,
+        "vm_size": spec.instance_type,
+        "os_disk_size_gb": spec.disk_size_gb,
+        "node_labels": dict(spec.labels),
+    }
+    if spec.fixed_size:
+        args.update(auto_scaling_enabled=False, node_count=spec.min_size)
+    else:
+        args.update(auto_scaling_enabled=True, min_count=spec.min_size, max_count=spec.max_size, node_count=spec.initial)
+    taints = [t.kubectl() for t in spec.taints]
+    if default_pool:
+        critical = Taint("CriticalAddonsOnly", "true").kubectl()
+        others = [t for t in taints if t != critical]
+        if others:
+            raise ValueError(f"AKS default node pool {spec.role}: only the CriticalAddonsOnly taint is possible, got {others}")
+        if spec.spot:
+            raise ValueError(f"AKS default node pool {spec.role}: the system pool cannot be Spot")
+        args["only_critical_addons_enabled"] = critical in taints
+        return args
+    args["mode"] = "User"
+    if spec.spot:
+        # -1: pay up to the on-demand price, evicted only for capacity (never for price).
+        args.update(priority="Spot", eviction_policy="Delete", spot_max_price=-1)
+        if AKS_SPOT_TAINT not in taints:
+            taints.append(AKS_SPOT_TAINT)
+        args["node_labels"][AKS_SPOT_LABEL[0]] = AKS_SPOT_LABEL[1]
+    if taints:
+        args["node_taints"] = taints
+    return args
