@@ -16,6 +16,7 @@ from stacks.params import Environment
 # (component, "module:function"); each function takes (app, ctx) and adds that component's stacks.
 COMPONENTS: tuple[tuple[str, str], ...] = (
     ("cluster", "stacks.cluster_stack:build"),
+    ("interconnect", "stacks.interconnect_stack:build"),
 )
 
 

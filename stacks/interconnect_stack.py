@@ -40,6 +40,7 @@ from constructs import Construct
 
 from stacks.base import PlatformStack
 from stacks.context import BuildContext, ClusterHandle
+from stacks.logical_ids import PathLogicalIds
 from stacks.interconnect_plan import (
     AZURE_PORT,
     GCP_EDGE_DOMAIN,
@@ -77,7 +78,7 @@ def aws_vif_id(vxc: Any) -> str:
     return Token.as_string(Fn.one(connections.for_expression_for_list('val.vif_id if val.connect_type == "AWS"')))
 
 
-class InterconnectStack(PlatformStack):
+class InterconnectStack(PathLogicalIds, PlatformStack):
     def __init__(self, scope: Construct, *, ctx: BuildContext) -> None:
         env = ctx.env
         super().__init__(scope, env=env, component=COMPONENT)

@@ -54,7 +54,7 @@ class VpcGateway(Construct):
         self.region = region
         self.gateway = VpnGateway(
             self,
-            "vgw",
+            "gateway",
             vpc_id=vpc_id,
             region=region,
             amazon_side_asn=str(amazon_side_asn) if amazon_side_asn is not None else None,
@@ -84,7 +84,7 @@ class DirectConnectGateway(Construct):
     def __init__(self, scope: Construct, id_: str, *, name: str, amazon_side_asn: int) -> None:
         super().__init__(scope, id_)
         self.amazon_side_asn = amazon_side_asn
-        self.gateway = DxGateway(self, "dxgw", name=name, amazon_side_asn=str(amazon_side_asn))
+        self.gateway = DxGateway(self, "gateway", name=name, amazon_side_asn=str(amazon_side_asn))
 
     @property
     def id(self) -> str:
