@@ -104,28 +104,31 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
         return self.tags(jurisdiction=cluster.jurisdiction, cluster=cluster.name)
 
     def _providers(self, env: Environment) -> None:
-        from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
-        from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
-        from cdktf_cdktf_provider_google.provider import GoogleProvider
+        """One provider per cloud with clusters; regional resources name their own region."""
+        if env.clusters_of("aws"):
+            from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 
-        aws_regions = [c.region for c in env.clusters_of("aws")]
-        # Regional AWS resources name their region; the provider's region serves the global
-        # Direct Connect gateway only.
-        AwsProvider(
-            self,
-            "aws",
-            region=aws_regions[0] if aws_regions else "us-east-1",
-            allowed_account_ids=[env.accounts.aws.account_id],
-            default_tags=[AwsProviderDefaultTags(tags=self.tags())],
-        )
-        GoogleProvider(self, "google", project=env.accounts.gcp.project_id, default_labels=self.tags())
-        AzurermProvider(
-            self,
-            "azurerm",
-            features=[AzurermProviderFeatures()],
-            subscription_id=env.accounts.azure.subscription_id,
-            tenant_id=env.accounts.azure.tenant_id,
-        )
+            AwsProvider(
+                self,
+                "aws",
+                region=env.clusters_of("aws")[0].region,  # the global Direct Connect gateway's API region
+                allowed_account_ids=[env.accounts.aws.account_id],
+                default_tags=[AwsProviderDefaultTags(tags=self.tags())],
+            )
+        if env.clusters_of("gcp"):
+            from cdktf_cdktf_provider_google.provider import GoogleProvider
+
+            GoogleProvider(self, "google", project=env.accounts.gcp.project_id, default_labels=self.tags())
+        if env.clusters_of("azure"):
+            from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
+
+            AzurermProvider(
+                self,
+                "azurerm",
+                features=[AzurermProviderFeatures()],
+                subscription_id=env.accounts.azure.subscription_id,
+                tenant_id=env.accounts.azure.tenant_id,
+            )
 
     # ---- prod: Megaport ---------------------------------------------------------------------
 
@@ -354,83 +357,82 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
     def _vpn(self, env: Environment, vpn: Vpn) -> None:
         from cdktf_cdktf_provider_random.provider import RandomProvider
 
-        from constructs_lib.aws.interconnect import VpcGateway
-        from constructs_lib.azure.vpn import AzureVpnGateway
-        from constructs_lib.gcp.vpn import HaVpn
         from constructs_lib.ipsec import PresharedKey
 
         RandomProvider(self, "random")
         links = vpn_links(env.clusters, vpn)
-        endpoints = list(dict.fromkeys(c.name for link in links for c in (link.a, link.b)))
-        aws: dict[str, VpcGateway] = {}
-        gcp: dict[str, HaVpn] = {}
-        azure: dict[str, AzureVpnGateway] = {}
-        for name in endpoints:
-            cluster, h, cid = env.cluster(name), self.handle(name), logical(name)
-            tags = self.cluster_tags(cluster)
-            gw_name = f"{env.name}-{name}-vpn"
-            if cluster.cloud == "aws":
-                aws[name] = VpcGateway(
-                    self,
-                    f"{cid}_vgw",
-                    name=gw_name,
-                    vpc_id=h.network_id,
-                    region=cluster.region,
-                    route_table_ids=h.private_route_table_ids,
-                    amazon_side_asn=vpn.aws_amazon_side_asn,
-                    tags=tags,
-                )
-            elif cluster.cloud == "gcp":
-                gcp[name] = HaVpn(
-                    self,
-                    f"{cid}_havpn",
-                    name=gw_name,
-                    network=h.network_id,
-                    region=cluster.region,
-                    asn=vpn.gcp_router_asn,
-                    advertised_ranges=declared_ranges([cluster]),
-                    labels=tags,
-                )
-            else:
-                apipa = [
-                    str(t.address_of(side_of(link, name)))
-                    for link in links
-                    if name in (link.a.name, link.b.name)
-                    for t in link.tunnels
-                ]
-                azure[name] = AzureVpnGateway(
-                    self,
-                    f"{cid}_vpngw",
-                    name=gw_name,
-                    resource_group_name=h.resource_group_name,
-                    location=cluster.region,
-                    gateway_subnet_id=h.gateway_subnet_id,
-                    asn=vpn.azure_gateway_asn,
-                    apipa_addresses=apipa,
-                    sku=vpn.azure_gateway_sku,
-                    tags=tags,
-                )
+        clusters = list(dict.fromkeys(c.name for link in links for c in (link.a, link.b)))
+        ends = {name: self._vpn_gateway(env, vpn, env.cluster(name), links) for name in clusters}
+        connect = {
+            ("aws", "gcp"): self._vpn_aws_gcp,
+            ("aws", "azure"): self._vpn_aws_azure,
+            ("gcp", "azure"): self._vpn_gcp_azure,
+        }
         for link in links:
             lid = f"{logical(link.a.name)}_to_{logical(link.b.name)}"
             keys = [PresharedKey(self, f"{lid}_psk_{t}").value for t in range(len(link.tunnels))]
-            connect = {
-                ("aws", "gcp"): self._vpn_aws_gcp,
-                ("aws", "azure"): self._vpn_aws_azure,
-                ("gcp", "azure"): self._vpn_gcp_azure,
-            }[link.clouds]
-            connect(env, vpn, link, lid, keys, aws, gcp, azure)
+            connect[link.clouds](env, vpn, link, lid, keys, ends[link.a.name], ends[link.b.name])
 
-    def _vpn_aws_gcp(self, env, vpn, link: VpnLink, lid, keys, aws, gcp, azure) -> None:
+    def _vpn_gateway(self, env: Environment, vpn: Vpn, cluster: Cluster, links: list[VpnLink]) -> Any:
+        """The cluster's VPN endpoint: an AWS VGW, a GCP HA VPN gateway or an Azure VPN gateway."""
+        from constructs_lib.aws.interconnect import VpcGateway
+        from constructs_lib.azure.vpn import AzureVpnGateway
+        from constructs_lib.gcp.vpn import HaVpn
+
+        h, cid, tags = self.handle(cluster.name), logical(cluster.name), self.cluster_tags(cluster)
+        name = f"{env.name}-{cluster.name}-vpn"
+        if cluster.cloud == "aws":
+            return VpcGateway(
+                self,
+                f"{cid}_vgw",
+                name=name,
+                vpc_id=h.network_id,
+                region=cluster.region,
+                route_table_ids=h.private_route_table_ids,
+                amazon_side_asn=vpn.aws_amazon_side_asn,
+                tags=tags,
+            )
+        if cluster.cloud == "gcp":
+            return HaVpn(
+                self,
+                f"{cid}_havpn",
+                name=name,
+                network=h.network_id,
+                region=cluster.region,
+                asn=vpn.gcp_router_asn,
+                advertised_ranges=declared_ranges([cluster]),
+                labels=tags,
+            )
+        # Azure needs every tunnel's BGP address on the gateway itself (custom APIPA addresses).
+        apipa = [
+            str(t.address_of(side_of(link, cluster.name)))
+            for link in links
+            if cluster.name in (link.a.name, link.b.name)
+            for t in link.tunnels
+        ]
+        return AzureVpnGateway(
+            self,
+            f"{cid}_vpngw",
+            name=name,
+            resource_group_name=h.resource_group_name,
+            location=cluster.region,
+            gateway_subnet_id=h.gateway_subnet_id,
+            asn=vpn.azure_gateway_asn,
+            apipa_addresses=apipa,
+            sku=vpn.azure_gateway_sku,
+            tags=tags,
+        )
+
+    def _vpn_aws_gcp(self, env: Environment, vpn: Vpn, link: VpnLink, lid: str, keys: list[str], vgw: Any, ha: Any) -> None:
         from constructs_lib.aws.vpn import AwsSiteToSiteVpn
         from constructs_lib.gcp.vpn import HaVpnTunnel
 
-        ha = gcp[link.b.name]
         # AWS sends both tunnels to one customer gateway address: GCP interface 0.
         s2s = AwsSiteToSiteVpn(
             self,
             lid,
             name=f"{env.name}-{link.name}",
-            gateway=aws[link.a.name],
+            gateway=vgw,
             peer_ip_address=ha.interface_address(0),
             peer_asn=vpn.gcp_router_asn,
             tunnel_inside_cidrs=[str(t.inside.network) for t in link.tunnels],
@@ -454,15 +456,14 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
             ],
         )
 
-    def _vpn_aws_azure(self, env, vpn, link: VpnLink, lid, keys, aws, gcp, azure) -> None:
+    def _vpn_aws_azure(self, env: Environment, vpn: Vpn, link: VpnLink, lid: str, keys: list[str], vgw: Any, gw: Any) -> None:
         from constructs_lib.aws.vpn import AwsSiteToSiteVpn
 
-        gw = azure[link.b.name]
         s2s = AwsSiteToSiteVpn(
             self,
             lid,
             name=f"{env.name}-{link.name}",
-            gateway=aws[link.a.name],
+            gateway=vgw,
             peer_ip_address=gw.public_ip_address,
             peer_asn=vpn.azure_gateway_asn,
             tunnel_inside_cidrs=[str(t.inside.network) for t in link.tunnels],
@@ -480,10 +481,9 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
                 shared_key=keys[t],
             )
 
-    def _vpn_gcp_azure(self, env, vpn, link: VpnLink, lid, keys, aws, gcp, azure) -> None:
+    def _vpn_gcp_azure(self, env: Environment, vpn: Vpn, link: VpnLink, lid: str, keys: list[str], ha: Any, gw: Any) -> None:
         from constructs_lib.gcp.vpn import HaVpnTunnel
 
-        ha, gw = gcp[link.a.name], azure[link.b.name]
         # One tunnel from each HA VPN interface to the Azure gateway's single address.
         ha.connect(
             logical(link.b.name),
