@@ -1,23 +1,40 @@
 """One stack per cluster: `<env>-<cloud>-<region>-cluster`.
 
-This module is where the environment model becomes construct props: pool parameters become
-cloud-neutral NodePoolSpecs (constructs_lib/specs.py translates them per cloud), security and
-maintenance parameters become the constructs' named props. Each stack registers a ClusterHandle
-so the interconnect, edge and Vault stacks refer to the cluster through real references.
+Here the environment model becomes construct props: pool parameters become cloud-neutral
+NodePoolSpecs (stacks/cluster_props.py; constructs_lib/specs.py translates them per cloud),
+security and maintenance parameters become the constructs' named props. Each stack registers a
+ClusterHandle so the interconnect, edge and Vault stacks refer to the cluster through real
+references, and writes the same values as outputs.
 """
 
 from __future__ import annotations
 
-from ipaddress import IPv4Network
-
 from cdktf import TerraformOutput
+from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
+from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
+from cdktf_cdktf_provider_google.provider import GoogleProvider
 from constructs import Construct
 
-from constructs_lib.specs import Accelerator, NodePoolSpec, Taint
+from constructs_lib.aws.eks import Eks
+from constructs_lib.aws.kms import RotatingKey
+from constructs_lib.aws.network import AwsClusterNetwork
+from constructs_lib.azure.aks import Aks
+from constructs_lib.azure.network import AzureClusterNetwork
+from constructs_lib.gcp.gke import Gke
+from constructs_lib.gcp.network import GcpClusterNetwork
 from stacks.base import PlatformStack
 from stacks.context import BuildContext, ClusterHandle
+from stacks.cluster_props import (
+    authorized_cidrs,
+    default_zones,
+    ingress_hostname,
+    key_vault_name,
+    node_service_account_id,
+    pool_specs,
+    resource_name,
+)
 from stacks.logical_ids import PathLogicalIds
-from stacks.params import Cluster, Environment, NodePool
+from stacks.params import Cluster, Environment
 
 COMPONENT = "cluster"
 
@@ -27,53 +44,6 @@ def build(app: Construct, ctx: BuildContext) -> None:
     for cluster in ctx.env.clusters:
         stack = ClusterStack(app, env=ctx.env, cluster=cluster)
         ctx.clusters[cluster.name] = stack.handle
-
-
-# --------------------------------------------------------------------------------------------
-# Environment model -> construct props (pure; tested without synthesizing)
-# --------------------------------------------------------------------------------------------
-
-
-def pool_specs(cluster: Cluster) -> list[NodePoolSpec]:
-    """The cluster's pools (system, workload, gpu, and batch when configured) as specs."""
-    return [pool_spec(role, pool) for role, pool in cluster.node_pools.items()]
-
-
-def pool_spec(role: str, pool: NodePool) -> NodePoolSpec:
-    accel = getattr(pool, "accelerator", None)
-    if pool.instance_type is None:  # the model fills it from the cloud's defaults
-        raise ValueError(f"node pool {role} has no instance_type")
-    return NodePoolSpec(
-        role=role,
-        instance_type=pool.instance_type,
-        min_size=pool.min_size,
-        max_size=pool.max_size,
-        initial_size=pool.initial_size,
-        disk_size_gb=pool.disk_size_gb,
-        spot=pool.spot,
-        taints=tuple(Taint(t.key, t.value, t.effect) for t in pool.taints),
-        labels=dict(pool.labels),
-        accelerator=Accelerator(accel.type, accel.count, accel.driver_version) if accel else None,
-    )
-
-
-def resource_name(env: Environment, cluster: Cluster) -> str:
-    """`prod-aws-us-east-1`: the cloud-side name of the cluster and the prefix of its resources."""
-    return f"{env.name}-{cluster.name}"
-
-
-def default_zones(cluster: Cluster) -> list[str]:
-    if cluster.zones:
-        return list(cluster.zones)
-    if cluster.cloud == "aws":
-        return [f"{cluster.region}{z}" for z in "abc"]
-    if cluster.cloud == "azure":
-        return ["1", "2", "3"]
-    return []  # GKE: the region's default zones
-
-
-def authorized_cidrs(cluster: Cluster) -> list[str]:
-    return [str(c) for c in cluster.security.authorized_cidrs]
 
 
 # --------------------------------------------------------------------------------------------
@@ -107,22 +77,12 @@ class ClusterStack(PathLogicalIds, PlatformStack):
             TerraformOutput(self, "gateway_subnet_id", value=h.gateway_subnet_id)
 
 
-def _ingress_hostname(env: Environment, cluster: Cluster) -> str:
-    return cluster.ingress_hostname or f"ingress.{cluster.name}.{env.dns_zone}"
-
-
 # --------------------------------------------------------------------------------------------
 # AWS
 # --------------------------------------------------------------------------------------------
 
 
 def _build_aws(stack: ClusterStack, env: Environment, cluster: Cluster, tags: dict[str, str]) -> ClusterHandle:
-    from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
-
-    from constructs_lib.aws.eks import Eks
-    from constructs_lib.aws.kms import RotatingKey
-    from constructs_lib.aws.network import AwsClusterNetwork
-
     account = env.accounts.aws.account_id
     name = resource_name(env, cluster)
     sec = cluster.security
@@ -180,7 +140,7 @@ def _build_aws(stack: ClusterStack, env: Environment, cluster: Cluster, tags: di
         oidc_issuer_url=eks.oidc_issuer_url,
         network_id=network.vpc.id,
         network_name=network.vpc.id,
-        ingress_hostname=_ingress_hostname(env, cluster),
+        ingress_hostname=ingress_hostname(env, cluster),
         private_route_table_ids=network.private_route_table_ids,
     )
 
@@ -190,17 +150,7 @@ def _build_aws(stack: ClusterStack, env: Environment, cluster: Cluster, tags: di
 # --------------------------------------------------------------------------------------------
 
 
-def node_service_account_id(cluster: Cluster) -> str:
-    """GCP account ids are 6-30 characters; the cluster name is unique in its project."""
-    return f"{cluster.name}-nodes"[:30].rstrip("-")
-
-
 def _build_gcp(stack: ClusterStack, env: Environment, cluster: Cluster, tags: dict[str, str]) -> ClusterHandle:
-    from cdktf_cdktf_provider_google.provider import GoogleProvider
-
-    from constructs_lib.gcp.gke import Gke
-    from constructs_lib.gcp.network import GcpClusterNetwork
-
     project = env.accounts.gcp.project_id
     name = resource_name(env, cluster)
     sec, net, maint = cluster.security, cluster.network, cluster.maintenance
@@ -246,7 +196,7 @@ def _build_gcp(stack: ClusterStack, env: Environment, cluster: Cluster, tags: di
         oidc_issuer_url=gke.oidc_issuer_url,
         network_id=network.network.self_link,
         network_name=network.network.name,
-        ingress_hostname=_ingress_hostname(env, cluster),
+        ingress_hostname=ingress_hostname(env, cluster),
     )
 
 
@@ -255,19 +205,7 @@ def _build_gcp(stack: ClusterStack, env: Environment, cluster: Cluster, tags: di
 # --------------------------------------------------------------------------------------------
 
 
-def key_vault_name(env: Environment, cluster: Cluster) -> str:
-    """Key Vault names are global and 3-24 characters: `<env>-<region>-<subscription prefix>`,
-    e.g. `prod-westeurope-3f2b8c`."""
-    head = f"{env.name[:4]}-{cluster.region}"[:17].rstrip("-")
-    return f"{head}-{env.accounts.azure.subscription_id[:6]}"
-
-
 def _build_azure(stack: ClusterStack, env: Environment, cluster: Cluster, tags: dict[str, str]) -> ClusterHandle:
-    from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
-
-    from constructs_lib.azure.aks import Aks
-    from constructs_lib.azure.network import AzureClusterNetwork
-
     azure = env.accounts.azure
     name = resource_name(env, cluster)
     sec, net, maint = cluster.security, cluster.network, cluster.maintenance
@@ -306,7 +244,7 @@ def _build_azure(stack: ClusterStack, env: Environment, cluster: Cluster, tags: 
         oidc_issuer_url=aks.oidc_issuer_url,
         network_id=network.vnet.id,
         network_name=network.vnet.name,
-        ingress_hostname=_ingress_hostname(env, cluster),
+        ingress_hostname=ingress_hostname(env, cluster),
         resource_group_name=network.resource_group.name,
         gateway_subnet_id=network.gateway_subnet.id,
     )

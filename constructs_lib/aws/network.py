@@ -7,7 +7,6 @@ aws_cloudwatch_log_group, aws_flow_log.
 
 from __future__ import annotations
 
-from ipaddress import IPv4Network
 from typing import Sequence
 
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
@@ -26,17 +25,7 @@ from constructs import Construct
 
 from constructs_lib.aws.iam import policy_document, service_role
 from constructs_lib.aws.kms import RotatingKey
-
-
-def split_vpc_cidr(cidr: str, zones: int = 3) -> tuple[list[str], list[str]]:
-    """Private subnets get an eighth of the VPC each (VPC CNI gives pods VPC addresses, so they
-    need room); the public subnets (NAT gateways and internet-facing load balancers only) get
-    1/256 each, carved from the fourth eighth."""
-    net = IPv4Network(cidr)
-    eighths = list(net.subnets(new_prefix=net.prefixlen + 3))
-    private = [str(s) for s in eighths[:zones]]
-    public = [str(s) for s in list(eighths[zones].subnets(new_prefix=net.prefixlen + 8))[:zones]]
-    return private, public
+from constructs_lib.cidrs import split_vpc_cidr
 
 
 class AwsClusterNetwork(Construct):

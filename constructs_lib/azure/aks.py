@@ -2,7 +2,8 @@
 
 Resources (azurerm 4.55): azurerm_kubernetes_cluster, azurerm_kubernetes_cluster_node_pool,
 azurerm_user_assigned_identity, azurerm_role_assignment, azurerm_key_vault,
-azurerm_key_vault_key, azurerm_log_analytics_workspace, azurerm_monitor_diagnostic_setting;
+azurerm_key_vault_key, azurerm_disk_encryption_set, azurerm_log_analytics_workspace,
+azurerm_monitor_diagnostic_setting;
 data source azurerm_client_config.
 
 What is on without asking (each a named prop to turn off, never a missing one):
@@ -18,7 +19,9 @@ What is on without asking (each a named prop to turn off, never a missing one):
   - kube-audit-admin, guard and control-plane logs in a Log Analytics workspace, container
     logs there too (Container Insights), and the Azure Policy add-on;
   - an automatic upgrade channel, node OS image upgrades, both inside a weekly window;
-  - encryption at host on every node (temp disks and caches encrypted too).
+  - node disks encrypted with a customer key (disk encryption set, rotating HSM key) and
+    encryption at host on every node (temp disks and caches encrypted too);
+  - the Key Vault secrets CSI driver with secret rotation.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import Sequence
 
 from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_azurerm.data_azurerm_client_config import DataAzurermClientConfig
+from cdktf_cdktf_provider_azurerm.disk_encryption_set import DiskEncryptionSet, DiskEncryptionSetIdentity
 from cdktf_cdktf_provider_azurerm.key_vault import KeyVault
 from cdktf_cdktf_provider_azurerm.key_vault_key import (
     KeyVaultKey,
@@ -42,6 +46,7 @@ from cdktf_cdktf_provider_azurerm.kubernetes_cluster import (
     KubernetesClusterDefaultNodePoolUpgradeSettings,
     KubernetesClusterIdentity,
     KubernetesClusterKeyManagementService,
+    KubernetesClusterKeyVaultSecretsProvider,
     KubernetesClusterMaintenanceWindowAutoUpgrade,
     KubernetesClusterMaintenanceWindowNodeOs,
     KubernetesClusterNetworkProfile,
@@ -61,6 +66,7 @@ from cdktf_cdktf_provider_azurerm.user_assigned_identity import UserAssignedIden
 from constructs import Construct
 
 from constructs_lib.azure.network import AzureClusterNetwork
+from constructs_lib.maintenance import AKS_UPGRADE_CHANNELS, aks_weekly_window
 from constructs_lib.specs import NodePoolSpec, to_aks
 
 # Cilium (Azure CNI powered by Cilium) rather than Calico: the eBPF dataplane is the one GKE
@@ -79,11 +85,6 @@ AUDIT_LOG_CATEGORIES = (
     "cluster-autoscaler",
 )
 
-# GKE-style channel names -> AKS automatic_upgrade_channel. The environment pins one
-# Kubernetes minor version across clouds, so "stable" (the default) only takes patches of it.
-UPGRADE_CHANNELS = {"stable": "patch", "regular": "stable", "rapid": "rapid"}
-
-
 class Aks(Construct):
     """One AKS cluster and its node pools.
 
@@ -94,7 +95,7 @@ class Aks(Construct):
       node_pools: specs; the one with role `system_role` becomes the default (system) pool.
       tenant_id: Entra ID tenant of the cluster's users.
       pods_cidr / services_cidr: overlay pod range and service range (outside the VNet).
-      upgrade_channel: stable | regular | rapid (see UPGRADE_CHANNELS).
+      upgrade_channel: stable | regular | rapid (see maintenance.AKS_UPGRADE_CHANNELS).
       maintenance_day / maintenance_start_hour_utc / maintenance_duration_hours: weekly window.
       public_endpoint: True makes the API public, reachable from `authorized_cidrs` only.
       admin_group_object_ids: Entra groups that are cluster admins.
@@ -200,6 +201,42 @@ class Aks(Construct):
             tags=tags,
             depends_on=[deployer_keys],
         )
+        # Node OS and data disks: encrypted with a customer key too (the disk encryption set
+        # follows the key's latest version by itself).
+        self.disk_key = KeyVaultKey(
+            self,
+            "disk_key",
+            name="aks-disks",
+            key_vault_id=self.key_vault.id,
+            key_type="RSA-HSM",
+            key_size=2048,
+            key_opts=["unwrapKey", "wrapKey"],
+            rotation_policy=KeyVaultKeyRotationPolicy(
+                automatic=KeyVaultKeyRotationPolicyAutomatic(time_after_creation=f"P{key_rotation_days}D")
+            ),
+            tags=tags,
+            depends_on=[deployer_keys],
+        )
+        self.disk_encryption_set = DiskEncryptionSet(
+            self,
+            "disk_encryption_set",
+            name=f"des-{name}",
+            location=location,
+            resource_group_name=rg.name,
+            key_vault_key_id=self.disk_key.versionless_id,
+            auto_key_rotation_enabled=True,
+            encryption_type="EncryptionAtRestWithCustomerKey",
+            identity=DiskEncryptionSetIdentity(type="SystemAssigned"),
+            tags=tags,
+        )
+        disk_key_access = RoleAssignment(
+            self,
+            "disk_encryption_key_access",
+            scope=self.key_vault.id,
+            role_definition_name="Key Vault Crypto Service Encryption User",
+            principal_id=self.disk_encryption_set.identity.principal_id,
+            principal_type="ServicePrincipal",
+        )
         key_access = RoleAssignment(
             self,
             "control_plane_key_access",
@@ -219,14 +256,7 @@ class Aks(Construct):
             retention_in_days=log_retention_days,
             tags=tags,
         )
-        window = dict(
-            frequency="Weekly",
-            interval=1,
-            day_of_week=maintenance_day,
-            start_time=f"{maintenance_start_hour_utc:02d}:00",
-            utc_offset="+00:00",
-            duration=maintenance_duration_hours,
-        )
+        window = aks_weekly_window(maintenance_day, maintenance_start_hour_utc, maintenance_duration_hours)
         sys_args = to_aks(system[0], default_pool=True)
         self.cluster = KubernetesCluster(
             self,
@@ -267,10 +297,13 @@ class Aks(Construct):
                 load_balancer_sku="standard",
                 outbound_type="loadBalancer",
             ),
-            automatic_upgrade_channel=UPGRADE_CHANNELS[upgrade_channel],
+            automatic_upgrade_channel=AKS_UPGRADE_CHANNELS[upgrade_channel],
             node_os_upgrade_channel="NodeImage",
             maintenance_window_auto_upgrade=KubernetesClusterMaintenanceWindowAutoUpgrade(**window),
             maintenance_window_node_os=KubernetesClusterMaintenanceWindowNodeOs(**window),
+            disk_encryption_set_id=self.disk_encryption_set.id,
+            # Apps that mount Key Vault secrets get them re-read when they rotate.
+            key_vault_secrets_provider=KubernetesClusterKeyVaultSecretsProvider(secret_rotation_enabled=True),
             oms_agent=KubernetesClusterOmsAgent(log_analytics_workspace_id=self.workspace.id, msi_auth_for_monitoring_enabled=True),
             azure_policy_enabled=True,
             image_cleaner_enabled=True,
@@ -287,7 +320,7 @@ class Aks(Construct):
                 tags={**tags, "pool": system_role},
             ),
             tags=tags,
-            depends_on=[subnet_access, key_access],
+            depends_on=[subnet_access, key_access, disk_key_access],
         )
 
         MonitorDiagnosticSetting(

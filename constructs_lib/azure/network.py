@@ -6,8 +6,6 @@ azurerm_network_security_group, azurerm_subnet_network_security_group_associatio
 
 from __future__ import annotations
 
-from ipaddress import IPv4Network
-
 from cdktf_cdktf_provider_azurerm.network_security_group import NetworkSecurityGroup
 from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
 from cdktf_cdktf_provider_azurerm.subnet import Subnet
@@ -17,17 +15,10 @@ from cdktf_cdktf_provider_azurerm.subnet_network_security_group_association impo
 from cdktf_cdktf_provider_azurerm.virtual_network import VirtualNetwork
 from constructs import Construct
 
+from constructs_lib.cidrs import split_vnet_cidr
+
 # Azure finds the subnet of ExpressRoute and VPN gateways by this exact name.
 GATEWAY_SUBNET_NAME = "GatewaySubnet"
-
-
-def split_vnet_cidr(cidr: str) -> tuple[str, str]:
-    """Nodes get the first half of the VNet (pods use the overlay range, not VNet addresses);
-    the GatewaySubnet is the VNet's last /27, the size Azure recommends for gateways."""
-    net = IPv4Network(cidr)
-    nodes = next(net.subnets(new_prefix=net.prefixlen + 1))
-    gateway = list(net.subnets(new_prefix=27))[-1]
-    return str(nodes), str(gateway)
 
 
 class AzureClusterNetwork(Construct):

@@ -23,7 +23,6 @@ What is on without asking (each a named prop to turn off, never a missing one):
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
 from typing import Sequence
 
 from cdktf import TerraformResourceLifecycle
@@ -67,6 +66,7 @@ from cdktf_cdktf_provider_google.service_account import ServiceAccount
 from constructs import Construct
 
 from constructs_lib.gcp.network import PODS_RANGE, SERVICES_RANGE, GcpClusterNetwork
+from constructs_lib.maintenance import GKE_RELEASE_CHANNELS, gke_recurring_window
 from constructs_lib.specs import NodePoolSpec, to_gke
 
 # What a node needs and nothing more (Google's least-privilege node service account guidance).
@@ -79,27 +79,6 @@ NODE_ROLES = (
 )
 LOG_COMPONENTS = ("SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER", "WORKLOADS")
 METRIC_COMPONENTS = ("SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER")
-RELEASE_CHANNELS = {"rapid": "RAPID", "regular": "REGULAR", "stable": "STABLE"}
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-# GKE accepts a maintenance window only if it leaves 48 h of maintenance time in every 32 days.
-GKE_MIN_HOURS_PER_32_DAYS = 48
-
-
-def recurring_window(day: str, start_hour_utc: int, duration_hours: int) -> dict[str, str]:
-    """A weekly window as GKE wants it: RFC 3339 start/end of a first occurrence (its date is
-    only an anchor) and an RFC 5545 rule. Every 32-day span holds at least four of any weekday."""
-    if 4 * duration_hours < GKE_MIN_HOURS_PER_32_DAYS:
-        raise ValueError(
-            f"a weekly GKE maintenance window of {duration_hours} h gives {4 * duration_hours} h per 32 days; "
-            f"GKE requires {GKE_MIN_HOURS_PER_32_DAYS} h, so use at least {GKE_MIN_HOURS_PER_32_DAYS // 4} h"
-        )
-    anchor = date(2025, 1, 6) + timedelta(days=WEEKDAYS.index(day))  # 2025-01-06 is a Monday
-    start = datetime(anchor.year, anchor.month, anchor.day, start_hour_utc)
-    end = start + timedelta(hours=duration_hours)
-    fmt = "%Y-%m-%dT%H:%M:%SZ"
-    return {"start_time": start.strftime(fmt), "end_time": end.strftime(fmt), "recurrence": f"FREQ=WEEKLY;BYDAY={day[:2].upper()}"}
-
-
 class Gke(Construct):
     """One regional GKE cluster and its node pools.
 
@@ -197,10 +176,10 @@ class Gke(Construct):
             location=region,
             node_locations=list(zones) or None,
             min_master_version=kubernetes_version,
-            release_channel=ContainerClusterReleaseChannel(channel=RELEASE_CHANNELS[upgrade_channel]),
+            release_channel=ContainerClusterReleaseChannel(channel=GKE_RELEASE_CHANNELS[upgrade_channel]),
             maintenance_policy=ContainerClusterMaintenancePolicy(
                 recurring_window=ContainerClusterMaintenancePolicyRecurringWindow(
-                    **recurring_window(maintenance_day, maintenance_start_hour_utc, maintenance_duration_hours)
+                    **gke_recurring_window(maintenance_day, maintenance_start_hour_utc, maintenance_duration_hours)
                 )
             ),
             network=network.network.id,

@@ -512,6 +512,18 @@ def test_aks_host_encryption_on_every_pool(synthesized, pair):
 
 
 @pytest.mark.parametrize("pair", of_cloud("azure"), ids=cid)
+def test_aks_node_disks_encrypted_with_rotating_customer_key(synthesized, pair):
+    stack = stack_of(synthesized, *pair)
+    des = one(stack, "azurerm_disk_encryption_set", ref_name(aks(synthesized, pair)["disk_encryption_set_id"], "azurerm_disk_encryption_set"))
+    assert des["auto_key_rotation_enabled"] is True
+    key = one(stack, "azurerm_key_vault_key", ref_name(des["key_vault_key_id"], "azurerm_key_vault_key"))
+    assert key["rotation_policy"]["automatic"]["time_after_creation"].startswith("P")
+    roles = {a["role_definition_name"] for a in resources(stack, "azurerm_role_assignment").values()
+             if a["principal_id"] == "${azurerm_disk_encryption_set.aks_disk_encryption_set.identity[0].principal_id}"}
+    assert roles == {"Key Vault Crypto Service Encryption User"}
+
+
+@pytest.mark.parametrize("pair", of_cloud("azure"), ids=cid)
 def test_azure_vnet_has_a_gateway_subnet_27_inside_its_cidr(synthesized, pair):
     env, cluster = pair
     stack = stack_of(synthesized, env, cluster)
