@@ -59,13 +59,14 @@ validate: .venv/.installed
 	$(PY) -m stacks validate
 
 policy: .venv-checkov/.installed
-	$(CHECKOV_PY) policies/run.py --out $(POLICY_OUT)
+	$(CHECKOV_PY) policies/run.py --out $(POLICY_OUT) \
+	  --junit policy-results/junit.xml --sarif policy-results/policy.sarif --json policy-results/policy.json
 
 # Review: the synthesized plan against the approved one (the committed snapshots), or two
 # directories (BASE_OUT, HEAD_OUT), or a git ref (BASE) synthesized in a temporary worktree.
 review: .venv/.installed
-	$(PY) -m review $(if $(BASE),--base $(BASE),--base-out $(if $(BASE_OUT),$(BASE_OUT),tests/snapshots)) \
-	  --head-out $(if $(HEAD_OUT),$(HEAD_OUT),$(OUT)) --output review.md
+	$(PY) -m review $(if $(BASE),--base $(BASE),--base-out $(if $(BASE_OUT),$(BASE_OUT),tests/snapshots/__snapshots__/test_snapshots)) \
+	  $(if $(HEAD_OUT),--head-out $(HEAD_OUT),$(if $(BASE),,--head-out $(OUT))) --output review.md
 
 # ---- tests -----------------------------------------------------------------------------------
 test: .venv/.installed .venv-checkov/.installed node_modules/.installed

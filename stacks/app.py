@@ -16,7 +16,10 @@ from stacks.params import Environment
 # (component, "module:function"); each function takes (app, ctx) and adds that component's stacks.
 COMPONENTS: tuple[tuple[str, str], ...] = (
     ("cluster", "stacks.cluster_stack:build"),
+    ("datalake", "stacks.datalake_stack:build"),
     ("interconnect", "stacks.interconnect_stack:build"),
+    ("edge", "stacks.edge_stack:build"),
+    ("vault", "stacks.vault_stack:build"),
 )
 
 

@@ -1,0 +1,1 @@
+"""Cloudflare constructs (provider v5 shapes, prebuilt cdktf-cdktf-provider-cloudflare 13.x)."""

@@ -1,0 +1,523 @@
+"""The policy gate: checkov's built-in checks and the project's residency checks over a synth.
+
+    .venv-checkov/bin/python policies/run.py [--out DIR] [--exceptions FILE]
+                                             [--json FILE] [--junit FILE] [--sarif FILE]
+
+Runs ONE checkov process (its own venv, offline: --skip-download, framework terraform_json) over
+every DIR/stacks/*/cdk.tf.json with the custom checks in policies/checks/, names each failing
+resource by its Terraform address (checkov reports only `resource.<name>`), applies the dated
+exceptions of policies/exceptions.yaml (checkov ignores inline skips in JSON), and prints a table.
+
+Exit status: 0 clean; 1 a failure without exception, or an expired exception; 2 the gate itself
+could not run properly (no stacks, bad exceptions file, checkov crashed or could not parse a stack,
+a custom check that produced no result although its resources exist).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import xml.etree.ElementTree as ET
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+POLICIES = Path(__file__).resolve().parent
+REPO = POLICIES.parent
+CHECKS_DIR = POLICIES / "checks"
+DEFAULT_EXCEPTIONS = POLICIES / "exceptions.yaml"
+CHECKOV_INDEX = "https://www.checkov.io/5.Policy%20Index/terraform.html"
+PINNED_CHECKOV = "3.3.30"  # the checks rely on its terraform_json runner (entity_path, -f paths)
+
+sys.path.insert(0, str(CHECKS_DIR))
+from mcai_catalog import CATALOG  # noqa: E402  (plain data, no checkov import)
+
+
+class GateError(Exception):
+    """The gate could not run properly (exit 2)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# exceptions.yaml
+
+EXCEPTION_FIELDS = ("check_id", "resource", "reason", "expires")
+CHECK_ID = re.compile(r"^CKV2?_[A-Z0-9]+_\d+$")
+ADDRESS = re.compile(r"^(?:(?P<stack>[a-z0-9][a-z0-9-]*):)?(?P<address>[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)$")
+
+
+@dataclass(frozen=True)
+class PolicyException:
+    index: int
+    check_id: str
+    resource: str
+    reason: str
+    expires: dt.date
+
+    @property
+    def stack(self) -> str | None:
+        return ADDRESS.match(self.resource)["stack"]
+
+    @property
+    def address(self) -> str:
+        return ADDRESS.match(self.resource)["address"]
+
+    def matches(self, check_id: str, stack: str, address: str) -> bool:
+        return self.check_id == check_id and self.address == address and self.stack in (None, stack)
+
+    def expired(self, today: dt.date) -> bool:
+        """Valid through its expiry day."""
+        return today > self.expires
+
+    def label(self) -> str:
+        return f"#{self.index} {self.check_id} {self.resource} (expires {self.expires})"
+
+
+def load_exceptions(path: Path) -> list[PolicyException]:
+    if not path.exists():
+        return []
+    try:
+        data = yaml.safe_load(path.read_text())
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: an impossible date like 2030-13-01
+        raise GateError(f"{path}: not valid YAML: {exc}") from exc
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise GateError(f"{path}: the top level must be a list of exceptions ({', '.join(EXCEPTION_FIELDS)}); found {type(data).__name__}")
+    errors: list[str] = []
+    result: list[PolicyException] = []
+    for i, entry in enumerate(data):
+        where = f"{path}: entry [{i}]"
+        if not isinstance(entry, dict):
+            errors.append(f"{where}: must be a mapping with keys {', '.join(EXCEPTION_FIELDS)}")
+            continue
+        unknown = sorted(set(map(str, entry)) - set(EXCEPTION_FIELDS))
+        missing = [k for k in EXCEPTION_FIELDS if k not in entry]
+        if unknown:
+            errors.append(f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(EXCEPTION_FIELDS)}")
+        if missing:
+            errors.append(f"{where}: missing key(s) {', '.join(missing)}")
+        if unknown or missing:
+            continue
+        check_id, resource, reason, expires = (entry[k] for k in EXCEPTION_FIELDS)
+        if not isinstance(check_id, str) or not CHECK_ID.match(check_id):
+            errors.append(f"{where}.check_id: {check_id!r} is not a checkov id like CKV_AWS_144 or CKV_MCAI_2")
+        if not isinstance(resource, str) or not ADDRESS.match(resource) or ADDRESS.match(resource)["address"].startswith("resource."):
+            errors.append(f"{where}.resource: {resource!r} is not '<type>.<name>' or '<stack-id>:<type>.<name>' as the gate prints it")
+        if not isinstance(reason, str) or not reason.strip():
+            errors.append(f"{where}.reason: say why the check does not apply")
+        if isinstance(expires, str):
+            try:
+                expires = dt.date.fromisoformat(expires)
+            except ValueError:
+                pass
+        if type(expires) is not dt.date:  # yaml gives a date for an unquoted YYYY-MM-DD
+            errors.append(f"{where}.expires: {entry['expires']!r} is not a date YYYY-MM-DD")
+            continue
+        if not errors:
+            result.append(PolicyException(i, check_id, resource, reason.strip(), expires))
+    if errors:
+        raise GateError("invalid exceptions file:\n  " + "\n  ".join(errors))
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# stacks and addresses
+
+
+class StackIndex:
+    """One cdk.tf.json: resource types by name, to turn checkov's `resource.<name>` into an address."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        text = path.read_text()
+        self.lines = text.splitlines()
+        self.data = json.loads(text)
+        self.types_by_name: dict[str, list[str]] = defaultdict(list)
+        for rtype, resources in (self.data.get("resource") or {}).items():
+            for name in resources or {}:
+                if name != "//":
+                    self.types_by_name[name].append(rtype)
+
+    @property
+    def stack_id(self) -> str:
+        return self.path.parent.name
+
+    def resource_type(self, name: str, start_line: int) -> str | None:
+        types = self.types_by_name.get(name, [])
+        if len(types) == 1:
+            return types[0]
+        # Same name under several types: the enclosing key of the line that opens the resource
+        # (checkov's start line) is its type in pretty-printed JSON, which cdktf always writes.
+        if not types or not 0 < start_line <= len(self.lines):
+            return None
+        opening = self.lines[start_line - 1]
+        indent = len(opening) - len(opening.lstrip())
+        for line in reversed(self.lines[: start_line - 1]):
+            if line.strip() and len(line) - len(line.lstrip()) < indent:
+                match = re.match(r'\s*"([^"]+)"\s*:\s*\{', line)
+                return match[1] if match and match[1] in types else None
+        return None
+
+    def construct_path(self, rtype: str, name: str) -> str | None:
+        resource = (self.data.get("resource") or {}).get(rtype, {}).get(name) or {}
+        return ((resource.get("//") or {}).get("metadata") or {}).get("path")
+
+    def count(self, resource_types: Iterable[str]) -> int:
+        resources = self.data.get("resource") or {}
+        return sum(len([n for n in resources.get(t) or {} if n != "//"]) for t in resource_types)
+
+
+def find_stacks(out_dir: Path) -> list[Path]:
+    stacks = sorted(out_dir.glob("stacks/*/cdk.tf.json"))
+    if not stacks:
+        raise GateError(f"no stacks under {out_dir}/stacks/*/cdk.tf.json: run `make synth` first, or pass --out DIR")
+    return stacks
+
+
+# ---------------------------------------------------------------------------------------------
+# checkov
+
+
+def checkov_executable() -> Path:
+    for candidate in (Path(sys.executable).parent / "checkov", REPO / ".venv-checkov" / "bin" / "checkov"):
+        if candidate.exists():
+            return candidate
+    raise GateError("checkov not found: run this with the checkov venv's python (.venv-checkov/bin/python)")
+
+
+def run_checkov(files: list[Path]) -> tuple[dict[str, Any], float]:
+    with tempfile.TemporaryDirectory(prefix="policy-") as tmp:
+        cmd = [
+            str(checkov_executable()),
+            "--framework", "terraform_json",
+            "--skip-download",
+            "--external-checks-dir", str(CHECKS_DIR),
+            "-o", "json",
+            "--output-file-path", tmp,
+            "-f", *map(str, files),
+        ]  # fmt: skip
+        started = time.monotonic()
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        seconds = time.monotonic() - started
+        out = Path(tmp) / "results_json.json"
+        if proc.returncode not in (0, 1) or not out.exists():
+            raise GateError(f"checkov failed (exit {proc.returncode}):\n{proc.stderr[-4000:]}{proc.stdout[-2000:]}")
+        report = json.loads(out.read_text())
+    if isinstance(report, list):  # several check types; only terraform_json is asked for
+        report = next((r for r in report if r.get("check_type") == "terraform_json"), {})
+    if proc.stderr.strip() and os.environ.get("POLICY_VERBOSE"):
+        print(proc.stderr, file=sys.stderr)
+    return report, seconds
+
+
+# ---------------------------------------------------------------------------------------------
+# findings
+
+
+@dataclass
+class Result:
+    check_id: str
+    check_name: str
+    passed: bool
+    stack: str
+    address: str
+    file: str
+    line: int
+    end_line: int
+    details: list[str]
+    fix: str
+    construct_path: str | None = None
+    exception: PolicyException | None = field(default=None, repr=False)
+
+    @property
+    def why(self) -> str:
+        """What is wrong here: the custom checks' findings, else the check's name."""
+        return "; ".join(self.details) or self.check_name
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("exception")
+        data["why"] = self.why
+        if self.exception:
+            data["exception"] = {"index": self.exception.index, "reason": self.exception.reason, "expires": str(self.exception.expires)}
+        return data
+
+
+def fix_text(record: dict[str, Any]) -> str:
+    if record["check_id"] in CATALOG:
+        return CATALOG[record["check_id"]].fix
+    guideline = record.get("guideline")
+    if guideline:
+        return guideline
+    # Offline (--skip-download) checkov has no guideline links; its policy index lists every id.
+    return f"checkov built-in: look up {record['check_id']} in {CHECKOV_INDEX}"
+
+
+def display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def to_results(report: dict[str, Any], stacks: dict[Path, StackIndex]) -> list[Result]:
+    results = []
+    by_resolved = {p.resolve(): s for p, s in stacks.items()}
+    raw = report.get("results") or {}
+    for passed, records in ((True, raw.get("passed_checks") or []), (False, raw.get("failed_checks") or [])):
+        for record in records:
+            path = Path(record["file_abs_path"]).resolve()
+            index = by_resolved.get(path)
+            if index is None:
+                continue  # not a stack file (checkov was only given stack files)
+            start, end = record["file_line_range"]
+            name = record["resource"].split(".", 1)[1] if "." in record["resource"] else record["resource"]
+            rtype = index.resource_type(name, start)
+            address = f"{rtype}.{name}" if rtype else record["resource"]
+            results.append(
+                Result(
+                    check_id=record["check_id"],
+                    check_name=record["check_name"],
+                    passed=passed,
+                    stack=index.stack_id,
+                    address=address,
+                    file=display_path(index.path),
+                    line=start,
+                    end_line=end,
+                    details=list(record.get("details") or []),
+                    fix=fix_text(record),
+                    construct_path=index.construct_path(rtype, name) if rtype else None,
+                )
+            )
+    return results
+
+
+def custom_checks_missing(results: list[Result], stacks: Iterable[StackIndex]) -> list[str]:
+    """Custom checks that produced nothing although resources they cover exist (did not load)."""
+    ran = Counter(r.check_id for r in results)
+    missing = []
+    for meta in CATALOG.values():
+        present = sum(s.count(meta.resources) for s in stacks)
+        if present and not ran[meta.id]:
+            missing.append(f"{meta.id} (no result for {present} resources it covers)")
+    return missing
+
+
+def check_counts(results: list[Result]) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: {"passed": 0, "failed": 0})
+    for r in results:
+        counts[r.check_id]["passed" if r.passed else "failed"] += 1
+    return dict(sorted(counts.items()))
+
+
+# ---------------------------------------------------------------------------------------------
+# output
+
+
+def table(headers: list[str], rows: list[list[str]], widths: list[int | None]) -> str:
+    """A plain-text table. Cells wrap to their column's maximum width (None: never wrap); a rule
+    separates rows whose first cell differs (one group per check), so wrapped lines stay readable."""
+    wrapped = [
+        [[str(c)] if w is None else textwrap.wrap(str(c), w, break_on_hyphens=False) or [""] for c, w in zip(row, widths)]
+        for row in rows
+    ]
+    actual = [max([len(h)] + [len(line) for row in wrapped for line in row[i]]) for i, h in enumerate(headers)]
+    rule = "+-" + "-+-".join("-" * w for w in actual) + "-+"
+    out = [rule, "| " + " | ".join(h.ljust(w) for h, w in zip(headers, actual)) + " |", rule.replace("-", "=")]
+    for n, row in enumerate(wrapped):
+        if n and rows[n][0] != rows[n - 1][0]:
+            out.append(rule)
+        for i in range(max(len(c) for c in row)):
+            out.append("| " + " | ".join((c[i] if i < len(c) else "").ljust(w) for c, w in zip(row, actual)) + " |")
+    out.append(rule)
+    return "\n".join(out)
+
+
+def print_report(failures: list[Result], excepted: list[Result], expired: list[PolicyException],
+                 stale: list[PolicyException], summary: str) -> None:
+    if failures:
+        print(f"\nPOLICY FAILURES ({len(failures)})")
+        rows = [[r.check_id, r.address, r.stack, f"{r.file}:{r.line}", r.why] for r in failures]
+        print(table(["CHECK", "RESOURCE", "STACK", "FILE:LINE", "WHY"], rows, [None, 50, None, None, 70]))
+        print("\nHOW TO FIX")
+        fixes: dict[str, Result] = {}
+        for r in failures:
+            fixes.setdefault(r.check_id, r)
+        rows = [[cid, r.check_name, r.fix] for cid, r in fixes.items()]
+        print(table(["CHECK", "WHAT IT PROTECTS", "HOW TO FIX"], rows, [None, 50, 90]))
+    if excepted:
+        print(f"\nEXCEPTED by policies/exceptions.yaml ({len(excepted)})")
+        rows = [[r.check_id, r.address, r.stack, str(r.exception.expires), r.exception.reason] for r in excepted]
+        print(table(["CHECK", "RESOURCE", "STACK", "EXPIRES", "REASON"], rows, [None, 50, None, None, 70]))
+    for e in expired:
+        print(f"ERROR: exception {e.label()} has expired: renew it with a reason, or fix the resource and delete it")
+    for e in stale:
+        print(f"WARNING: exception {e.label()} matches no failing check: delete it (stale)")
+    print(f"\n{summary}")
+
+
+def write_junit(path: Path, results: list[Result], expired: list[PolicyException]) -> None:
+    suites = ET.Element("testsuites", name="policy")
+    by_check: dict[str, list[Result]] = defaultdict(list)
+    for r in results:
+        by_check[r.check_id].append(r)
+    for check_id, rs in sorted(by_check.items()):
+        failed = [r for r in rs if not r.passed and not r.exception]
+        skipped = [r for r in rs if not r.passed and r.exception]
+        suite = ET.SubElement(suites, "testsuite", name=check_id, tests=str(len(rs)), failures=str(len(failed)), skipped=str(len(skipped)), errors="0")
+        for r in rs:
+            case = ET.SubElement(suite, "testcase", classname=check_id, name=f"{r.stack}:{r.address}", file=r.file, line=str(r.line))
+            if not r.passed and r.exception:
+                ET.SubElement(case, "skipped", message=f"exception until {r.exception.expires}: {r.exception.reason}")
+            elif not r.passed:
+                failure = ET.SubElement(case, "failure", message=r.why, type=check_id)
+                failure.text = f"{r.file}:{r.line}\nwhy: {r.why}\nfix: {r.fix}"
+    if expired:
+        suite = ET.SubElement(suites, "testsuite", name="exceptions", tests=str(len(expired)), failures=str(len(expired)), errors="0", skipped="0")
+        for e in expired:
+            case = ET.SubElement(suite, "testcase", classname="exceptions", name=e.label())
+            ET.SubElement(case, "failure", message="expired exception", type="expired").text = e.reason
+    ET.indent(suites)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ET.ElementTree(suites).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def write_sarif(path: Path, results: list[Result], expired: list[PolicyException], exceptions_file: Path, checkov_version: str) -> None:
+    failing = [r for r in results if not r.passed]
+    rules: dict[str, dict[str, Any]] = {}
+    for r in failing:
+        rule = rules.setdefault(r.check_id, {"id": r.check_id, "shortDescription": {"text": r.check_name}, "help": {"text": r.fix}})
+        if r.fix.startswith("http"):
+            rule["helpUri"] = r.fix
+    if expired:
+        rules["MCAI_EXPIRED_EXCEPTION"] = {"id": "MCAI_EXPIRED_EXCEPTION", "shortDescription": {"text": "An exception in policies/exceptions.yaml has expired"}}
+    sarif_results = []
+    for r in failing:
+        result: dict[str, Any] = {
+            "ruleId": r.check_id,
+            "level": "error",
+            "message": {"text": f"{r.stack}:{r.address}: {r.why}"},
+            "locations": [{
+                "physicalLocation": {"artifactLocation": {"uri": r.file}, "region": {"startLine": r.line, "endLine": r.end_line}},
+                "logicalLocations": [{"fullyQualifiedName": f"{r.stack}:{r.address}", "kind": "resource"}],
+            }],
+        }  # fmt: skip
+        if r.exception:
+            result["suppressions"] = [{"kind": "external", "justification": f"{r.exception.reason} (expires {r.exception.expires})"}]
+        sarif_results.append(result)
+    for e in expired:
+        sarif_results.append({
+            "ruleId": "MCAI_EXPIRED_EXCEPTION", "level": "error",
+            "message": {"text": f"exception {e.label()} has expired"},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": display_path(exceptions_file)}}}],
+        })  # fmt: skip
+    sarif = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "policy-gate (checkov)", "version": checkov_version, "informationUri": "https://www.checkov.io", "rules": list(rules.values())}},
+            "results": sarif_results,
+        }],
+    }  # fmt: skip
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(sarif, indent=2) + "\n")
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=Path("cdktf.out"), help="synthesized directory (default cdktf.out)")
+    parser.add_argument("--exceptions", type=Path, default=DEFAULT_EXCEPTIONS, help="exceptions file (default policies/exceptions.yaml)")
+    parser.add_argument("--json", type=Path, help="write the results as JSON here")
+    parser.add_argument("--junit", type=Path, help="write JUnit XML here")
+    parser.add_argument("--sarif", type=Path, help="write SARIF 2.1.0 here")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    try:
+        exceptions = load_exceptions(args.exceptions)
+        files = find_stacks(args.out)
+        stacks = {f: StackIndex(f) for f in files}
+        report, checkov_seconds = run_checkov(files)
+        parse_errors = (report.get("results") or {}).get("parsing_errors") or []
+        if parse_errors:
+            raise GateError("checkov could not parse: " + ", ".join(parse_errors))
+        results = to_results(report, stacks)
+        missing = custom_checks_missing(results, stacks.values())
+        if missing:
+            raise GateError(
+                "custom checks did not run: " + "; ".join(missing)
+                + ". Is policies/checks/__init__.py there? Does the check import? (LOG_LEVEL=DEBUG checkov ... shows why)"
+            )
+    except GateError as exc:
+        print(f"policy gate error: {exc}", file=sys.stderr)
+        return 2
+
+    today = dt.date.today()
+    expired = [e for e in exceptions if e.expired(today)]
+    active = [e for e in exceptions if not e.expired(today)]
+    used: set[int] = set()
+    failures: list[Result] = []
+    excepted: list[Result] = []
+    for r in results:
+        if r.passed:
+            continue
+        match = next((e for e in active if e.matches(r.check_id, r.stack, r.address)), None)
+        if match:
+            r.exception = match
+            used.add(match.index)
+            excepted.append(r)
+        else:
+            failures.append(r)
+    stale = [e for e in active if e.index not in used]
+    # Residency (custom) checks first, then checkov's built-ins.
+    order = lambda r: (r.check_id not in CATALOG, r.check_id, r.stack, r.address)  # noqa: E731
+    failures.sort(key=order)
+    excepted.sort(key=order)
+
+    total_seconds = time.monotonic() - started
+    passed = sum(r.passed for r in results)
+    summary = (
+        f"policy: {len(files)} stacks, {passed} passed, {len(failures)} failed, {len(excepted)} excepted, "
+        f"{len(expired)} expired and {len(stale)} stale exceptions "
+        f"(checkov {report.get('summary', {}).get('checkov_version', '?')}: {checkov_seconds:.1f}s, total {total_seconds:.1f}s)"
+    )
+    print_report(failures, excepted, expired, stale, summary)
+    version = report.get("summary", {}).get("checkov_version")
+    if version and version != PINNED_CHECKOV:
+        print(f"WARNING: checkov {version} ran; the custom checks are tested with {PINNED_CHECKOV}")
+
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({
+            "out": str(args.out),
+            "stacks": [display_path(f) for f in files],
+            "failures": [r.as_json() for r in failures],
+            "excepted": [r.as_json() for r in excepted],
+            "expired_exceptions": [e.label() for e in expired],
+            "stale_exceptions": [e.label() for e in stale],
+            "check_counts": check_counts(results),
+            "seconds": {"checkov": round(checkov_seconds, 2), "total": round(total_seconds, 2)},
+        }, indent=2) + "\n")  # fmt: skip
+    if args.junit:
+        write_junit(args.junit, results, expired)
+    if args.sarif:
+        version = report.get("summary", {}).get("checkov_version", "unknown")
+        write_sarif(args.sarif, results, expired, args.exceptions, version)
+    return 1 if failures or expired else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,7 @@
+"""``python -m review``: see :mod:`review.cli`."""
+
+import sys
+
+from review.cli import main
+
+sys.exit(main())

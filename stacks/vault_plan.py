@@ -1,0 +1,86 @@
+"""Environment -> what the Vault stack creates per cluster and per role, and the names it uses.
+
+Pure Python (no cdktf, no provider), so the rules are tested in milliseconds: which clusters
+get a Kubernetes auth backend (those with a ClusterHandle), which login roles each backend has
+(one per kubernetes binding), and the cloud-side names derived from the environment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from stacks.params import Environment
+
+GCP_ACCOUNT_ID_MAX = 30  # google_service_account.account_id: 6-30 characters
+
+
+@dataclass(frozen=True)
+class LoginRole:
+    name: str  # `<namespace>-<service account>`
+    namespace: str
+    service_account: str
+    policy: str  # the Vault policy of the unified role
+
+
+@dataclass(frozen=True)
+class KubernetesAuthPlan:
+    cluster: str
+    path: str  # `kubernetes-<cluster>`
+    roles: tuple[LoginRole, ...]
+
+
+@dataclass(frozen=True)
+class VaultPlan:
+    kubernetes_auth: tuple[KubernetesAuthPlan, ...]
+    skipped: tuple[str, ...]  # clusters without a handle (their stack is not built yet)
+
+
+def plan_vault(env: Environment, clusters_with_handles: Iterable[str]) -> VaultPlan:
+    """One auth backend per cluster of the environment that has a handle, in inventory order."""
+    available = set(clusters_with_handles)
+    roles = tuple(
+        LoginRole(
+            name=f"{b.namespace}-{b.service_account}",
+            namespace=b.namespace,
+            service_account=b.service_account,
+            policy=b.role,
+        )
+        for b in env.vault.kubernetes_bindings
+    )
+    names = [r.name for r in roles]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ValueError(f"vault.kubernetes_bindings: {duplicates} are bound twice; bind each service account once.")
+    plans = tuple(
+        KubernetesAuthPlan(cluster=c.name, path=f"kubernetes-{c.name}", roles=roles)
+        for c in env.clusters
+        if c.name in available
+    )
+    skipped = tuple(c.name for c in env.clusters if c.name not in available)
+    return VaultPlan(kubernetes_auth=plans, skipped=skipped)
+
+
+def datalake_bucket_prefix(env: Environment) -> str:
+    """The name prefix of every data-lake bucket of the environment (S3 and GCS).
+
+    The platform roles' storage grants are scoped to it, so it must match the data-lake stacks'
+    bucket names; a role then never reaches a bucket outside the data lake (state, logs...).
+    """
+    return f"{env.name}-datalake-"
+
+
+def gcp_account_id(env: Environment, suffix: str) -> str:
+    """`<env>-<suffix>`, refused when longer than a GCP service account id may be."""
+    account_id = f"{env.name}-{suffix}"
+    if len(account_id) > GCP_ACCOUNT_ID_MAX:
+        raise ValueError(
+            f"GCP service account id '{account_id}' is {len(account_id)} characters (at most {GCP_ACCOUNT_ID_MAX}): "
+            f"shorten the environment name or the vault.roles name '{suffix}'."
+        )
+    return account_id
+
+
+def azure_key_vault_name(env: Environment) -> str:
+    """Key Vault names are global and 3-24 characters: `<env>-unseal-<first 6 of the subscription>`."""
+    return f"{env.name}-unseal-{env.accounts.azure.subscription_id[:6]}"

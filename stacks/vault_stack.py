@@ -1,0 +1,312 @@
+"""Vault, wired to every cluster and every cloud: stack `<env>-global-vault`.
+
+Inside Vault: a KV v2 mount, a file audit device, a PKI root and intermediate for service
+mTLS, one ACL policy per unified role (vault.roles), and one Kubernetes auth backend per
+cluster with a login role per kubernetes binding. Around Vault, on each cloud the environment
+uses: Vault's server identity and its auto-unseal key, the platform roles (one IAM role / service
+account / managed identity per unified role, same data-lake grant everywhere) and a secrets
+engine federated with the cloud (no static credential anywhere).
+
+Cluster handles: the Kubernetes auth backends need each cluster's endpoint and CA, which only
+the cluster stacks know (ctx.clusters, filled by the `cluster` component). A cluster without a
+handle gets no auth backend: `VaultStack.kubernetes_auth_skipped` names it, and the rest of the
+stack is built from the parameters alone. With handles, the endpoint and CA are cross-stack
+references (cdktf adds the outputs and the remote-state lookup), never copied literals.
+"""
+
+from __future__ import annotations
+
+from cdktf import Token
+from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
+from cdktf_cdktf_provider_azurerm.data_azurerm_client_config import DataAzurermClientConfig
+from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
+from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
+from cdktf_cdktf_provider_google.data_google_project import DataGoogleProject
+from cdktf_cdktf_provider_google.provider import GoogleProvider
+from cdktf_cdktf_provider_vault.provider import VaultProvider
+from constructs import Construct
+
+from constructs_lib.vault.engines import AclPolicy, FileAudit, KvV2Engine, PkiHierarchy
+from constructs_lib.vault.identities import (
+    AwsPlatformRole,
+    AwsVaultServerRole,
+    AzurePlatformRole,
+    AzureVaultServerIdentity,
+    GcpPlatformRole,
+    GcpVaultServerAccount,
+)
+from constructs_lib.vault.kubernetes_auth import KubernetesAuth
+from constructs_lib.vault.secret_engines import (
+    AwsSecretsEngine,
+    AzureSecretsEngine,
+    GcpSecretsEngine,
+    PluginIdentityIssuer,
+)
+from constructs_lib.vault.unseal import AwsUnsealKey, AzureUnsealKey, GcpUnsealKey
+from stacks.base import PlatformStack
+from stacks.context import BuildContext, ClusterHandle
+from stacks.params import Cluster, Environment
+from stacks.vault_plan import azure_key_vault_name, datalake_bucket_prefix, gcp_account_id, plan_vault
+
+# Where Vault's server pods run in Kubernetes (the Helm chart's defaults).
+VAULT_NAMESPACE = "vault"
+VAULT_SERVICE_ACCOUNT = "vault"
+
+
+def kubernetes_host(handle: ClusterHandle) -> str:
+    """The API server URL of a cluster handle.
+
+    `ClusterHandle.endpoint` carries each provider's own attribute: EKS `endpoint` and AKS
+    `kube_config.host` are URLs, GKE `endpoint` is a bare address, hence the scheme added there.
+    """
+    endpoint = handle.endpoint
+    if Token.is_unresolved(endpoint):
+        return f"https://{endpoint}" if handle.spec.cloud == "gcp" else endpoint
+    return endpoint if endpoint.startswith("https://") else f"https://{endpoint}"
+
+
+def _first(env: Environment, cloud: str) -> Cluster | None:
+    clusters = env.clusters_of(cloud)
+    return clusters[0] if clusters else None
+
+
+class VaultStack(PlatformStack):
+    def __init__(self, scope: Construct, *, env: Environment, clusters: dict[str, ClusterHandle]) -> None:
+        super().__init__(scope, env=env, component="vault")
+        vault = env.vault
+        # No token here: the provider reads VAULT_TOKEN from its environment.
+        VaultProvider(self, "vault", address=vault.address)
+        issuer = PluginIdentityIssuer(self, "identity_issuer", vault_address=vault.address).plugin_issuer_url
+
+        # ---- Vault's own engines and policies -----------------------------------------------
+        self.kv = KvV2Engine(self, "kv", path=vault.kv_mount_path)
+        self.audit = FileAudit(self, "audit", file_path=vault.audit_file_path)
+        self.pki = PkiHierarchy(
+            self,
+            "pki",
+            domain=vault.pki_domain or f"svc.{env.dns_zone}",
+            root_common_name=f"{env.name} platform root CA",
+            root_ttl_days=vault.pki_root_ttl_days,
+            intermediate_ttl_days=vault.pki_intermediate_ttl_days,
+            urls_base=vault.address,
+        )
+        self.policies = {
+            role.name: AclPolicy(self, f"policy_{role.name.replace('-', '_')}", name=role.name, paths=role.vault_paths)
+            for role in vault.roles
+        }
+
+        # ---- One Kubernetes auth backend per cluster with a handle -------------------------
+        plan = plan_vault(env, clusters)
+        self.kubernetes_auth: dict[str, KubernetesAuth] = {}
+        self.kubernetes_auth_skipped = plan.skipped
+        for item in plan.kubernetes_auth:
+            handle = clusters[item.cluster]
+            spec = handle.spec
+            auth = KubernetesAuth(
+                self,
+                f"k8s_{item.cluster.replace('-', '_')}",
+                path=item.path,
+                kubernetes_host=kubernetes_host(handle),
+                ca_certificate_base64=handle.ca_certificate,
+                issuer=handle.oidc_issuer_url or None,
+                description=f"Kubernetes auth for cluster {item.cluster} ({spec.cloud} {spec.region})",
+            )
+            for role in item.roles:
+                auth.add_role(
+                    role.name,
+                    namespaces=[role.namespace],
+                    service_accounts=[role.service_account],
+                    policies=[self.policies[role.policy].policy.name],
+                    token_ttl_seconds=vault.token_ttl_seconds,
+                )
+            self.kubernetes_auth[item.cluster] = auth
+
+        # ---- The clouds: server identity, unseal key, platform roles, secrets engine -------
+        self.unseal_keys: dict[str, Construct] = {}
+        self.secret_engines: dict[str, Construct] = {}
+        if (home := _first(env, "aws")) is not None:
+            self._aws(home, issuer)
+        if (home := _first(env, "gcp")) is not None:
+            self._gcp(home, issuer)
+        if (home := _first(env, "azure")) is not None:
+            self._azure(home, issuer, clusters)
+
+    # AWS ------------------------------------------------------------------------------------
+    def _aws(self, home: Cluster, issuer: str) -> None:
+        env = self.env
+        account = env.accounts.aws.account_id
+        tags = self.tags()  # identities hold no data: no jurisdiction
+        AwsProvider(
+            self,
+            "aws",
+            region=home.region,
+            allowed_account_ids=[account],
+            default_tags=[AwsProviderDefaultTags(tags=self.tags())],
+        )
+        server = AwsVaultServerRole(
+            self,
+            "aws_vault_server",
+            name=f"{env.name}-vault-server",
+            tags=tags,
+            kubernetes_namespace=VAULT_NAMESPACE,
+            kubernetes_service_account=VAULT_SERVICE_ACCOUNT,
+        )
+        self.unseal_keys["aws"] = AwsUnsealKey(
+            self,
+            "aws_unseal",
+            name=f"{env.name}-vault-unseal",
+            account_id=account,
+            vault_role_arn=server.arn,
+            tags=self.tags(jurisdiction=home.jurisdiction),
+        )
+        engine = AwsSecretsEngine(
+            self,
+            "aws_secrets",
+            account_id=account,
+            region=home.region,
+            issuer_url=issuer,
+            role_name=f"{env.name}-vault-secrets-aws",
+            tags=tags,
+        )
+        prefix = datalake_bucket_prefix(env)
+        roles = {
+            role.name: AwsPlatformRole(
+                self,
+                f"aws_role_{role.name.replace('-', '_')}",
+                name=f"{env.name}-{role.name}",
+                description=role.description,
+                actions=role.aws_actions,
+                bucket_arns=[f"arn:aws:s3:::{prefix}*"],
+                trusted_role_arn=engine.role_arn,
+                tags=tags,
+            )
+            for role in env.vault.roles
+            if role.aws_actions
+        }
+        engine.allow(roles)
+        self.secret_engines["aws"] = engine
+
+    # GCP ------------------------------------------------------------------------------------
+    def _gcp(self, home: Cluster, issuer: str) -> None:
+        env = self.env
+        project = env.accounts.gcp.project_id
+        key_labels = self.tags(jurisdiction=home.jurisdiction)
+        GoogleProvider(self, "google", project=project, region=home.region, default_labels=self.tags())
+        number = DataGoogleProject(self, "gcp_project", project_id=project).number
+        server = GcpVaultServerAccount(
+            self,
+            "gcp_vault_server",
+            project=project,
+            account_id=gcp_account_id(env, "vault-server"),
+            kubernetes_namespace=VAULT_NAMESPACE,
+            kubernetes_service_account=VAULT_SERVICE_ACCOUNT,
+        )
+        self.unseal_keys["gcp"] = GcpUnsealKey(
+            self,
+            "gcp_unseal",
+            project=project,
+            location=home.region,
+            key_ring_name=f"{env.name}-vault-unseal",
+            vault_member=server.member,
+            labels=key_labels,
+        )
+        engine = GcpSecretsEngine(
+            self,
+            "gcp_secrets",
+            project=project,
+            project_number=number,
+            issuer_url=issuer,
+            service_account_id=gcp_account_id(env, "vault-secrets"),
+            pool_id=f"{env.name}-vault-plugins",
+        )
+        roles = {
+            role.name: GcpPlatformRole(
+                self,
+                f"gcp_role_{role.name.replace('-', '_')}",
+                project=project,
+                account_id=gcp_account_id(env, role.name),
+                description=role.description,
+                roles=role.gcp_roles,
+                bucket_prefix=datalake_bucket_prefix(env),
+            )
+            for role in env.vault.roles
+            if role.gcp_roles
+        }
+        engine.allow(roles)
+        self.secret_engines["gcp"] = engine
+
+    # Azure ----------------------------------------------------------------------------------
+    def _azure(self, home: Cluster, issuer: str, clusters: dict[str, ClusterHandle]) -> None:
+        env = self.env
+        account = env.accounts.azure
+        tags = self.tags()  # identities hold no data: no jurisdiction
+        AzurermProvider(
+            self,
+            "azurerm",
+            features=[AzurermProviderFeatures()],
+            subscription_id=account.subscription_id,
+            tenant_id=account.tenant_id,
+        )
+        subscription = f"/subscriptions/{account.subscription_id}"
+        group = ResourceGroup(self, "azure_vault_group", name=f"{env.name}-vault", location=home.region, tags=tags)
+        server = AzureVaultServerIdentity(
+            self,
+            "azure_vault_server",
+            name=f"{env.name}-vault-server",
+            resource_group_name=group.name,
+            location=home.region,
+            tags=tags,
+            kubernetes_namespace=VAULT_NAMESPACE,
+            kubernetes_service_account=VAULT_SERVICE_ACCOUNT,
+        )
+        for cluster in env.clusters_of("azure"):
+            handle = clusters.get(cluster.name)
+            if handle is not None and handle.oidc_issuer_url:
+                server.trust_cluster(cluster.name, oidc_issuer_url=handle.oidc_issuer_url)
+        deployer = DataAzurermClientConfig(self, "azure_deployer")
+        self.unseal_keys["azure"] = AzureUnsealKey(
+            self,
+            "azure_unseal",
+            key_vault_name=azure_key_vault_name(env),
+            resource_group_name=group.name,
+            location=home.region,
+            tenant_id=account.tenant_id,
+            vault_principal_id=server.principal_id,
+            deployer_principal_id=deployer.object_id,
+            tags=self.tags(jurisdiction=home.jurisdiction),
+        )
+        azure_roles = {role.name: role.azure_roles for role in env.vault.roles if role.azure_roles}
+        engine = AzureSecretsEngine(
+            self,
+            "azure_secrets",
+            subscription_id=account.subscription_id,
+            tenant_id=account.tenant_id,
+            resource_group_name=group.name,
+            location=home.region,
+            identity_name=f"{env.name}-vault-secrets",
+            issuer_url=issuer,
+            assignable_roles=sorted({r for names in azure_roles.values() for r in names}),
+            assignment_scope=subscription,
+            tags=tags,
+        )
+        for role in env.vault.roles:
+            if role.azure_roles:
+                AzurePlatformRole(
+                    self,
+                    f"azure_role_{role.name.replace('-', '_')}",
+                    name=f"{env.name}-{role.name}",
+                    resource_group_name=group.name,
+                    location=home.region,
+                    role_names=role.azure_roles,
+                    assignment_scope=subscription,
+                    tags=tags,
+                )
+        engine.allow(azure_roles)
+        self.secret_engines["azure"] = engine
+
+
+def build(app: Construct, ctx: BuildContext) -> VaultStack | None:
+    """Add `<env>-global-vault` to the app (nothing when vault.enabled is false)."""
+    if not ctx.env.vault.enabled:
+        return None
+    return VaultStack(app, env=ctx.env, clusters=ctx.clusters)
