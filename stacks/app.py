@@ -17,6 +17,7 @@ from stacks.params import Environment
 COMPONENTS: tuple[tuple[str, str], ...] = (
     ("cluster", "stacks.cluster_stack:build"),
     ("datalake", "stacks.datalake_stack:build"),
+    ("interconnect", "stacks.interconnect_stack:build"),
     ("edge", "stacks.edge_stack:build"),
     ("vault", "stacks.vault_stack:build"),
 )

@@ -293,12 +293,22 @@ class Megaport(Model):
     aws_amazon_side_asn: int = Field(default=64512, ge=1)
     azure_circuit_bandwidth_mbps: int = Field(default=10000, ge=50)
     azure_sku_tier: Literal["Standard", "Premium"] = "Standard"
+    link_cidr: IPv4Network = Field(
+        default=IPv4Network("192.168.255.0/24"),
+        description="Pool of the /30s of the links (AWS VIF and Azure peering addresses): a /26 per "
+        "router in file order, a /30 per VXC by position (see stacks/interconnect_plan.py). "
+        "Must not overlap any cluster range.",
+    )
     routers: tuple[MegaportRouter, ...] = Field(min_length=1)
 
 
 class Vpn(Model):
     kind: Literal["vpn"] = "vpn"
-    hub_cluster: Name | None = Field(default=None, description="Left out: the first AWS cluster.")
+    hub_cluster: Name | None = Field(
+        default=None,
+        description="Left out: a full mesh between every two clusters on different clouds. Set: only "
+        "the hub's links to the other clouds' clusters (the hub must be on AWS or Azure).",
+    )
     aws_amazon_side_asn: int = Field(default=64512, ge=1)
     gcp_router_asn: int = Field(default=65010, ge=1)
     azure_gateway_asn: int = Field(default=65515, ge=1)

@@ -17,6 +17,15 @@ from typing import Any, Iterable
 import yaml
 from pydantic import ValidationError
 
+from stacks.interconnect_plan import (
+    AWS_RESERVED_INSIDE,
+    AZURE_APIPA,
+    LINK_LOCAL,
+    LINKS_PER_ROUTER,
+    ROUTER_BLOCK_PREFIXLEN,
+    link_pairs,
+    router_capacity,
+)
 from stacks.params import Environment
 from stacks.residency import Residency, load_residency
 
@@ -29,6 +38,13 @@ GPU_FAMILIES: dict[str, re.Pattern[str]] = {
 
 # ASNs the clouds use on their side of a BGP session; ours must not collide with them.
 RESERVED_ASNS = {12076: "Microsoft's ExpressRoute ASN", 16550: "Google's Partner Interconnect ASN"}
+# ASNs Azure reserves and refuses from a BGP peer (ExpressRoute and VPN gateway FAQ).
+AZURE_RESERVED_PEER_ASNS = frozenset({65515, 65517, 65518, 65519, 65520})
+
+
+def _private_asn(asn: int) -> bool:
+    """The ranges AWS accepts for a Direct Connect gateway's / VGW's Amazon-side ASN."""
+    return 64512 <= asn <= 65534 or 4200000000 <= asn <= 4294967294
 
 
 @dataclass(frozen=True)
@@ -352,11 +368,29 @@ def _check_interconnect(env: Environment) -> Iterable[Problem]:
     asns: list[tuple[str, int]] = []
     if ic.kind == "megaport":
         asns.append(("interconnect.aws_amazon_side_asn", ic.aws_amazon_side_asn))
+        if not _private_asn(ic.aws_amazon_side_asn):
+            yield Problem(
+                "interconnect.aws_amazon_side_asn",
+                f"ASN {ic.aws_amazon_side_asn} is not accepted by AWS for a Direct Connect gateway; "
+                "use 64512-65534 or 4200000000-4294967294.",
+            )
+        yield from _check_megaport_links(env)
         vlans: dict[tuple[str, int], str] = {}
+        jurisdictions: dict[str, str] = {}
         for r, router in enumerate(ic.routers):
             rpath = f"interconnect.routers[{r} {router.name}]"
             asns.append((f"{rpath}.asn", router.asn))
+            if router.asn in AZURE_RESERVED_PEER_ASNS:
+                yield Problem(f"{rpath}.asn", f"ASN {router.asn} is reserved by Azure and refused from a peer; pick another private ASN.")
+            if router.jurisdiction in jurisdictions:
+                yield Problem(
+                    f"{rpath}.jurisdiction",
+                    f"'{router.jurisdiction}' already has a router at {jurisdictions[router.jurisdiction]}; one MCR "
+                    "per jurisdiction (an AWS VPN gateway can join only one Direct Connect gateway).",
+                )
+            jurisdictions.setdefault(router.jurisdiction, rpath)
             per_cloud: dict[str, set[str]] = {}
+            azure_zones: dict[str, list[str]] = {}
             for v, vxc in enumerate(router.vxcs):
                 vpath = f"{rpath}.vxcs[{v}]"
                 cluster = names.get(vxc.cluster)
@@ -364,16 +398,45 @@ def _check_interconnect(env: Environment) -> Iterable[Problem]:
                     yield Problem(f"{vpath}.cluster", f"'{vxc.cluster}' is not a cluster of this environment.")
                 elif cluster.cloud != vxc.cloud:
                     yield Problem(f"{vpath}.cloud", f"cluster '{vxc.cluster}' runs on {cluster.cloud}, not {vxc.cloud}.")
+                elif cluster.jurisdiction != router.jurisdiction:
+                    yield Problem(
+                        f"{vpath}.cluster",
+                        f"cluster '{vxc.cluster}' lies in jurisdiction '{cluster.jurisdiction}' but router "
+                        f"'{router.name}' serves '{router.jurisdiction}'; traffic would leave the jurisdiction. "
+                        f"Attach it to the {cluster.jurisdiction} router.",
+                    )
                 per_cloud.setdefault(vxc.cloud, set()).add(vxc.diversity_zone)
+                if vxc.cloud == "azure":
+                    azure_zones.setdefault(vxc.cluster, []).append(vxc.diversity_zone)
                 key = (vxc.cloud, vxc.vlan)
                 if key in vlans:
                     yield Problem(f"{vpath}.vlan", f"VLAN {vxc.vlan} is already used at {vlans[key]}; VLANs must be unique per cloud.")
                 vlans.setdefault(key, vpath)
+                rate = vxc.rate_limit_mbps or ic.rate_limit_mbps
+                if rate > router.port_speed_mbps:
+                    yield Problem(
+                        f"{vpath}.rate_limit_mbps",
+                        f"{rate} Mbps exceeds the router's port_speed_mbps {router.port_speed_mbps}; lower the rate "
+                        "or raise port_speed_mbps.",
+                    )
+                if vxc.cloud == "azure" and rate > ic.azure_circuit_bandwidth_mbps:
+                    yield Problem(
+                        f"{vpath}.rate_limit_mbps",
+                        f"{rate} Mbps exceeds azure_circuit_bandwidth_mbps {ic.azure_circuit_bandwidth_mbps}; a VXC "
+                        "cannot carry more than its ExpressRoute circuit.",
+                    )
             for cloud in sorted(per_cloud):
                 if per_cloud[cloud] != {"red", "blue"}:
                     yield Problem(
                         f"{rpath}.vxcs",
                         f"{cloud} needs two VXCs on diverse zones (red and blue) for the 99.99% design.",
+                    )
+            for cluster_name, zones in azure_zones.items():
+                if sorted(zones) != ["blue", "red"]:
+                    yield Problem(
+                        f"{rpath}.vxcs",
+                        f"azure cluster '{cluster_name}' has VXCs on zones {sorted(zones)}; its ExpressRoute circuit "
+                        "needs exactly one red (primary port) and one blue (secondary port) VXC.",
                     )
     else:
         asns += [
@@ -381,8 +444,27 @@ def _check_interconnect(env: Environment) -> Iterable[Problem]:
             ("interconnect.gcp_router_asn", ic.gcp_router_asn),
             ("interconnect.azure_gateway_asn", ic.azure_gateway_asn),
         ]
-        if ic.hub_cluster is not None and ic.hub_cluster not in names:
-            yield Problem("interconnect.hub_cluster", f"'{ic.hub_cluster}' is not a cluster of this environment.")
+        if not _private_asn(ic.aws_amazon_side_asn):
+            yield Problem(
+                "interconnect.aws_amazon_side_asn",
+                f"ASN {ic.aws_amazon_side_asn} is not accepted by AWS for a VPN gateway; use 64512-65534 or "
+                "4200000000-4294967294.",
+            )
+        if env.clusters_of("azure"):
+            for path, asn in asns[:2]:
+                if asn in AZURE_RESERVED_PEER_ASNS:
+                    yield Problem(path, f"ASN {asn} is reserved by Azure and refused from a VPN peer; pick another private ASN.")
+        if ic.hub_cluster is not None:
+            if ic.hub_cluster not in names:
+                yield Problem("interconnect.hub_cluster", f"'{ic.hub_cluster}' is not a cluster of this environment.")
+            elif names[ic.hub_cluster].cloud == "gcp":
+                yield Problem(
+                    "interconnect.hub_cluster",
+                    f"'{ic.hub_cluster}' runs on gcp; a Cloud Router does not pass routes from one peer to another, "
+                    "so spokes could not reach each other. Pick an AWS or Azure cluster, or leave hub_cluster out "
+                    "for a full mesh.",
+                )
+        yield from _check_vpn_inside_cidr(env)
     seen: dict[int, str] = {}
     for path, asn in asns:
         if asn in RESERVED_ASNS:
@@ -390,6 +472,62 @@ def _check_interconnect(env: Environment) -> Iterable[Problem]:
         if asn in seen:
             yield Problem(path, f"ASN {asn} is already used at {seen[asn]}; every BGP speaker needs its own ASN.")
         seen.setdefault(asn, path)
+
+
+def _cluster_ranges(env: Environment) -> list[tuple[str, IPv4Network]]:
+    return [
+        (f"{_cpath(env, i)}.network.{key}", net) for i, c in enumerate(env.clusters) for key, net in c.network.ranges()
+    ]
+
+
+def _check_megaport_links(env: Environment) -> Iterable[Problem]:
+    ic = env.interconnect
+    pool = ic.link_cidr
+    for path, net in _cluster_ranges(env):
+        if net.overlaps(pool):
+            yield Problem(
+                "interconnect.link_cidr",
+                f"{pool} overlaps {net} at {path}; the link /30s would clash with a cluster's routes. Pick a free range.",
+            )
+    capacity = router_capacity(pool)
+    if len(ic.routers) > capacity:
+        yield Problem(
+            "interconnect.link_cidr",
+            f"{pool} holds {capacity} router block(s) of /{ROUTER_BLOCK_PREFIXLEN} but there are {len(ic.routers)} "
+            f"routers; use a /{ROUTER_BLOCK_PREFIXLEN - (len(ic.routers) - 1).bit_length()} or larger.",
+        )
+    for r, router in enumerate(ic.routers):
+        if len(router.vxcs) > LINKS_PER_ROUTER:
+            yield Problem(
+                f"interconnect.routers[{r} {router.name}].vxcs",
+                f"{len(router.vxcs)} VXCs, but a router's /{ROUTER_BLOCK_PREFIXLEN} of link_cidr holds {LINKS_PER_ROUTER} /30s.",
+            )
+
+
+def _check_vpn_inside_cidr(env: Environment) -> Iterable[Problem]:
+    ic = env.interconnect
+    pool = ic.bgp_inside_cidr
+    path = "interconnect.bgp_inside_cidr"
+    if not pool.subnet_of(LINK_LOCAL):
+        yield Problem(path, f"{pool} is not link-local; tunnel inside addresses must come from {LINK_LOCAL}.")
+        return
+    pairs = link_pairs(env.clusters, ic.hub_cluster if ic.hub_cluster in {c.name for c in env.clusters} else None)
+    if any(c.cloud == "azure" for pair in pairs for c in pair) and not any(pool.subnet_of(r) for r in AZURE_APIPA):
+        yield Problem(
+            path,
+            f"{pool} lies outside Azure's APIPA range for VPN BGP addresses (169.254.21.0-169.254.22.255); "
+            "use a subnet of 169.254.21.0/24 or 169.254.22.0/24.",
+        )
+    for reserved in AWS_RESERVED_INSIDE:
+        if pool.overlaps(reserved):
+            yield Problem(path, f"{pool} overlaps {reserved}, which AWS refuses as a tunnel inside CIDR; pick another range.")
+    needed = len(pairs) * ic.tunnels_per_link
+    if needed * 4 > pool.num_addresses:
+        yield Problem(
+            path,
+            f"{pool} holds {pool.num_addresses // 4} tunnel /30s but the topology has {needed} tunnels; use a larger "
+            "range or set hub_cluster.",
+        )
 
 
 def _check_edge_and_vault(env: Environment) -> Iterable[Problem]:

@@ -26,6 +26,9 @@ CREDENTIAL_ARGUMENTS = frozenset(
         "client_secret", "client_certificate", "client_certificate_password", "secret_key",
         "access_key", "secret_access_key", "private_key", "credentials", "credentials_wo",
         "token_reviewer_jwt", "secret_id", "shared_key", "auth_key", "pairing_key", "oidc_token",
+        # IPsec / BGP / circuit keys of the interconnect
+        "shared_secret", "tunnel1_preshared_key", "tunnel2_preshared_key", "pre_shared_key",
+        "bgp_auth_key", "service_key", "authorization_key",
     }
 )
 
