@@ -29,8 +29,14 @@ import only the (already present) root and raise `ValueError: Unknown type` - a 
 never a silently different object. If the installed jsii lacks that machinery, `install()` does
 nothing and says so: the eager import is slow but correct.
 
+Node pays the same price a second time: jsii's kernel requires the provider's JS lib/index.js,
+which requires every JS submodule (~2.8 s and ~0.5 GB for aws). `install()` therefore also
+preloads stacks/lazy_providers_node.js into node (NODE_OPTIONS), which turns those requires into
+getters the kernel triggers on first use of a submodule.
+
 Output is unaffected: the same classes are defined by the same files and drive the same node
-objects; only the number of unused classes defined differs.
+objects; only the number of unused classes defined differs (tests/unit/test_lazy_providers.py
+compares a lazy synth with an eager one byte for byte).
 
 Call `install()` in the entry point, before anything imports a provider package (it cannot make
 an already-imported package lazy). It is idempotent.
@@ -170,13 +176,50 @@ def is_lazy(module: ModuleType) -> bool:
     return isinstance(getattr(module.__spec__, "loader", None), _LazyPackageLoader)
 
 
-def install() -> bool:
+NODE_HOOK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lazy_providers_node.js")
+
+
+def _node_option() -> str:
+    return f'--require "{NODE_HOOK}"' if " " in NODE_HOOK else f"--require {NODE_HOOK}"
+
+
+def _jsii_kernel_started() -> bool:
+    # Every jsii package loads its assembly (starting node) when its `_jsii` module is imported.
+    return any(name.endswith("._jsii") for name in list(sys.modules))
+
+
+def _install_node_hook() -> bool:
+    current = os.environ.get("NODE_OPTIONS", "")
+    if NODE_HOOK in current:
+        return True
+    if _jsii_kernel_started():
+        warnings.warn(
+            "stacks.lazy_providers.install() ran after a jsii package was imported: node already "
+            "runs, so it loads every provider submodule (slow, correct). Call install() first.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+        return False
+    os.environ["NODE_OPTIONS"] = f"{current} {_node_option()}".strip()
+    return True
+
+
+def install(*, node: bool = True) -> bool:
     """Make prebuilt provider packages imported from now on lazy. Idempotent.
 
-    Returns True if the hook is active. Returns False (and warns) when the installed jsii cannot
-    resolve types of not-yet-imported submodules; imports then stay eager, slow and correct.
-    Packages imported before the call stay as they are.
+    Python side: a meta-path hook (see the module docstring). Node side (`node=True`): the jsii
+    kernel, started by the first jsii import, is told through NODE_OPTIONS to preload
+    stacks/lazy_providers_node.js, which makes each provider's lib/index.js require its
+    submodules on first use; NODE_OPTIONS reaches every node process this one starts, and the
+    preload touches nothing but @cdktf/provider-* index files of the known shape.
+
+    Returns True if the Python hook is active. Returns False (and warns) when the installed
+    jsii cannot resolve types of not-yet-imported submodules; imports then stay eager, slow and
+    correct. Packages imported before the call stay as they are, and node stays eager if a jsii
+    package was imported before the call (warns).
     """
+    if node:
+        _install_node_hook()
     if any(isinstance(f, _LazyProviderFinder) for f in sys.meta_path):
         return True
     if not _jsii_resolves_on_demand():

@@ -87,6 +87,25 @@ def package_access(facts: dict) -> None:
         facts["missing_attr"] = f"AttributeError: {exc}"
 
 
+def node_rss_mb() -> int:
+    """Summed VmRSS of this process's descendants: the jsii node wrapper and kernel."""
+
+    def children(pid: int) -> list[int]:
+        kids = []
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as fh:
+                kids += [int(c) for c in fh.read().split()]
+        return kids
+
+    total, todo = 0, children(os.getpid())
+    while todo:
+        pid = todo.pop()
+        todo += children(pid)
+        with open(f"/proc/{pid}/status") as fh:
+            total += next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:"))
+    return total // 1024
+
+
 def main(mode: str) -> None:
     facts: dict = {"mode": mode}
     if mode == "lazy":
@@ -94,6 +113,7 @@ def main(mode: str) -> None:
 
         facts["install"] = [lazy_providers.install(), lazy_providers.install()]
         facts["finders"] = sum(type(f).__name__ == "_LazyProviderFinder" for f in sys.meta_path)
+        facts["node_options_hooks"] = os.environ.get("NODE_OPTIONS", "").count(lazy_providers.NODE_HOOK)
     scenario(facts)
     if mode == "lazy":
         package_access(facts)
@@ -102,6 +122,7 @@ def main(mode: str) -> None:
         from stacks.lazy_providers import is_lazy
 
         facts["is_lazy"] = is_lazy(cdktf_cdktf_provider_aws)
+    facts["node_rss_mb"] = node_rss_mb()
     print(json.dumps(facts))
     sys.stdout.flush()
     os._exit(0)
