@@ -2,7 +2,8 @@
 
 Reports, on the machine it runs on, each command in a fresh process, one heavy process at a time:
   imports      per provider: `from <pkg>.<submodule> import <Class>` eager (the package's own
-               __init__) vs lazy (stacks.lazy_providers.install() first)
+               __init__) vs lazy (stacks.lazy_providers.install() first; `lazy-python`: its
+               Python hook only, node still loads every JS submodule)
   floor        the naive eager-import floor: a fresh interpreter that imports the five providers
                eagerly and exits normally, as any eager synth process does (import + teardown)
   full_synth   `--synth-cmd` (default: python -m stacks synth --out <tmp>)
@@ -140,9 +141,9 @@ _IMPORT_CHILD = textwrap.dedent(
     import json, os, sys, time
     t0 = time.perf_counter()
     sys.path.insert(0, {repo!r})
-    if {lazy!r}:
+    if {mode!r} != "eager":
         from stacks.lazy_providers import install
-        install()
+        install(node={mode!r} == "lazy")
     for pkg, sub, cls in {imports!r}:
         getattr(__import__(pkg + "." + sub, fromlist=[cls]), cls)
     t1 = time.perf_counter()
@@ -181,9 +182,12 @@ def _child_env() -> dict:
     return dict(os.environ, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20")
 
 
-def run_import_child(providers: list[str], *, lazy: bool, fast_exit: bool) -> dict:
+IMPORT_MODES = ("eager", "lazy-python", "lazy")  # lazy-python: the Python hook only, node eager
+
+
+def run_import_child(providers: list[str], *, mode: str, fast_exit: bool) -> dict:
     imports = [PROVIDERS[p] for p in providers]
-    code = _IMPORT_CHILD.format(repo=str(REPO), lazy=lazy, imports=imports, fast_exit=fast_exit)
+    code = _IMPORT_CHILD.format(repo=str(REPO), mode=mode, imports=imports, fast_exit=fast_exit)
     result = measure([sys.executable, "-c", code], env=_child_env())
     if result["status"] == "ok":
         facts = json.loads(result["stdout"].strip().splitlines()[-1])
@@ -231,8 +235,7 @@ def table(results: dict) -> str:
     rows = [f"{'measurement':<34}{'wall s':>9}{'import s':>10}{'exit s':>8}{'peak MB':>9}  note"]
     rows.append("-" * 88)
     for p, pair in results.get("imports", {}).items():
-        for mode in ("eager", "lazy"):
-            r = pair.get(mode)
+        for mode, r in pair.items():
             note = _why(r) or f"{r.get('modules')} provider modules; py {r.get('python_hwm_mb')} + node {r.get('node_hwm_mb')} MB hwm"
             rows.append(
                 f"{'import ' + p + ' (' + mode + ')':<34}{_cell(r, 'wall_s'):>9}{_cell(r, 'import_s'):>10}"
@@ -293,10 +296,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--with-tests", action="store_true", help="also time --test-cmd")
     ap.add_argument("--test-cmd", type=shlex.split, default=["make", "test"])
     ap.add_argument("--providers", default=",".join(PROVIDERS), help="providers for the import rows")
+    ap.add_argument("--import-modes", type=lambda s: s.split(","), default=["eager", "lazy"],
+                    help=f"comma-separated, from {', '.join(IMPORT_MODES)} (default: eager,lazy)")
     ap.add_argument("--skip-imports", action="store_true", help="skip the per-provider import rows")
     ap.add_argument("--skip-floor", action="store_true", help="skip the naive floor (no ratio)")
     ap.add_argument("--out", type=Path, default=BENCH / "results.json")
     args = ap.parse_args(argv)
+    if unknown := set(args.import_modes) - set(IMPORT_MODES):
+        ap.error(f"--import-modes: unknown {', '.join(sorted(unknown))}; choose from {', '.join(IMPORT_MODES)}")
     env_synth = args.env_synth_cmd or [*args.synth_cmd, "--env", args.env]
 
     results: dict = {
@@ -320,14 +327,14 @@ def main(argv: list[str] | None = None) -> int:
         results["imports"] = {}
         for p in [p.strip() for p in args.providers.split(",") if p.strip()]:
             pair = {}
-            for mode in ("eager", "lazy"):
+            for mode in args.import_modes:
                 step(f"import {p} {mode}")
-                pair[mode] = _strip(run_import_child([p], lazy=mode == "lazy", fast_exit=True))
+                pair[mode] = _strip(run_import_child([p], mode=mode, fast_exit=True))
             results["imports"][p] = pair
 
     if not args.skip_floor:
         step("naive eager floor")
-        results["floor"] = _strip(run_import_child(list(PROVIDERS), lazy=False, fast_exit=False))
+        results["floor"] = _strip(run_import_child(list(PROVIDERS), mode="eager", fast_exit=False))
 
     scratch_root = BENCH / ".tmp"
     scratch_root.mkdir(exist_ok=True)
