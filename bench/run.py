@@ -122,6 +122,7 @@ def measure(cmd: list[str], *, env: dict | None = None, cwd: Path = REPO, timeou
         "exited_at": exited_at,
         "stdout": out,
         "stderr_tail": err[-1500:],
+        "stdout_tail": out[-1500:],
         "cmd": cmd,
     }
     if proc.returncode != 0:
@@ -144,7 +145,7 @@ _IMPORT_CHILD = textwrap.dedent(
     sys.path.insert(0, {repo!r})
     if {mode!r} != "eager":
         from stacks.lazy_providers import install
-        install(node={mode!r} == "lazy")
+        install(os.environ, node={mode!r} == "lazy")
     for pkg, sub, cls in {imports!r}:
         getattr(__import__(pkg + "." + sub, fromlist=[cls]), cls)
     t1 = time.perf_counter()
@@ -190,6 +191,7 @@ def run_import_child(providers: list[str], *, mode: str, fast_exit: bool) -> dic
     imports = [PROVIDERS[p] for p in providers]
     code = _IMPORT_CHILD.format(repo=str(REPO), mode=mode, imports=imports, fast_exit=fast_exit)
     result = measure([sys.executable, "-c", code], env=_child_env())
+    result["cmd"] = f"python -c <import child: mode={mode}, providers={','.join(providers)}, fast_exit={fast_exit}>"
     if result["status"] == "ok":
         facts = json.loads(result["stdout"].strip().splitlines()[-1])
         result.update(facts)
@@ -236,7 +238,7 @@ def _cell(r: dict | None, key: str, fmt: str = "{}") -> str:
 def _why(r: dict) -> str:
     if r.get("status") == "ok":
         return ""
-    text = r.get("error") or r.get("stderr_tail", "")
+    text = r.get("error") or r.get("stderr_tail", "").strip() or r.get("stdout_tail", "")
     lines = [l for l in text.strip().splitlines() if l.strip()]
     why = f"exit {r.get('returncode')}: {lines[-1][:90]}" if lines else f"exit {r.get('returncode')}"
     return f"{r.get('status', 'not run').upper()} ({why})"
@@ -293,6 +295,7 @@ def _strip(r: dict | None) -> dict | None:
     r = {k: v for k, v in r.items() if k not in ("stdout", "exited_at", "done_at")}
     if r.get("status") == "ok":
         r.pop("stderr_tail", None)
+        r.pop("stdout_tail", None)
     return r
 
 

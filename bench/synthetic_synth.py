@@ -124,7 +124,7 @@ def main() -> None:
     if not args.eager:
         from stacks.lazy_providers import install
 
-        install()
+        install(os.environ)
     t0 = time.perf_counter()
     from cdktf import App, TerraformStack
 

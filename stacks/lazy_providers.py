@@ -53,7 +53,7 @@ import sys
 import warnings
 from pkgutil import extend_path
 from types import ModuleType
-from typing import Any
+from typing import Any, MutableMapping
 
 PREFIX = "cdktf_cdktf_provider_"
 
@@ -188,8 +188,8 @@ def _jsii_kernel_started() -> bool:
     return any(name.endswith("._jsii") for name in list(sys.modules))
 
 
-def _install_node_hook() -> bool:
-    current = os.environ.get("NODE_OPTIONS", "")
+def _install_node_hook(environ: MutableMapping[str, str]) -> bool:
+    current = environ.get("NODE_OPTIONS", "")
     if NODE_HOOK in current:
         return True
     if _jsii_kernel_started():
@@ -200,18 +200,21 @@ def _install_node_hook() -> bool:
             stacklevel=3,
         )
         return False
-    os.environ["NODE_OPTIONS"] = f"{current} {_node_option()}".strip()
+    environ["NODE_OPTIONS"] = f"{current} {_node_option()}".strip()
     return True
 
 
-def install(*, node: bool = True) -> bool:
+def install(environ: MutableMapping[str, str], *, node: bool = True) -> bool:
     """Make prebuilt provider packages imported from now on lazy. Idempotent.
 
-    Python side: a meta-path hook (see the module docstring). Node side (`node=True`): the jsii
-    kernel, started by the first jsii import, is told through NODE_OPTIONS to preload
-    stacks/lazy_providers_node.js, which makes each provider's lib/index.js require its
-    submodules on first use; NODE_OPTIONS reaches every node process this one starts, and the
-    preload touches nothing but @cdktf/provider-* index files of the known shape.
+    `environ` is the process environment the jsii kernel (node) will inherit; the entry point
+    passes its own, since nothing below the entry points touches the environment.
+
+    Python side: a meta-path hook (see the module docstring). Node side (`node=True`): adds
+    `--require stacks/lazy_providers_node.js` to NODE_OPTIONS in `environ` before the kernel
+    starts (the first jsii import starts it); the preload makes each provider's lib/index.js
+    require its submodules on first use. NODE_OPTIONS reaches every node process this one
+    starts; the preload touches nothing but @cdktf/provider-* index files of the known shape.
 
     Returns True if the Python hook is active. Returns False (and warns) when the installed
     jsii cannot resolve types of not-yet-imported submodules; imports then stay eager, slow and
@@ -219,7 +222,7 @@ def install(*, node: bool = True) -> bool:
     package was imported before the call (warns).
     """
     if node:
-        _install_node_hook()
+        _install_node_hook(environ)
     if any(isinstance(f, _LazyProviderFinder) for f in sys.meta_path):
         return True
     if not _jsii_resolves_on_demand():

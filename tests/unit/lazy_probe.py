@@ -111,7 +111,7 @@ def main(mode: str) -> None:
     if mode == "lazy":
         from stacks import lazy_providers
 
-        facts["install"] = [lazy_providers.install(), lazy_providers.install()]
+        facts["install"] = [lazy_providers.install(os.environ), lazy_providers.install(os.environ)]
         facts["finders"] = sum(type(f).__name__ == "_LazyProviderFinder" for f in sys.meta_path)
         facts["node_options_hooks"] = os.environ.get("NODE_OPTIONS", "").count(lazy_providers.NODE_HOOK)
     scenario(facts)
