@@ -3,8 +3,8 @@
 Why: each prebuilt package's `__init__.py` (`cdktf_cdktf_provider_aws` and its siblings) runs
 `from . import <name>` for every one of its submodules (2,212 for aws) and then
 `publication.publish()`. Python resolves `from cdktf_cdktf_provider_aws.eks_cluster import
-EksCluster` by running that `__init__` first, so one resource costs the whole package: ~9 s of
-Python and most of a gigabyte for aws alone (numbers: bench/README.md).
+EksCluster` by running that `__init__` first, so one resource costs the whole package: for aws
+~0.6 GB and seconds of Python, then as much again in node (numbers: bench/README.md).
 
 How: `install()` puts a finder at the front of `sys.meta_path`. For a top-level
 `cdktf_cdktf_provider_*` package that has the prebuilt layout (checked, see `_prebuilt_layout`) it
@@ -21,7 +21,7 @@ skipping the root body loses nothing a submodule or jsii needs.
 jsii type resolution: when node hands back an object, jsii looks its class up by FQN
 (`@cdktf/provider-aws.eksCluster.EksClusterIdentityList`) in a registry filled as classes are
 defined, i.e. as submodules are imported. A class whose submodule has not been imported is a
-registry miss; jsii >= 1.1xx then calls `_try_import_type_module`, which imports the module named
+registry miss; jsii (1.142.0 is pinned) then calls `_try_import_type_module`, which imports the module named
 for the FQN's submodule in `jsii._reference_map._submodule_fqn_map` (a map newer jsii-pacmak
 output ships and these prebuilt packages predate). We fill that map for each lazy package, so a
 miss imports exactly the right submodule and the lookup succeeds. Without the map jsii would
@@ -38,8 +38,9 @@ Output is unaffected: the same classes are defined by the same files and drive t
 objects; only the number of unused classes defined differs (tests/unit/test_lazy_providers.py
 compares a lazy synth with an eager one byte for byte).
 
-Call `install()` in the entry point, before anything imports a provider package (it cannot make
-an already-imported package lazy). It is idempotent.
+Call `install(<the process environment>)` in each entry point before anything imports cdktf,
+constructs or a provider package: it cannot make an imported package lazy, nor node once a jsii
+import started it. It is idempotent.
 """
 
 from __future__ import annotations
