@@ -18,7 +18,9 @@ except (ParameterError, ParameterErrors) as exc:
     _print_problems(exc)
     sys.exit(1)
 
-from stacks import lazy  # noqa: E402,F401
+from stacks.lazy_providers import install  # noqa: E402
+
+install(os.environ)  # before any cdktf/provider import: load only the submodules the app uses
 from stacks.app import build_app  # noqa: E402
 
 build_app(envs).synth()

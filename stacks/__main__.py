@@ -46,10 +46,12 @@ def cmd_validate(files: list[str]) -> int:
     return 1 if failed else 0
 
 
-def synthesize(selection: str | None, out: Path) -> list[str]:
+def synthesize(selection: str | None, out: Path, environ: dict | None = None) -> list[str]:
     """Validate, build and synthesize; returns the stack ids written. Atomic for `out`."""
     envs = load_environments(selection)  # raises before anything is written
-    from stacks import lazy  # noqa: F401  (makes provider imports lazy; see stacks/lazy.py)
+    from stacks.lazy_providers import install
+
+    install(environ if environ is not None else {}, node=environ is not None)  # before any cdktf/provider import
     from stacks.app import build_app
 
     out = out.resolve()
@@ -70,9 +72,9 @@ def synthesize(selection: str | None, out: Path) -> list[str]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def cmd_synth(selection: str | None, out: str) -> int:
+def cmd_synth(selection: str | None, out: str, environ: dict | None = None) -> int:
     try:
-        stacks = synthesize(selection, Path(out))
+        stacks = synthesize(selection, Path(out), environ)
     except (ParameterError, ParameterErrors) as exc:
         _print_problems(exc)
         print("synth: nothing written; fix the problems above.", file=sys.stderr)
@@ -96,7 +98,7 @@ def cmd_schema(check: bool) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, environ: dict | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stacks", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
     v = sub.add_parser("validate", help="validate environment files")
@@ -110,12 +112,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "validate":
         return cmd_validate(args.files)
     if args.cmd == "synth":
-        return cmd_synth(args.env, args.out)
+        return cmd_synth(args.env, args.out, environ)
     return cmd_schema(args.check)
 
 
 if __name__ == "__main__":
-    code = main()
+    code = main(environ=os.environ)
     sys.stdout.flush()
     sys.stderr.flush()
     # A normal exit spends 10-12 s tearing down the jsii runtime; the output is already on disk.

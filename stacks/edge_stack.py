@@ -17,13 +17,14 @@ from constructs import Construct
 
 from constructs_lib.cloudflare.load_balancing import HealthMonitor, LoadBalancer, OriginPool
 from stacks.base import PlatformStack
+from stacks.logical_ids import PathLogicalIds
 from stacks.context import BuildContext
 from stacks.params import Environment
 from stacks.residency import Residency, load_residency
 from stacks.routing import EdgePlan, plan_edge
 
 
-class EdgeStack(PlatformStack):
+class EdgeStack(PathLogicalIds, PlatformStack):
     def __init__(self, scope: Construct, *, env: Environment, plan: EdgePlan) -> None:
         super().__init__(scope, env=env, component="edge")
         self.plan = plan

@@ -44,6 +44,7 @@ from constructs_lib.vault.secret_engines import (
 )
 from constructs_lib.vault.unseal import AwsUnsealKey, AzureUnsealKey, GcpUnsealKey
 from stacks.base import PlatformStack
+from stacks.logical_ids import PathLogicalIds
 from stacks.context import BuildContext, ClusterHandle
 from stacks.params import Cluster, Environment
 from stacks.vault_plan import azure_key_vault_name, datalake_bucket_prefix, gcp_account_id, plan_vault
@@ -70,7 +71,7 @@ def _first(env: Environment, cloud: str) -> Cluster | None:
     return clusters[0] if clusters else None
 
 
-class VaultStack(PlatformStack):
+class VaultStack(PathLogicalIds, PlatformStack):
     def __init__(self, scope: Construct, *, env: Environment, clusters: dict[str, ClusterHandle]) -> None:
         super().__init__(scope, env=env, component="vault")
         vault = env.vault

@@ -1,1 +1,0 @@
-"""Placeholder: replaced by the lazy provider import hook (issue 9)."""
