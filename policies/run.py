@@ -19,6 +19,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import fnmatch
 import re
 import subprocess
 import sys
@@ -53,7 +54,9 @@ class GateError(Exception):
 
 EXCEPTION_FIELDS = ("check_id", "resource", "reason", "expires")
 CHECK_ID = re.compile(r"^CKV2?_[A-Z0-9]+_\d+$")
-ADDRESS = re.compile(r"^(?:(?P<stack>[a-z0-9][a-z0-9-]*):)?(?P<address>[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)$")
+# `*` is a wildcard inside the stack id and the name (`prod-*-datalake:aws_s3_bucket.*`): one
+# reasoned entry can cover a design decision that holds for every resource of a kind.
+ADDRESS = re.compile(r"^(?:(?P<stack>[a-z0-9*][a-z0-9*-]*):)?(?P<address>[a-z][a-z0-9_]*\.[A-Za-z0-9_*-]+)$")
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,11 @@ class PolicyException:
         return ADDRESS.match(self.resource)["address"]
 
     def matches(self, check_id: str, stack: str, address: str) -> bool:
-        return self.check_id == check_id and self.address == address and self.stack in (None, stack)
+        return (
+            self.check_id == check_id
+            and fnmatch.fnmatchcase(address, self.address)
+            and (self.stack is None or fnmatch.fnmatchcase(stack, self.stack))
+        )
 
     def expired(self, today: dt.date) -> bool:
         """Valid through its expiry day."""

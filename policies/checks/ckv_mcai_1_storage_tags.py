@@ -3,8 +3,9 @@
 Storage (S3 bucket, GCS bucket, Azure storage account) always needs data_classification,
 jurisdiction and the common tags env, component, managed_by=cdktf. A key (KMS key, GCP crypto key,
 Key Vault key or vault) needs them when a storage-side resource of the same stack references it
-(the key encrypts storage) or once it carries either classification tag (a half-tagged key is a
-mistake either way). Tags include the provider's default_tags (AWS) / default_labels (GCP).
+(the key encrypts storage) or once it carries data_classification. A key that holds no data
+(a cluster's secrets key, Vault's unseal key) may carry `jurisdiction` alone: none of the data
+classifications describes it, and the cluster and Vault stacks tag it with where it lives. Tags include the provider's default_tags (AWS) / default_labels (GCP).
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ class StorageTags(McaiCheck):
         tags = tags_of(self.entity_type, conf, stack)
         kind = "labels" if self.entity_type.startswith("google_") else "tags"
         if self.entity_type not in STORAGE:
-            tagged = "data_classification" in tags or "jurisdiction" in tags
+            tagged = "data_classification" in tags
             if not tagged and not encrypts_storage(self.entity_type, self.entity_name, stack):
                 return []
         found: list[str] = []

@@ -344,3 +344,11 @@ def test_every_catalog_check_has_a_module_and_a_fix():
     for check_id, meta in gate.CATALOG.items():
         assert f'"{check_id}"' in modules, f"no check module registers {check_id}"
         assert len(meta.fix) > 40
+
+
+def test_exception_wildcards_match_stack_and_name_but_not_type():
+    exc = gate.PolicyException(0, "CKV_AWS_144", "prod-*-datalake:aws_s3_bucket.data_lake_*", "r", gate.dt.date(2999, 1, 1))
+    assert exc.matches("CKV_AWS_144", "prod-aws-us-east-1-datalake", "aws_s3_bucket.data_lake_pii_bucket")
+    assert not exc.matches("CKV_AWS_144", "dev-aws-us-east-1-datalake", "aws_s3_bucket.data_lake_pii_bucket")
+    assert not exc.matches("CKV_AWS_144", "prod-aws-us-east-1-datalake", "aws_s3_bucket_policy.data_lake_pii")
+    assert not exc.matches("CKV_AWS_145", "prod-aws-us-east-1-datalake", "aws_s3_bucket.data_lake_pii_bucket")
