@@ -145,7 +145,7 @@ def load_output_dir(directory: Path) -> dict[str, StackPlan]:
     """
     directory = Path(directory)
     stacks_dir = directory / "stacks"
-    if not stacks_dir.is_dir() and (directory / SNAPSHOT_MARKER).is_file():
+    if not stacks_dir.is_dir() and any(directory.glob("*.json")):
         return load_snapshot_dir(directory)
     if not stacks_dir.is_dir():
         raise OutputDirError(
@@ -159,8 +159,8 @@ def load_output_dir(directory: Path) -> dict[str, StackPlan]:
 
 
 # The approved plan: the committed snapshot files (tests/snapshots/__snapshots__/test_snapshots/
-# <stack-id>.json, one synthesized stack each, written by the snapshot test).
-SNAPSHOT_MARKER = "README.md"
+# <stack-id>.json, one synthesized stack each, written by the snapshot test). syrupy owns that
+# directory (it deletes any file it did not write), so it is recognised by its *.json files.
 
 
 def load_snapshot_dir(directory: Path) -> dict[str, StackPlan]:

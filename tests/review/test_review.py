@@ -616,11 +616,10 @@ def test_snapshot_directory_reads_as_the_approved_plan(tmp_path):
     """`make review` compares cdktf.out with the committed snapshots (<stack-id>.json files)."""
     import json as _json
 
-    from review.plan import SNAPSHOT_MARKER, load_output_dir
+    from review.plan import load_output_dir
 
     snap = tmp_path / "snapshots"
     snap.mkdir()
-    (snap / SNAPSHOT_MARKER).write_text("approved plans\n")
     doc = {"resource": {"aws_s3_bucket": {"pii": {"bucket": "b", "tags": {"data_classification": "pii"}}}}}
     (snap / "prod-aws-us-east-1-datalake.json").write_text(_json.dumps(doc))
     plans = load_output_dir(snap)
