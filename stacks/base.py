@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cdktf import AzurermBackend, CloudBackend, GcsBackend, NamedCloudWorkspace, S3Backend, TerraformStack
+from cdktf import AzurermBackend, CloudBackend, GcsBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack
 from constructs import Construct
 
 from constructs_lib.tags import common_tags
@@ -46,7 +46,10 @@ class PlatformStack(TerraformStack):
 def _configure_backend(stack: TerraformStack, env: Environment, name: str) -> None:
     b = env.backend
     if b.kind == "local":
-        # cdktf's default: terraform.<stack>.tfstate in the stack's directory. Offline, no setup.
+        # terraform.<stack>.tfstate at the repository root, as cdktf's default, but written
+        # relative to the stack's directory (cdktf.out/stacks/<stack>/): cdktf's default is an
+        # absolute path, which would make the plan differ between two checkouts.
+        LocalBackend(stack, path=f"../../../terraform.{name}.tfstate")
         return
     if b.kind == "s3":
         S3Backend(stack, bucket=b.bucket, key=f"{b.key_prefix}/{name}.tfstate", region=b.region, encrypt=True)

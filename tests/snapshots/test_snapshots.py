@@ -84,3 +84,13 @@ def test_cdktf_cli_synth_writes_the_same_stacks(synth_dir, tmp_path):
     for path in cli:
         ours = synth_dir / "stacks" / path.parent.name / "cdk.tf.json"
         assert ours.read_bytes() == path.read_bytes(), path.parent.name
+
+
+def test_plan_does_not_depend_on_the_checkout_path(synth_dir):
+    """No absolute path of this machine leaks into a plan (it would differ in every checkout)."""
+    leaks = [
+        p.parent.name
+        for p in (synth_dir / "stacks").glob("*/cdk.tf.json")
+        if str(REPO) in p.read_text() or str(synth_dir) in p.read_text()
+    ]
+    assert not leaks, leaks
