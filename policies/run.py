@@ -364,9 +364,15 @@ def print_report(failures: list[Result], excepted: list[Result], expired: list[P
         rows = [[cid, r.check_name, r.fix] for cid, r in fixes.items()]
         print(table(["CHECK", "WHAT IT PROTECTS", "HOW TO FIX"], rows, [None, 50, 90]))
     if excepted:
-        print(f"\nEXCEPTED by policies/exceptions.yaml ({len(excepted)})")
-        rows = [[r.check_id, r.address, r.stack, str(r.exception.expires), r.exception.reason] for r in excepted]
-        print(table(["CHECK", "RESOURCE", "STACK", "EXPIRES", "REASON"], rows, [None, 50, None, None, 70]))
+        # One row per exception entry (per-resource detail is in the JSON, JUnit and SARIF results).
+        print(f"\nEXCEPTED by policies/exceptions.yaml ({len(excepted)} failures, by entry)")
+        counts: dict[int, int] = {}
+        entries: dict[int, PolicyException] = {}
+        for r in excepted:
+            counts[r.exception.index] = counts.get(r.exception.index, 0) + 1
+            entries[r.exception.index] = r.exception
+        rows = [[e.check_id, e.resource, str(counts[i]), str(e.expires), e.reason] for i, e in sorted(entries.items())]
+        print(table(["CHECK", "RESOURCE", "MATCHED", "EXPIRES", "REASON"], rows, [None, 50, None, None, 70]))
     for e in expired:
         print(f"ERROR: exception {e.label()} has expired: renew it with a reason, or fix the resource and delete it")
     for e in stale:

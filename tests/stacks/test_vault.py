@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 
 from stacks.environments import ENV_DIR
 from stacks.validation import load_environment
-from tests.conftest import REPO, data_sources, resources
+from tests.conftest import data_sources, resources
 from tests.secret_scan import find_literal_secrets
 
 pytestmark = pytest.mark.synth
@@ -96,7 +93,7 @@ def test_one_vault_policy_per_unified_role_with_its_paths(synthesized, env):
 
 
 def _cluster_stacks(synthesized: dict, env: str) -> list[str]:
-    return [s for s in synthesized if s.startswith(f"{env}-") and re.search(r"-(fake)?cluster$", s)]
+    return [s for s in synthesized if s.startswith(f"{env}-") and re.search(r"-cluster$", s)]
 
 
 def _kubernetes_backends(stack: dict) -> dict[str, dict]:
@@ -109,29 +106,11 @@ def test_auth_backends_match_the_cluster_stacks_in_the_app(synthesized, env):
     assert len(_kubernetes_backends(_vault(synthesized, env))) == len(_cluster_stacks(synthesized, env))
 
 
-CLUSTERS_PENDING = (
-    "no cluster stacks in the synthesized app yet (issue 3, branch clusters); these tests need "
-    "their ClusterHandles. Run them now against the test-only stand-in with FAKE_CLUSTERS=1. "
-    "Lead: remove this skip and the FAKE_CLUSTERS path after merging the cluster stacks."
-)
-
-
 @pytest.fixture(scope="session")
-def clustered(synthesized, tmp_path_factory) -> dict[str, dict]:
-    """prod with cluster stacks: the session synth once they exist, else the opt-in stand-in."""
-    if _cluster_stacks(synthesized, "prod"):
-        return synthesized
-    if os.environ.get("FAKE_CLUSTERS") != "1":
-        pytest.skip(CLUSTERS_PENDING)
-    out = tmp_path_factory.mktemp("fake-clusters") / "cdktf.out"
-    environ = dict(os.environ, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20")
-    proc = subprocess.run(
-        [sys.executable, "-m", "tests.fake_clusters", "--env", "prod", "--out", str(out)],
-        cwd=REPO, env=environ, capture_output=True, text=True, timeout=900,
-    )
-    if proc.returncode != 0:
-        pytest.fail(f"fake-cluster synth failed:\n{proc.stdout}\n{proc.stderr}", pytrace=False)
-    return {p.parent.name: json.loads(p.read_text()) for p in (out / "stacks").glob("*/cdk.tf.json")}
+def clustered(synthesized) -> dict[str, dict]:
+    """The session synth; prod must hold its cluster stacks (a missing one fails, never skips)."""
+    assert len(_cluster_stacks(synthesized, "prod")) == 8, "prod must synthesize its eight cluster stacks"
+    return synthesized
 
 
 def test_prod_has_eight_kubernetes_auth_backends_one_per_cluster(clustered):
