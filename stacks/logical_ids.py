@@ -22,9 +22,13 @@ class PathLogicalIds:
     """Mixin for a TerraformStack subclass (put it before the stack class in the bases)."""
 
     def _allocate_logical_id(self, tf_element):  # overrides TerraformStack.allocateLogicalId
+        # One jsii round trip for the element's path (walking node.scopes costs one per level,
+        # and this runs for every element of the app). Construct ids never contain "/".
         node = tf_element.node if isinstance(tf_element, TerraformElement) else tf_element
-        paths = [scope.node.path for scope in node.scopes]
-        below = node.scopes[paths.index(self.node.path) + 1 :]
+        stack_path = self.__dict__.get("_path_logical_ids_stack_path")
+        if stack_path is None:
+            stack_path = self.__dict__["_path_logical_ids_stack_path"] = self.node.path
+        below = node.path[len(stack_path) + 1 :].split("/") if stack_path else node.path.split("/")
         if len(below) <= 1:
             return super()._allocate_logical_id(tf_element)
-        return "_".join(_INVALID.sub("_", scope.node.id) for scope in below)
+        return "_".join(_INVALID.sub("_", segment) for segment in below)
