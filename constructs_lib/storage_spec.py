@@ -40,6 +40,15 @@ def may_exist_in(classification: str, jurisdiction: str) -> bool:
     return bound is None or bound == jurisdiction
 
 
+def check_classifications(classifications, jurisdiction: str, *, kind: str = "buckets") -> None:
+    """Refuse an unknown classification, or one that may not exist in `jurisdiction`."""
+    for c in classifications:
+        if c not in CLASSIFICATIONS:
+            raise ValueError(f"unknown data classification '{c}'; one of {', '.join(CLASSIFICATIONS)}")
+        if not may_exist_in(c, jurisdiction):
+            raise ValueError(f"'{c}' {kind} may not exist in jurisdiction '{jurisdiction}'")
+
+
 def may_replicate(classification: str, *, source_jurisdiction: str, replica_jurisdiction: str) -> bool:
     """The one replication rule every cloud's data lake obeys.
 

@@ -149,11 +149,7 @@ class S3DataLake(Construct):
         force_destroy: bool = False,
     ) -> None:
         super().__init__(scope, id_)
-        for c in classifications:
-            if c not in CLASSIFICATIONS:
-                raise ValueError(f"unknown data classification '{c}'; one of {', '.join(CLASSIFICATIONS)}")
-            if not storage_spec.may_exist_in(c, jurisdiction):
-                raise ValueError(f"'{c}' buckets may not exist in jurisdiction '{jurisdiction}'")
+        storage_spec.check_classifications(classifications, jurisdiction)
         self._id = id_
         self._prefix = bucket_prefix
         self._account_id = account_id

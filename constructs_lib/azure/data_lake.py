@@ -163,11 +163,7 @@ class AzureDataLake(Construct):
                 f"replication_type '{replication_type}' would copy data outside the region; use "
                 f"{' or '.join(IN_REGION_REPLICATION_TYPES)} (replicas are explicit, see `replica`)"
             )
-        for c in classifications:
-            if c not in CLASSIFICATIONS:
-                raise ValueError(f"unknown data classification '{c}'; one of {', '.join(CLASSIFICATIONS)}")
-            if not storage_spec.may_exist_in(c, jurisdiction):
-                raise ValueError(f"'{c}' accounts may not exist in jurisdiction '{jurisdiction}'")
+        storage_spec.check_classifications(classifications, jurisdiction, kind="accounts")
         self._id = id_
         self._stem = name_stem
         self._seed = name_seed

@@ -119,11 +119,7 @@ class GcsDataLake(Construct):
         force_destroy: bool = False,
     ) -> None:
         super().__init__(scope, id_)
-        for c in classifications:
-            if c not in CLASSIFICATIONS:
-                raise ValueError(f"unknown data classification '{c}'; one of {', '.join(CLASSIFICATIONS)}")
-            if not storage_spec.may_exist_in(c, jurisdiction):
-                raise ValueError(f"'{c}' buckets may not exist in jurisdiction '{jurisdiction}'")
+        storage_spec.check_classifications(classifications, jurisdiction)
         self._id = id_
         self._project = project
         self._prefix = name_prefix

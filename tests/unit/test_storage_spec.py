@@ -150,3 +150,15 @@ def test_azure_storage_account_names_are_deterministic_and_distinct():
 def test_azure_key_vault_names_fit_the_24_character_rule():
     name = key_vault_name(env="staging", seed="sub", region="westeurope")
     assert re.fullmatch(r"[a-z][a-z0-9-]{2,23}", name), name
+
+
+def test_check_classifications_refuses_unknown_and_gdpr_outside_eu():
+    import pytest as _pytest
+
+    from constructs_lib import storage_spec
+
+    storage_spec.check_classifications(("pii", "models-gdpr"), "eu")
+    with _pytest.raises(ValueError, match="unknown data classification 'secret'"):
+        storage_spec.check_classifications(("secret",), "us")
+    with _pytest.raises(ValueError, match="'models-gdpr' accounts may not exist in jurisdiction 'us'"):
+        storage_spec.check_classifications(("models-gdpr",), "us", kind="accounts")
