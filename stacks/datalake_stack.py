@@ -71,23 +71,32 @@ class DataLakeStack(PlatformStack):
             self,
             "data_lake",
             bucket_prefix=f"{self.env.name}-{account_id}-{region}",
-            region=region,
-            jurisdiction=self.jurisdiction,
             account_id=account_id,
             tags=tags,
+            archive_lock_mode=lake.archive_lock_mode,
+            replica=self._replica(S3Replica),
+            **self._lake_props(region, tiers),
+        )
+
+    def _lake_props(self, region: str, tiers: TierSpec) -> dict:
+        """The props every cloud's data lake takes alike, from the environment's data_lake."""
+        lake = self.env.data_lake
+        return dict(
+            region=region,
+            jurisdiction=self.jurisdiction,
             classifications=self.classifications,
             zones=lake.zones,
             tiers=tiers,
             archive_retention_days=lake.archive_retention_days,
-            archive_lock_mode=lake.archive_lock_mode,
             access_log_retention_days=lake.access_log_retention_days,
-            replica=(
-                S3Replica(region=self.replica_region, jurisdiction=self.replica_jurisdiction)
-                if self.replica_region and self.replica_jurisdiction
-                else None
-            ),
             force_destroy=lake.force_destroy,
         )
+
+    def _replica(self, replica_cls):
+        """The cloud's replica props, or None where the environment declares no replica region."""
+        if self.replica_region and self.replica_jurisdiction:
+            return replica_cls(region=self.replica_region, jurisdiction=self.replica_jurisdiction)
+        return None
 
     def _gcp(self, region: str, tiers: TierSpec, tags: dict[str, str]) -> None:
         from cdktf_cdktf_provider_google.provider import GoogleProvider
@@ -102,21 +111,10 @@ class DataLakeStack(PlatformStack):
             "data_lake",
             project=project,
             name_prefix=f"{project}-{region}",
-            region=region,
-            jurisdiction=self.jurisdiction,
             labels=tags,
-            classifications=self.classifications,
-            zones=lake.zones,
-            tiers=tiers,
-            archive_retention_days=lake.archive_retention_days,
             archive_lock_mode=lake.archive_lock_mode,
-            access_log_retention_days=lake.access_log_retention_days,
-            replica=(
-                GcsReplica(region=self.replica_region, jurisdiction=self.replica_jurisdiction)
-                if self.replica_region and self.replica_jurisdiction
-                else None
-            ),
-            force_destroy=lake.force_destroy,
+            replica=self._replica(GcsReplica),
+            **self._lake_props(region, tiers),
         )
 
     def _azure(self, region: str, tiers: TierSpec, tags: dict[str, str]) -> None:
@@ -145,20 +143,9 @@ class DataLakeStack(PlatformStack):
             name_stem=self.env.name,
             name_seed=account.subscription_id,
             resource_group_name=f"rg-{self.env.name}-{region}-datalake",
-            region=region,
-            jurisdiction=self.jurisdiction,
             tags=tags,
-            classifications=self.classifications,
-            zones=lake.zones,
-            tiers=tiers,
-            archive_retention_days=lake.archive_retention_days,
-            access_log_retention_days=lake.access_log_retention_days,
-            force_destroy=lake.force_destroy,
-            replica=(
-                AzureReplica(region=self.replica_region, jurisdiction=self.replica_jurisdiction)
-                if self.replica_region and self.replica_jurisdiction
-                else None
-            ),
+            replica=self._replica(AzureReplica),
+            **self._lake_props(region, tiers),
         )
 
 
