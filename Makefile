@@ -1,17 +1,16 @@
 # The two commands a fresh clone needs:   make synth   (main job)   and   make test
-# Everything else bootstraps itself from the lock files: uv (via pip if absent), .venv,
-# .venv-checkov, and node_modules only for the cdktf CLI targets.
+# Everything else bootstraps itself from the lock files: a pinned uv in .tools/ (never the
+# global interpreter), .venv, .venv-checkov, and node_modules only for the cdktf CLI targets.
 
 SHELL := /bin/bash
 PYTHON ?= python3
-UV_BIN := $(shell command -v uv 2>/dev/null)
-ifeq ($(UV_BIN),)
-UV := $(PYTHON) -m uv
-UV_DEP := .uv-bootstrap
-else
-UV := $(UV_BIN)
-UV_DEP :=
-endif
+# uv is pinned and always the project's own copy, whatever is on PATH: the same bootstrap on
+# every machine. `python -m uv` is never used: it installs into the interpreter that launched it.
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/uv/bin/uv
+UV_DEP := $(TOOLS)/uv/.installed-$(UV_VERSION)
+PHASE := bash scripts/phase
 PY := .venv/bin/python
 CHECKOV_PY := .venv-checkov/bin/python
 OUT ?= cdktf.out
@@ -21,6 +20,9 @@ STACK ?=
 
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export UV_LINK_MODE := copy
+# uv must use the machine's python3 and never download an interpreter of its own.
+export UV_PYTHON_DOWNLOADS := never
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: all synth synth-only validate test policy review snapshot-update schema install install-node \
         plan deploy cli-synth bench clean
@@ -28,21 +30,23 @@ export UV_LINK_MODE := copy
 all: synth
 
 # ---- installation (stamp files make these no-ops when nothing changed) ----------------------
-.uv-bootstrap:
-	$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+$(UV_DEP):
+	@rm -rf $(TOOLS)/uv
+	@$(PHASE) install-uv bash -c '$(PYTHON) -m venv $(TOOLS)/uv && $(TOOLS)/uv/bin/python -m pip install --quiet uv==$(UV_VERSION)'
 	@touch $@
 
-.venv/.installed: pyproject.toml uv.lock | $(UV_DEP)
-	$(UV) sync --frozen --compile-bytecode
+.venv/.installed: pyproject.toml uv.lock $(UV_DEP)
+	@$(PHASE) install-venv $(UV) sync --quiet --frozen --python $(PYTHON) --no-compile-bytecode
+	@$(PHASE) compile $(PY) scripts/compile_imported.py
 	@touch $@
 
-.venv-checkov/.installed: policies/requirements.lock | $(UV_DEP)
-	$(UV) venv --quiet --allow-existing .venv-checkov
-	VIRTUAL_ENV=.venv-checkov $(UV) pip install --quiet --compile-bytecode -r policies/requirements.lock
+.venv-checkov/.installed: policies/requirements.lock $(UV_DEP)
+	@$(UV) venv --quiet --allow-existing --python $(PYTHON) .venv-checkov
+	@$(PHASE) install-checkov $(UV) pip install --quiet --compile-bytecode --python $(CHECKOV_PY) -r policies/requirements.lock
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	@$(PHASE) install-node npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 install: .venv/.installed .venv-checkov/.installed
@@ -51,26 +55,27 @@ install-node: node_modules/.installed
 
 # ---- the main job: validate, synthesize, policy gate, review --------------------------------
 synth: synth-only policy review
+	@echo "==> outputs: plans in $(OUT)/stacks/, policy gate in policy-results/, review in review.md"
 
 synth-only: .venv/.installed
-	$(PY) -m stacks synth --out $(OUT) $(if $(ENV),--env $(ENV))
+	@$(PHASE) synth $(PY) -m stacks synth --out $(OUT) $(if $(ENV),--env $(ENV))
 
 validate: .venv/.installed
 	$(PY) -m stacks validate
 
 policy: .venv-checkov/.installed
-	$(CHECKOV_PY) policies/run.py --out $(POLICY_OUT) \
+	@$(PHASE) policy $(CHECKOV_PY) policies/run.py --out $(POLICY_OUT) \
 	  --junit policy-results/junit.xml --sarif policy-results/policy.sarif --json policy-results/policy.json
 
 # Review: the synthesized plan against the approved one (the committed snapshots), or two
 # directories (BASE_OUT, HEAD_OUT), or a git ref (BASE) synthesized in a temporary worktree.
 review: .venv/.installed
-	$(PY) -m review $(if $(BASE),--base $(BASE),--base-out $(if $(BASE_OUT),$(BASE_OUT),tests/snapshots/__snapshots__/test_snapshots)) \
+	@$(PHASE) review $(PY) -m review $(if $(BASE),--base $(BASE),--base-out $(if $(BASE_OUT),$(BASE_OUT),tests/snapshots/__snapshots__/test_snapshots)) \
 	  $(if $(HEAD_OUT),--head-out $(HEAD_OUT),$(if $(BASE),,--head-out $(OUT))) --output review.md
 
 # ---- tests -----------------------------------------------------------------------------------
 test: .venv/.installed .venv-checkov/.installed node_modules/.installed
-	$(PY) -m pytest
+	@$(PHASE) test $(PY) -m pytest
 
 snapshot-update: .venv/.installed
 	$(PY) -m pytest tests/snapshots --snapshot-update
@@ -94,5 +99,5 @@ cli-synth: .venv/.installed node_modules/.installed
 	npx cdktf synth --output $(OUT)
 
 clean:
-	rm -rf $(OUT) review.md policy-results .pytest_cache
+	rm -rf $(OUT) review.md policy-results .pytest_cache $(OUT).old .synth-*
 	find . -name __pycache__ -not -path './.venv*' -not -path './node_modules/*' -prune -exec rm -rf {} +

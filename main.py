@@ -8,6 +8,7 @@ This is the only module that reads os.environ.
 import os
 import sys
 
+from stacks.fast_exit import exit_now, private_tempdir
 from stacks.__main__ import _print_problems
 from stacks.environments import ParameterErrors, load_environments
 from stacks.validation import ParameterError
@@ -20,10 +21,9 @@ except (ParameterError, ParameterErrors) as exc:
 
 from stacks.lazy_providers import install  # noqa: E402
 
+private_tempdir()  # jsii's runtime goes there, removed by exit_now
 install(os.environ)  # before any cdktf/provider import: load only the submodules the app uses
 from stacks.app import build_app  # noqa: E402
 
 build_app(envs).synth()
-sys.stdout.flush()
-sys.stderr.flush()
-os._exit(0)  # skip the 10-12 s jsii teardown; the synthesized files are complete on disk
+exit_now(0)  # skip the 10-12 s jsii teardown; the synthesized files are complete on disk

@@ -46,6 +46,15 @@ def cmd_validate(files: list[str]) -> int:
     return 1 if failed else 0
 
 
+def _remove_abandoned_synths(folder: Path) -> None:
+    """Remove `.synth-<pid>-*` folders whose process is gone (a synth killed mid-way)."""
+    for leftover in folder.glob(".synth-*"):
+        pid = leftover.name.split("-")[1]
+        if pid.isdigit() and Path(f"/proc/{pid}").exists():
+            continue  # a synth running right now in the same folder
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
 def synthesize(selection: str | None, out: Path, environ: dict | None = None) -> list[str]:
     """Validate, build and synthesize; returns the stack ids written. Atomic for `out`."""
     envs = load_environments(selection)  # raises before anything is written
@@ -56,7 +65,8 @@ def synthesize(selection: str | None, out: Path, environ: dict | None = None) ->
 
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".synth-", dir=out.parent))
+    _remove_abandoned_synths(out.parent)
+    tmp = Path(tempfile.mkdtemp(prefix=f".synth-{os.getpid()}-", dir=out.parent))
     try:
         app = build_app(envs, outdir=tmp)
         app.synth()
@@ -117,8 +127,7 @@ def main(argv: list[str] | None = None, environ: dict | None = None) -> int:
 
 
 if __name__ == "__main__":
-    code = main(environ=os.environ)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # A normal exit spends 10-12 s tearing down the jsii runtime; the output is already on disk.
-    os._exit(code)
+    from stacks.fast_exit import exit_now, private_tempdir
+
+    private_tempdir()
+    exit_now(main(environ=os.environ))

@@ -18,11 +18,15 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 
 
-def run_synth(out: Path, env: str | None = None, cwd: Path = REPO) -> subprocess.CompletedProcess:
+def run_synth(
+    out: Path, env: str | None = None, cwd: Path = REPO, tmpdir: Path | None = None
+) -> subprocess.CompletedProcess:
     cmd = [sys.executable, "-m", "stacks", "synth", "--out", str(out)]
     if env:
         cmd += ["--env", env]
     environ = dict(os.environ, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20")
+    if tmpdir is not None:
+        environ["TMPDIR"] = str(tmpdir)
     return subprocess.run(cmd, cwd=cwd, env=environ, capture_output=True, text=True, timeout=900)
 
 
@@ -30,7 +34,9 @@ def run_synth(out: Path, env: str | None = None, cwd: Path = REPO) -> subprocess
 def synth_dir(tmp_path_factory) -> Path:
     """A synthesized cdktf.out of every environment (one synth per session)."""
     out = tmp_path_factory.mktemp("synth") / "cdktf.out"
-    proc = run_synth(out)
+    # The synth's own TMPDIR, so tests/test_fresh_machine.py can prove it is left empty.
+    (out.parent / "tmp").mkdir()
+    proc = run_synth(out, tmpdir=out.parent / "tmp")
     if proc.returncode != 0:
         pytest.fail(f"synth failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}", pytrace=False)
     return out
