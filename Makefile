@@ -24,7 +24,7 @@ export UV_LINK_MODE := copy
 export UV_PYTHON_DOWNLOADS := never
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: all synth synth-only validate test policy review snapshot-update schema install install-node \
+.PHONY: all synth synth-only validate lint format test policy review snapshot-update schema install install-node \
         plan deploy cli-synth bench clean
 
 all: synth
@@ -73,8 +73,15 @@ review: .venv/.installed
 	@$(PHASE) review $(PY) -m review $(if $(BASE),--base $(BASE),--base-out $(if $(BASE_OUT),$(BASE_OUT),tests/snapshots/__snapshots__/test_snapshots)) \
 	  $(if $(HEAD_OUT),--head-out $(HEAD_OUT),$(if $(BASE),,--head-out $(OUT))) --output review.md
 
-# ---- tests -----------------------------------------------------------------------------------
-test: .venv/.installed .venv-checkov/.installed node_modules/.installed
+# ---- lint and tests --------------------------------------------------------------------------
+lint: .venv/.installed
+	@$(PHASE) lint bash -c '$(PY) -m ruff format --check --quiet . && $(PY) -m ruff check --quiet .'
+
+format: .venv/.installed
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+test: lint .venv/.installed .venv-checkov/.installed node_modules/.installed
 	@$(PHASE) test $(PY) -m pytest
 
 snapshot-update: .venv/.installed
