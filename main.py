@@ -8,9 +8,9 @@ This is the only module that reads os.environ.
 import os
 import sys
 
-from stacks.fast_exit import exit_now, private_tempdir
 from stacks.__main__ import _print_problems
 from stacks.environments import ParameterErrors, load_environments
+from stacks.fast_exit import exit_now, private_tempdir
 from stacks.validation import ParameterError
 
 try:
@@ -19,11 +19,11 @@ except (ParameterError, ParameterErrors) as exc:
     _print_problems(exc)
     sys.exit(1)
 
-from stacks.lazy_providers import install  # noqa: E402
+from stacks.lazy_providers import install
 
-private_tempdir()  # jsii's runtime goes there, removed by exit_now
+private_tempdir(os.environ)  # jsii's runtime goes there, removed by exit_now
 install(os.environ)  # before any cdktf/provider import: load only the submodules the app uses
-from stacks.app import build_app  # noqa: E402
+from stacks.app import build_app
 
 build_app(envs).synth()
 exit_now(0)  # skip the 10-12 s jsii teardown; the synthesized files are complete on disk

@@ -88,7 +88,9 @@ def measure(cmd: list[str], *, env: dict | None = None, cwd: Path = REPO, timeou
     """Run `cmd`; wall seconds, peak summed VmRSS of its process tree, exit code, output tails."""
     started = time.perf_counter()
     try:
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
     except OSError as exc:
         return {"status": "not run", "error": f"{type(exc).__name__}: {exc}", "cmd": cmd}
     peak = {"kb": 0, "procs": 0}
@@ -131,7 +133,9 @@ def measure(cmd: list[str], *, env: dict | None = None, cwd: Path = REPO, timeou
 
 
 def _looks_missing(stderr: str) -> bool:
-    return any(s in stderr for s in ("No module named", "No rule to make target", "can't open file", "not found"))
+    return any(
+        s in stderr for s in ("No module named", "No rule to make target", "can't open file", "not found")
+    )
 
 
 # ---- the children -------------------------------------------------------------------------------
@@ -191,7 +195,9 @@ def run_import_child(providers: list[str], *, mode: str, fast_exit: bool) -> dic
     imports = [PROVIDERS[p] for p in providers]
     code = _IMPORT_CHILD.format(repo=str(REPO), mode=mode, imports=imports, fast_exit=fast_exit)
     result = measure([sys.executable, "-c", code], env=_child_env())
-    result["cmd"] = f"python -c <import child: mode={mode}, providers={','.join(providers)}, fast_exit={fast_exit}>"
+    result["cmd"] = (
+        f"python -c <import child: mode={mode}, providers={','.join(providers)}, fast_exit={fast_exit}>"
+    )
     if result["status"] == "ok":
         facts = json.loads(result["stdout"].strip().splitlines()[-1])
         result.update(facts)
@@ -239,7 +245,7 @@ def _why(r: dict) -> str:
     if r.get("status") == "ok":
         return ""
     text = r.get("error") or r.get("stderr_tail", "").strip() or r.get("stdout_tail", "")
-    lines = [l for l in text.strip().splitlines() if l.strip()]
+    lines = [line for line in text.strip().splitlines() if line.strip()]
     why = f"exit {r.get('returncode')}: {lines[-1][:90]}" if lines else f"exit {r.get('returncode')}"
     return f"{r.get('status', 'not run').upper()} ({why})"
 
@@ -249,13 +255,20 @@ def table(results: dict) -> str:
     rows.append("-" * 88)
     for p, pair in results.get("imports", {}).items():
         for mode, r in pair.items():
-            note = _why(r) or f"{r.get('modules')} provider modules; py {r.get('python_hwm_mb')} + node {r.get('node_hwm_mb')} MB hwm"
+            note = (
+                _why(r)
+                or f"{r.get('modules')} provider modules; py {r.get('python_hwm_mb')} + node {r.get('node_hwm_mb')} MB hwm"
+            )
             rows.append(
                 f"{'import ' + p + ' (' + mode + ')':<34}{_cell(r, 'wall_s'):>9}{_cell(r, 'import_s'):>10}"
                 f"{'':>8}{_cell(r, 'peak_rss_mb'):>9}  {note}"
             )
-    for key, label in (("floor", "naive eager floor (5 providers)"), ("full_synth", "full synth (all envs)"),
-                       ("env_synth", "single-env synth"), ("tests", "make test")):
+    for key, label in (
+        ("floor", "naive eager floor (5 providers)"),
+        ("full_synth", "full synth (all envs)"),
+        ("env_synth", "single-env synth"),
+        ("tests", "make test"),
+    ):
         r = results.get(key)
         if r is None:
             continue
@@ -270,8 +283,10 @@ def table(results: dict) -> str:
         )
     rows.append("-" * 88)
     ratio = results.get("ratio")
-    rows.append(f"ratio full_synth/floor: {ratio if ratio is not None else 'n/a'}   targets: "
-                + ", ".join(f"{k} {'ok' if v else 'MISSED'}" for k, v in results.get("targets_met", {}).items()))
+    rows.append(
+        f"ratio full_synth/floor: {ratio if ratio is not None else 'n/a'}   targets: "
+        + ", ".join(f"{k} {'ok' if v else 'MISSED'}" for k, v in results.get("targets_met", {}).items())
+    )
     return "\n".join(rows)
 
 
@@ -284,7 +299,9 @@ def _node_version() -> str:
 
 def _git_rev() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+        ).stdout.strip()
     except OSError:
         return ""
 
@@ -302,16 +319,28 @@ def _strip(r: dict | None) -> dict | None:
 def main(argv: list[str] | None = None) -> int:
     default_synth = [sys.executable, "-m", "stacks", "synth", "--out", "{out}"]
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--synth-cmd", type=shlex.split, default=default_synth,
-                    help="full synth command; {out} becomes a fresh output dir (default: %(default)s)")
+    ap.add_argument(
+        "--synth-cmd",
+        type=shlex.split,
+        default=default_synth,
+        help="full synth command; {out} becomes a fresh output dir (default: %(default)s)",
+    )
     ap.add_argument("--env", default="dev", help="environment for the single-env synth (default: dev)")
-    ap.add_argument("--env-synth-cmd", type=shlex.split, default=None,
-                    help="single-env synth command (default: --synth-cmd + ['--env', ENV])")
+    ap.add_argument(
+        "--env-synth-cmd",
+        type=shlex.split,
+        default=None,
+        help="single-env synth command (default: --synth-cmd + ['--env', ENV])",
+    )
     ap.add_argument("--with-tests", action="store_true", help="also time --test-cmd")
     ap.add_argument("--test-cmd", type=shlex.split, default=["make", "test"])
     ap.add_argument("--providers", default=",".join(PROVIDERS), help="providers for the import rows")
-    ap.add_argument("--import-modes", type=lambda s: s.split(","), default=["eager", "lazy"],
-                    help=f"comma-separated, from {', '.join(IMPORT_MODES)} (default: eager,lazy)")
+    ap.add_argument(
+        "--import-modes",
+        type=lambda s: s.split(","),
+        default=["eager", "lazy"],
+        help=f"comma-separated, from {', '.join(IMPORT_MODES)} (default: eager,lazy)",
+    )
     ap.add_argument("--skip-imports", action="store_true", help="skip the per-provider import rows")
     ap.add_argument("--skip-floor", action="store_true", help="skip the naive floor (no ratio)")
     ap.add_argument("--repeat", type=int, default=1, help="runs per import/synth row; the fastest is kept")
@@ -319,7 +348,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=BENCH / "results.json")
     args = ap.parse_args(argv)
     if unknown := set(args.import_modes) - set(IMPORT_MODES):
-        ap.error(f"--import-modes: unknown {', '.join(sorted(unknown))}; choose from {', '.join(IMPORT_MODES)}")
+        ap.error(
+            f"--import-modes: unknown {', '.join(sorted(unknown))}; choose from {', '.join(IMPORT_MODES)}"
+        )
     env_synth = args.env_synth_cmd or [*args.synth_cmd, "--env", args.env]
 
     results: dict = {
@@ -333,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
             "node": _node_version(),
         },
         "method": "fresh process per row; wall = process start to exit; peak = max over 50 ms samples "
-                  "of summed VmRSS of the process tree (python + node)",
+        "of summed VmRSS of the process tree (python + node)",
     }
 
     def step(name: str) -> None:
@@ -345,12 +376,20 @@ def main(argv: list[str] | None = None) -> int:
             pair = {}
             for mode in args.import_modes:
                 step(f"import {p} {mode}")
-                pair[mode] = _strip(best_of(args.repeat, lambda: run_import_child([p], mode=mode, fast_exit=True)))
+                pair[mode] = _strip(
+                    best_of(
+                        args.repeat, lambda p=p, mode=mode: run_import_child([p], mode=mode, fast_exit=True)
+                    )
+                )
             results["imports"][p] = pair
 
     if not args.skip_floor:
         step("naive eager floor")
-        results["floor"] = _strip(best_of(args.floor_repeat, lambda: run_import_child(list(PROVIDERS), mode="eager", fast_exit=False)))
+        results["floor"] = _strip(
+            best_of(
+                args.floor_repeat, lambda: run_import_child(list(PROVIDERS), mode="eager", fast_exit=False)
+            )
+        )
 
     scratch_root = BENCH / ".tmp"
     scratch_root.mkdir(exist_ok=True)

@@ -21,13 +21,38 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 # env -> [(cloud, region)]; 8 + 8 + 10 = 26 cluster stacks.
 LAYOUT = {
-    "dev": [("aws", "us-east-1"), ("aws", "eu-west-1"), ("gcp", "us-central1"), ("gcp", "europe-west1"),
-            ("azure", "eastus"), ("azure", "westeurope"), ("aws", "ap-southeast-1"), ("gcp", "asia-southeast1")],
-    "staging": [("aws", "us-east-1"), ("aws", "eu-west-1"), ("gcp", "us-central1"), ("gcp", "europe-west1"),
-                ("azure", "eastus"), ("azure", "westeurope"), ("aws", "ap-southeast-1"), ("gcp", "asia-southeast1")],
-    "prod": [("aws", "us-east-1"), ("aws", "eu-west-1"), ("aws", "eu-central-1"), ("gcp", "us-central1"),
-             ("gcp", "europe-west1"), ("gcp", "europe-west4"), ("azure", "eastus"), ("azure", "westeurope"),
-             ("aws", "ap-southeast-1"), ("gcp", "asia-southeast1")],
+    "dev": [
+        ("aws", "us-east-1"),
+        ("aws", "eu-west-1"),
+        ("gcp", "us-central1"),
+        ("gcp", "europe-west1"),
+        ("azure", "eastus"),
+        ("azure", "westeurope"),
+        ("aws", "ap-southeast-1"),
+        ("gcp", "asia-southeast1"),
+    ],
+    "staging": [
+        ("aws", "us-east-1"),
+        ("aws", "eu-west-1"),
+        ("gcp", "us-central1"),
+        ("gcp", "europe-west1"),
+        ("azure", "eastus"),
+        ("azure", "westeurope"),
+        ("aws", "ap-southeast-1"),
+        ("gcp", "asia-southeast1"),
+    ],
+    "prod": [
+        ("aws", "us-east-1"),
+        ("aws", "eu-west-1"),
+        ("aws", "eu-central-1"),
+        ("gcp", "us-central1"),
+        ("gcp", "europe-west1"),
+        ("gcp", "europe-west4"),
+        ("azure", "eastus"),
+        ("azure", "westeurope"),
+        ("aws", "ap-southeast-1"),
+        ("gcp", "asia-southeast1"),
+    ],
 }
 
 
@@ -44,16 +69,40 @@ def aws_cluster(stack, env: str, region: str) -> None:
     tags = {"env": env, "managed_by": "cdktf", "component": "cluster"}
     AwsProvider(stack, "aws", region=region)
     key = KmsKey(stack, "key", enable_key_rotation=True, tags=tags)
-    cluster = EksCluster(stack, "cluster", name=f"{env}-{region}", role_arn="arn:aws:iam::123456789012:role/eks",
-                         vpc_config={"subnet_ids": ["subnet-a", "subnet-b"], "endpoint_public_access": False},
-                         encryption_config={"provider": {"key_arn": key.arn}, "resources": ["secrets"]}, tags=tags)
+    cluster = EksCluster(
+        stack,
+        "cluster",
+        name=f"{env}-{region}",
+        role_arn="arn:aws:iam::123456789012:role/eks",
+        vpc_config={"subnet_ids": ["subnet-a", "subnet-b"], "endpoint_public_access": False},
+        encryption_config={"provider": {"key_arn": key.arn}, "resources": ["secrets"]},
+        tags=tags,
+    )
     for pool, (lo, hi) in {"system": (2, 4), "gpu": (0, 10)}.items():
-        EksNodeGroup(stack, f"{pool}_pool", cluster_name=cluster.name, node_group_name=pool,
-                     node_role_arn="arn:aws:iam::123456789012:role/node", subnet_ids=["subnet-a", "subnet-b"],
-                     scaling_config={"min_size": lo, "max_size": hi, "desired_size": lo}, tags=tags)
+        EksNodeGroup(
+            stack,
+            f"{pool}_pool",
+            cluster_name=cluster.name,
+            node_group_name=pool,
+            node_role_arn="arn:aws:iam::123456789012:role/node",
+            subnet_ids=["subnet-a", "subnet-b"],
+            scaling_config={"min_size": lo, "max_size": hi, "desired_size": lo},
+            tags=tags,
+        )
     bucket = S3Bucket(stack, "data_lake", bucket=f"{env}-{region}-lake", tags=tags)
-    S3BucketServerSideEncryptionConfigurationA(stack, "data_lake_sse", bucket=bucket.id, rule=[{
-        "apply_server_side_encryption_by_default": {"sse_algorithm": "aws:kms", "kms_master_key_id": key.arn}}])
+    S3BucketServerSideEncryptionConfigurationA(
+        stack,
+        "data_lake_sse",
+        bucket=bucket.id,
+        rule=[
+            {
+                "apply_server_side_encryption_by_default": {
+                    "sse_algorithm": "aws:kms",
+                    "kms_master_key_id": key.arn,
+                }
+            }
+        ],
+    )
 
 
 def gcp_cluster(stack, env: str, region: str) -> None:
@@ -64,15 +113,34 @@ def gcp_cluster(stack, env: str, region: str) -> None:
 
     labels = {"env": env, "managed_by": "cdktf", "component": "cluster"}
     GoogleProvider(stack, "google", project="platform", region=region)
-    cluster = ContainerCluster(stack, "cluster", name=f"{env}-{region}", location=region,
-                               remove_default_node_pool=True, initial_node_count=1, resource_labels=labels,
-                               private_cluster_config={"enable_private_nodes": True})
+    cluster = ContainerCluster(
+        stack,
+        "cluster",
+        name=f"{env}-{region}",
+        location=region,
+        remove_default_node_pool=True,
+        initial_node_count=1,
+        resource_labels=labels,
+        private_cluster_config={"enable_private_nodes": True},
+    )
     for pool, (lo, hi) in {"system": (1, 3), "gpu": (0, 10)}.items():
-        ContainerNodePool(stack, f"{pool}_pool", cluster=cluster.name, location=region, name=pool,
-                          autoscaling={"min_node_count": lo, "max_node_count": hi},
-                          node_config={"machine_type": "n2-standard-8", "labels": labels})
-    StorageBucket(stack, "data_lake", name=f"{env}-{region}-lake", location=region.upper(), labels=labels,
-                  uniform_bucket_level_access=True)
+        ContainerNodePool(
+            stack,
+            f"{pool}_pool",
+            cluster=cluster.name,
+            location=region,
+            name=pool,
+            autoscaling={"min_node_count": lo, "max_node_count": hi},
+            node_config={"machine_type": "n2-standard-8", "labels": labels},
+        )
+    StorageBucket(
+        stack,
+        "data_lake",
+        name=f"{env}-{region}-lake",
+        location=region.upper(),
+        labels=labels,
+        uniform_bucket_level_access=True,
+    )
 
 
 def azure_cluster(stack, env: str, region: str) -> None:
@@ -83,15 +151,38 @@ def azure_cluster(stack, env: str, region: str) -> None:
 
     tags = {"env": env, "managed_by": "cdktf", "component": "cluster"}
     AzurermProvider(stack, "azurerm", features=[{}])
-    cluster = KubernetesCluster(stack, "cluster", name=f"{env}-{region}", location=region, resource_group_name=env,
-                                dns_prefix=f"{env}{region}", identity={"type": "SystemAssigned"},
-                                default_node_pool={"name": "system", "vm_size": "Standard_D4s_v5", "node_count": 2},
-                                tags=tags)
-    KubernetesClusterNodePool(stack, "gpu_pool", name="gpu", kubernetes_cluster_id=cluster.id,
-                              vm_size="Standard_NC24ads_A100_v4", min_count=0, max_count=10,
-                              auto_scaling_enabled=True, tags=tags)
-    StorageAccount(stack, "data_lake", name=f"{env}{region}lake"[:24], resource_group_name=env, location=region,
-                   account_tier="Standard", account_replication_type="ZRS", tags=tags)
+    cluster = KubernetesCluster(
+        stack,
+        "cluster",
+        name=f"{env}-{region}",
+        location=region,
+        resource_group_name=env,
+        dns_prefix=f"{env}{region}",
+        identity={"type": "SystemAssigned"},
+        default_node_pool={"name": "system", "vm_size": "Standard_D4s_v5", "node_count": 2},
+        tags=tags,
+    )
+    KubernetesClusterNodePool(
+        stack,
+        "gpu_pool",
+        name="gpu",
+        kubernetes_cluster_id=cluster.id,
+        vm_size="Standard_NC24ads_A100_v4",
+        min_count=0,
+        max_count=10,
+        auto_scaling_enabled=True,
+        tags=tags,
+    )
+    StorageAccount(
+        stack,
+        "data_lake",
+        name=f"{env}{region}lake"[:24],
+        resource_group_name=env,
+        location=region,
+        account_tier="Standard",
+        account_replication_type="ZRS",
+        tags=tags,
+    )
 
 
 def edge_and_vault(app, env: str) -> None:
@@ -104,11 +195,24 @@ def edge_and_vault(app, env: str) -> None:
 
     edge = TerraformStack(app, f"{env}-global-edge")
     CloudflareProvider(edge, "cloudflare")
-    pools = [LoadBalancerPool(edge, f"pool_{cloud}_{region}".replace("-", "_"), account_id="acct",
-                              name=f"{env}-{cloud}-{region}", origins=[{"name": "o", "address": f"{region}.example.com"}])
-             for cloud, region in LAYOUT[env]]
-    LoadBalancer(edge, "lb", zone_id="zone", name=f"{env}.example.com", default_pools=[p.id for p in pools],
-                 fallback_pool=pools[0].id)
+    pools = [
+        LoadBalancerPool(
+            edge,
+            f"pool_{cloud}_{region}".replace("-", "_"),
+            account_id="acct",
+            name=f"{env}-{cloud}-{region}",
+            origins=[{"name": "o", "address": f"{region}.example.com"}],
+        )
+        for cloud, region in LAYOUT[env]
+    ]
+    LoadBalancer(
+        edge,
+        "lb",
+        zone_id="zone",
+        name=f"{env}.example.com",
+        default_pools=[p.id for p in pools],
+        fallback_pool=pools[0].id,
+    )
     vault = TerraformStack(app, f"{env}-global-vault")
     VaultProvider(vault, "vault", address="https://vault.example.com")
     Mount(vault, "kv", path=f"{env}-kv", type="kv-v2")
@@ -130,7 +234,7 @@ def main() -> None:
 
     app = App(outdir=args.out, stack_traces=False)
     builders = {"aws": aws_cluster, "gcp": gcp_cluster, "azure": azure_cluster}
-    for env in (args.env.split(",") if args.env else LAYOUT):
+    for env in args.env.split(",") if args.env else LAYOUT:
         for cloud, region in LAYOUT[env]:
             builders[cloud](TerraformStack(app, f"{env}-{cloud}-{region}-cluster"), env, region)
         edge_and_vault(app, env)

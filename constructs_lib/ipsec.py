@@ -6,7 +6,7 @@ encrypted and access-controlled); `result` is sensitive, so plans and outputs re
 
 from __future__ import annotations
 
-from typing import Mapping, Optional
+from collections.abc import Mapping
 
 from cdktf import Token
 from cdktf_cdktf_provider_random.password import Password
@@ -31,7 +31,7 @@ class PresharedKey(Construct):
     """
 
     def __init__(
-        self, scope: Construct, id_: str, *, length: int = 48, rotation: Optional[Mapping[str, str]] = None
+        self, scope: Construct, id_: str, *, length: int = 48, rotation: Mapping[str, str] | None = None
     ) -> None:
         super().__init__(scope, id_)
         if not 8 <= length <= 64:

@@ -37,7 +37,11 @@ def gke_recurring_window(day: str, start_hour_utc: int, duration_hours: int) -> 
     start = datetime(anchor.year, anchor.month, anchor.day, start_hour_utc)
     end = start + timedelta(hours=duration_hours)
     fmt = "%Y-%m-%dT%H:%M:%SZ"
-    return {"start_time": start.strftime(fmt), "end_time": end.strftime(fmt), "recurrence": f"FREQ=WEEKLY;BYDAY={day[:2].upper()}"}
+    return {
+        "start_time": start.strftime(fmt),
+        "end_time": end.strftime(fmt),
+        "recurrence": f"FREQ=WEEKLY;BYDAY={day[:2].upper()}",
+    }
 
 
 def aks_weekly_window(day: str, start_hour_utc: int, duration_hours: int) -> dict[str, object]:

@@ -21,8 +21,9 @@ constructs' business.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 Effect = Literal["NoSchedule", "PreferNoSchedule", "NoExecute"]
 
@@ -87,9 +88,13 @@ class NodePoolSpec:
 
     def __post_init__(self) -> None:
         if not 0 <= self.min_size <= self.max_size:
-            raise ValueError(f"node pool {self.role}: need 0 <= min_size <= max_size, got {self.min_size}..{self.max_size}")
+            raise ValueError(
+                f"node pool {self.role}: need 0 <= min_size <= max_size, got {self.min_size}..{self.max_size}"
+            )
         if not self.min_size <= self.initial <= self.max_size:
-            raise ValueError(f"node pool {self.role}: initial_size {self.initial} outside {self.min_size}..{self.max_size}")
+            raise ValueError(
+                f"node pool {self.role}: initial_size {self.initial} outside {self.min_size}..{self.max_size}"
+            )
 
     @property
     def initial(self) -> int:
@@ -114,7 +119,11 @@ def to_eks(spec: NodePoolSpec) -> dict[str, Any]:
         "instance_types": [spec.instance_type],
         "ami_type": EKS_AMI_NVIDIA if spec.accelerator else EKS_AMI_STANDARD,
         "capacity_type": "SPOT" if spec.spot else "ON_DEMAND",
-        "scaling_config": {"min_size": spec.min_size, "max_size": spec.max_size, "desired_size": spec.initial},
+        "scaling_config": {
+            "min_size": spec.min_size,
+            "max_size": spec.max_size,
+            "desired_size": spec.initial,
+        },
         "labels": dict(spec.labels),
         "taint": [{"key": t.key, "value": t.value, "effect": EFFECT_ENUM[t.effect]} for t in spec.taints],
     }
@@ -182,13 +191,20 @@ def to_aks(spec: NodePoolSpec, *, default_pool: bool = False) -> dict[str, Any]:
     if spec.fixed_size:
         args.update(auto_scaling_enabled=False, node_count=spec.min_size)
     else:
-        args.update(auto_scaling_enabled=True, min_count=spec.min_size, max_count=spec.max_size, node_count=spec.initial)
+        args.update(
+            auto_scaling_enabled=True,
+            min_count=spec.min_size,
+            max_count=spec.max_size,
+            node_count=spec.initial,
+        )
     taints = [t.kubectl() for t in spec.taints]
     if default_pool:
         critical = Taint("CriticalAddonsOnly", "true").kubectl()
         others = [t for t in taints if t != critical]
         if others:
-            raise ValueError(f"AKS default node pool {spec.role}: only the CriticalAddonsOnly taint is possible, got {others}")
+            raise ValueError(
+                f"AKS default node pool {spec.role}: only the CriticalAddonsOnly taint is possible, got {others}"
+            )
         if spec.spot:
             raise ValueError(f"AKS default node pool {spec.role}: the system pool cannot be Spot")
         args["only_critical_addons_enabled"] = critical in taints

@@ -11,8 +11,9 @@ Pure Python: no cdktf, no provider import, so the unit tests run in milliseconds
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Literal
+from typing import Literal
 
 CloudName = Literal["aws", "gcp", "azure"]
 
@@ -77,7 +78,9 @@ def replicated_classifications(
     return tuple(
         c
         for c in classifications
-        if may_replicate(c, source_jurisdiction=source_jurisdiction, replica_jurisdiction=replica_jurisdiction)
+        if may_replicate(
+            c, source_jurisdiction=source_jurisdiction, replica_jurisdiction=replica_jurisdiction
+        )
     )
 
 

@@ -16,10 +16,11 @@ a custom check that produced no result although its resources exist).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import fnmatch
 import json
 import os
-import fnmatch
 import re
 import subprocess
 import sys
@@ -28,9 +29,10 @@ import textwrap
 import time
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -100,7 +102,9 @@ def load_exceptions(path: Path) -> list[PolicyException]:
     if data is None:
         return []
     if not isinstance(data, list):
-        raise GateError(f"{path}: the top level must be a list of exceptions ({', '.join(EXCEPTION_FIELDS)}); found {type(data).__name__}")
+        raise GateError(
+            f"{path}: the top level must be a list of exceptions ({', '.join(EXCEPTION_FIELDS)}); found {type(data).__name__}"
+        )
     errors: list[str] = []
     result: list[PolicyException] = []
     for i, entry in enumerate(data):
@@ -111,23 +115,31 @@ def load_exceptions(path: Path) -> list[PolicyException]:
         unknown = sorted(set(map(str, entry)) - set(EXCEPTION_FIELDS))
         missing = [k for k in EXCEPTION_FIELDS if k not in entry]
         if unknown:
-            errors.append(f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(EXCEPTION_FIELDS)}")
+            errors.append(
+                f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(EXCEPTION_FIELDS)}"
+            )
         if missing:
             errors.append(f"{where}: missing key(s) {', '.join(missing)}")
         if unknown or missing:
             continue
         check_id, resource, reason, expires = (entry[k] for k in EXCEPTION_FIELDS)
         if not isinstance(check_id, str) or not CHECK_ID.match(check_id):
-            errors.append(f"{where}.check_id: {check_id!r} is not a checkov id like CKV_AWS_144 or CKV_MCAI_2")
-        if not isinstance(resource, str) or not ADDRESS.match(resource) or ADDRESS.match(resource)["address"].startswith("resource."):
-            errors.append(f"{where}.resource: {resource!r} is not '<type>.<name>' or '<stack-id>:<type>.<name>' as the gate prints it")
+            errors.append(
+                f"{where}.check_id: {check_id!r} is not a checkov id like CKV_AWS_144 or CKV_MCAI_2"
+            )
+        if (
+            not isinstance(resource, str)
+            or not ADDRESS.match(resource)
+            or ADDRESS.match(resource)["address"].startswith("resource.")
+        ):
+            errors.append(
+                f"{where}.resource: {resource!r} is not '<type>.<name>' or '<stack-id>:<type>.<name>' as the gate prints it"
+            )
         if not isinstance(reason, str) or not reason.strip():
             errors.append(f"{where}.reason: say why the check does not apply")
         if isinstance(expires, str):
-            try:
+            with contextlib.suppress(ValueError):
                 expires = dt.date.fromisoformat(expires)
-            except ValueError:
-                pass
         if type(expires) is not dt.date:  # yaml gives a date for an unquoted YYYY-MM-DD
             errors.append(f"{where}.expires: {entry['expires']!r} is not a date YYYY-MM-DD")
             continue
@@ -188,7 +200,9 @@ class StackIndex:
 def find_stacks(out_dir: Path) -> list[Path]:
     stacks = sorted(out_dir.glob("stacks/*/cdk.tf.json"))
     if not stacks:
-        raise GateError(f"no stacks under {out_dir}/stacks/*/cdk.tf.json: run `make synth` first, or pass --out DIR")
+        raise GateError(
+            f"no stacks under {out_dir}/stacks/*/cdk.tf.json: run `make synth` first, or pass --out DIR"
+        )
     return stacks
 
 
@@ -219,7 +233,9 @@ def run_checkov(files: list[Path]) -> tuple[dict[str, Any], float]:
         seconds = time.monotonic() - started
         out = Path(tmp) / "results_json.json"
         if proc.returncode not in (0, 1) or not out.exists():
-            raise GateError(f"checkov failed (exit {proc.returncode}):\n{proc.stderr[-4000:]}{proc.stdout[-2000:]}")
+            raise GateError(
+                f"checkov failed (exit {proc.returncode}):\n{proc.stderr[-4000:]}{proc.stdout[-2000:]}"
+            )
         report = json.loads(out.read_text())
     if isinstance(report, list):  # several check types; only terraform_json is asked for
         report = next((r for r in report if r.get("check_type") == "terraform_json"), {})
@@ -257,7 +273,11 @@ class Result:
         data.pop("exception")
         data["why"] = self.why
         if self.exception:
-            data["exception"] = {"index": self.exception.index, "reason": self.exception.reason, "expires": str(self.exception.expires)}
+            data["exception"] = {
+                "index": self.exception.index,
+                "reason": self.exception.reason,
+                "expires": str(self.exception.expires),
+            }
         return data
 
 
@@ -336,23 +356,41 @@ def table(headers: list[str], rows: list[list[str]], widths: list[int | None]) -
     """A plain-text table. Cells wrap to their column's maximum width (None: never wrap); a rule
     separates rows whose first cell differs (one group per check), so wrapped lines stay readable."""
     wrapped = [
-        [[str(c)] if w is None else textwrap.wrap(str(c), w, break_on_hyphens=False) or [""] for c, w in zip(row, widths)]
+        [
+            [str(c)] if w is None else textwrap.wrap(str(c), w, break_on_hyphens=False) or [""]
+            for c, w in zip(row, widths, strict=False)
+        ]
         for row in rows
     ]
-    actual = [max([len(h)] + [len(line) for row in wrapped for line in row[i]]) for i, h in enumerate(headers)]
+    actual = [
+        max([len(h)] + [len(line) for row in wrapped for line in row[i]]) for i, h in enumerate(headers)
+    ]
     rule = "+-" + "-+-".join("-" * w for w in actual) + "-+"
-    out = [rule, "| " + " | ".join(h.ljust(w) for h, w in zip(headers, actual)) + " |", rule.replace("-", "=")]
+    out = [
+        rule,
+        "| " + " | ".join(h.ljust(w) for h, w in zip(headers, actual, strict=False)) + " |",
+        rule.replace("-", "="),
+    ]
     for n, row in enumerate(wrapped):
         if n and rows[n][0] != rows[n - 1][0]:
             out.append(rule)
         for i in range(max(len(c) for c in row)):
-            out.append("| " + " | ".join((c[i] if i < len(c) else "").ljust(w) for c, w in zip(row, actual)) + " |")
+            out.append(
+                "| "
+                + " | ".join((c[i] if i < len(c) else "").ljust(w) for c, w in zip(row, actual, strict=False))
+                + " |"
+            )
     out.append(rule)
     return "\n".join(out)
 
 
-def print_report(failures: list[Result], excepted: list[Result], expired: list[PolicyException],
-                 stale: list[PolicyException], summary: str) -> None:
+def print_report(
+    failures: list[Result],
+    excepted: list[Result],
+    expired: list[PolicyException],
+    stale: list[PolicyException],
+    summary: str,
+) -> None:
     if failures:
         print(f"\nPOLICY FAILURES ({len(failures)})")
         rows = [[r.check_id, r.address, r.stack, f"{r.file}:{r.line}", r.why] for r in failures]
@@ -371,10 +409,15 @@ def print_report(failures: list[Result], excepted: list[Result], expired: list[P
         for r in excepted:
             counts[r.exception.index] = counts.get(r.exception.index, 0) + 1
             entries[r.exception.index] = r.exception
-        rows = [[e.check_id, e.resource, str(counts[i]), str(e.expires), e.reason] for i, e in sorted(entries.items())]
+        rows = [
+            [e.check_id, e.resource, str(counts[i]), str(e.expires), e.reason]
+            for i, e in sorted(entries.items())
+        ]
         print(table(["CHECK", "RESOURCE", "MATCHED", "EXPIRES", "REASON"], rows, [None, 50, None, None, 70]))
     for e in expired:
-        print(f"ERROR: exception {e.label()} has expired: renew it with a reason, or fix the resource and delete it")
+        print(
+            f"ERROR: exception {e.label()} has expired: renew it with a reason, or fix the resource and delete it"
+        )
     for e in stale:
         print(f"WARNING: exception {e.label()} matches no failing check: delete it (stale)")
     print(f"\n{summary}")
@@ -388,16 +431,41 @@ def write_junit(path: Path, results: list[Result], expired: list[PolicyException
     for check_id, rs in sorted(by_check.items()):
         failed = [r for r in rs if not r.passed and not r.exception]
         skipped = [r for r in rs if not r.passed and r.exception]
-        suite = ET.SubElement(suites, "testsuite", name=check_id, tests=str(len(rs)), failures=str(len(failed)), skipped=str(len(skipped)), errors="0")
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name=check_id,
+            tests=str(len(rs)),
+            failures=str(len(failed)),
+            skipped=str(len(skipped)),
+            errors="0",
+        )
         for r in rs:
-            case = ET.SubElement(suite, "testcase", classname=check_id, name=f"{r.stack}:{r.address}", file=r.file, line=str(r.line))
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=check_id,
+                name=f"{r.stack}:{r.address}",
+                file=r.file,
+                line=str(r.line),
+            )
             if not r.passed and r.exception:
-                ET.SubElement(case, "skipped", message=f"exception until {r.exception.expires}: {r.exception.reason}")
+                ET.SubElement(
+                    case, "skipped", message=f"exception until {r.exception.expires}: {r.exception.reason}"
+                )
             elif not r.passed:
                 failure = ET.SubElement(case, "failure", message=r.why, type=check_id)
                 failure.text = f"{r.file}:{r.line}\nwhy: {r.why}\nfix: {r.fix}"
     if expired:
-        suite = ET.SubElement(suites, "testsuite", name="exceptions", tests=str(len(expired)), failures=str(len(expired)), errors="0", skipped="0")
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name="exceptions",
+            tests=str(len(expired)),
+            failures=str(len(expired)),
+            errors="0",
+            skipped="0",
+        )
         for e in expired:
             case = ET.SubElement(suite, "testcase", classname="exceptions", name=e.label())
             ET.SubElement(case, "failure", message="expired exception", type="expired").text = e.reason
@@ -406,15 +474,27 @@ def write_junit(path: Path, results: list[Result], expired: list[PolicyException
     ET.ElementTree(suites).write(path, encoding="utf-8", xml_declaration=True)
 
 
-def write_sarif(path: Path, results: list[Result], expired: list[PolicyException], exceptions_file: Path, checkov_version: str) -> None:
+def write_sarif(
+    path: Path,
+    results: list[Result],
+    expired: list[PolicyException],
+    exceptions_file: Path,
+    checkov_version: str,
+) -> None:
     failing = [r for r in results if not r.passed]
     rules: dict[str, dict[str, Any]] = {}
     for r in failing:
-        rule = rules.setdefault(r.check_id, {"id": r.check_id, "shortDescription": {"text": r.check_name}, "help": {"text": r.fix}})
+        rule = rules.setdefault(
+            r.check_id,
+            {"id": r.check_id, "shortDescription": {"text": r.check_name}, "help": {"text": r.fix}},
+        )
         if r.fix.startswith("http"):
             rule["helpUri"] = r.fix
     if expired:
-        rules["MCAI_EXPIRED_EXCEPTION"] = {"id": "MCAI_EXPIRED_EXCEPTION", "shortDescription": {"text": "An exception in policies/exceptions.yaml has expired"}}
+        rules["MCAI_EXPIRED_EXCEPTION"] = {
+            "id": "MCAI_EXPIRED_EXCEPTION",
+            "shortDescription": {"text": "An exception in policies/exceptions.yaml has expired"},
+        }
     sarif_results = []
     for r in failing:
         result: dict[str, Any] = {
@@ -427,7 +507,9 @@ def write_sarif(path: Path, results: list[Result], expired: list[PolicyException
             }],
         }  # fmt: skip
         if r.exception:
-            result["suppressions"] = [{"kind": "external", "justification": f"{r.exception.reason} (expires {r.exception.expires})"}]
+            result["suppressions"] = [
+                {"kind": "external", "justification": f"{r.exception.reason} (expires {r.exception.expires})"}
+            ]
         sarif_results.append(result)
     for e in expired:
         sarif_results.append({
@@ -452,8 +534,15 @@ def write_sarif(path: Path, results: list[Result], expired: list[PolicyException
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=Path("cdktf.out"), help="synthesized directory (default cdktf.out)")
-    parser.add_argument("--exceptions", type=Path, default=DEFAULT_EXCEPTIONS, help="exceptions file (default policies/exceptions.yaml)")
+    parser.add_argument(
+        "--out", type=Path, default=Path("cdktf.out"), help="synthesized directory (default cdktf.out)"
+    )
+    parser.add_argument(
+        "--exceptions",
+        type=Path,
+        default=DEFAULT_EXCEPTIONS,
+        help="exceptions file (default policies/exceptions.yaml)",
+    )
     parser.add_argument("--json", type=Path, help="write the results as JSON here")
     parser.add_argument("--junit", type=Path, help="write JUnit XML here")
     parser.add_argument("--sarif", type=Path, help="write SARIF 2.1.0 here")
@@ -471,7 +560,8 @@ def main(argv: list[str] | None = None) -> int:
         missing = custom_checks_missing(results, stacks.values())
         if missing:
             raise GateError(
-                "custom checks did not run: " + "; ".join(missing)
+                "custom checks did not run: "
+                + "; ".join(missing)
                 + ". Is policies/checks/__init__.py there? Does the check import? (LOG_LEVEL=DEBUG checkov ... shows why)"
             )
     except GateError as exc:

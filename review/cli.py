@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from review.diff import diff_plans
 from review.plan import OutputDirError, StackPlan, load_output_dir
@@ -29,26 +29,57 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     base = parser.add_mutually_exclusive_group(required=True)
-    base.add_argument("--base-out", type=Path, metavar="DIR",
-                      help="synthesized base: a cdktf output directory (DIR/stacks/<stack-id>/cdk.tf.json)")
-    base.add_argument("--base", metavar="REF",
-                      help="git ref to synthesize as the base, in a temporary worktree that is removed afterwards")
-    parser.add_argument("--head-out", type=Path, metavar="DIR",
-                        help="synthesized head; default: synthesize the working tree into its --synth-out")
-    parser.add_argument("--output", default="review.md", metavar="FILE",
-                        help="also write the report here (default: review.md; '-' for stdout only)")
-    parser.add_argument("--synth-cmd", metavar="CMD",
-                        help="command that synthesizes a tree, run in its root (default: "
-                             "'<this python> -m stacks synth --out <synth-out>'; e.g. 'make synth')")
-    parser.add_argument("--synth-out", default="cdktf.out", metavar="DIR",
-                        help="where the synth command writes, relative to the tree (default: cdktf.out)")
-    parser.add_argument("--repo", type=Path, default=Path.cwd(), metavar="DIR",
-                        help="the git repository (default: the current directory)")
-    parser.add_argument("--base-missing-ok", action="store_true",
-                        help="with --base: if the ref cannot be synthesized (e.g. it predates the app), "
-                             "compare against an empty plan instead of failing")
-    parser.add_argument("--fail-on-attention", action="store_true",
-                        help="exit 1 when the 'Needs attention' list is not empty")
+    base.add_argument(
+        "--base-out",
+        type=Path,
+        metavar="DIR",
+        help="synthesized base: a cdktf output directory (DIR/stacks/<stack-id>/cdk.tf.json)",
+    )
+    base.add_argument(
+        "--base",
+        metavar="REF",
+        help="git ref to synthesize as the base, in a temporary worktree that is removed afterwards",
+    )
+    parser.add_argument(
+        "--head-out",
+        type=Path,
+        metavar="DIR",
+        help="synthesized head; default: synthesize the working tree into its --synth-out",
+    )
+    parser.add_argument(
+        "--output",
+        default="review.md",
+        metavar="FILE",
+        help="also write the report here (default: review.md; '-' for stdout only)",
+    )
+    parser.add_argument(
+        "--synth-cmd",
+        metavar="CMD",
+        help="command that synthesizes a tree, run in its root (default: "
+        "'<this python> -m stacks synth --out <synth-out>'; e.g. 'make synth')",
+    )
+    parser.add_argument(
+        "--synth-out",
+        default="cdktf.out",
+        metavar="DIR",
+        help="where the synth command writes, relative to the tree (default: cdktf.out)",
+    )
+    parser.add_argument(
+        "--repo",
+        type=Path,
+        default=Path.cwd(),
+        metavar="DIR",
+        help="the git repository (default: the current directory)",
+    )
+    parser.add_argument(
+        "--base-missing-ok",
+        action="store_true",
+        help="with --base: if the ref cannot be synthesized (e.g. it predates the app), "
+        "compare against an empty plan instead of failing",
+    )
+    parser.add_argument(
+        "--fail-on-attention", action="store_true", help="exit 1 when the 'Needs attention' list is not empty"
+    )
     return parser
 
 

@@ -9,8 +9,9 @@ one line per index.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from review.plan import KIND_ORDER, Block, StackPlan, env_of
 
@@ -21,9 +22,9 @@ Path = tuple[Segment, ...]
 class _Missing:
     """The value of an attribute that is not in the configuration at all."""
 
-    _instance: "_Missing | None" = None
+    _instance: _Missing | None = None
 
-    def __new__(cls) -> "_Missing":
+    def __new__(cls) -> _Missing:
         if cls._instance is None:
             cls._instance = super().__new__(cls)
         return cls._instance
@@ -89,9 +90,9 @@ def get_path(value: Any, path: Iterable[Segment]) -> Any:
             if len(current) != 1:
                 return MISSING
             current = current[0]
-        if isinstance(current, dict) and isinstance(segment, str) and segment in current:
-            current = current[segment]
-        elif isinstance(current, list) and isinstance(segment, int) and 0 <= segment < len(current):
+        if (isinstance(current, dict) and isinstance(segment, str) and segment in current) or (
+            isinstance(current, list) and isinstance(segment, int) and 0 <= segment < len(current)
+        ):
             current = current[segment]
         else:
             return MISSING
@@ -225,7 +226,7 @@ class Counts:
     other: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, stacks: Iterable[StackDiff]) -> "Counts":
+    def of(cls, stacks: Iterable[StackDiff]) -> Counts:
         counts = cls()
         for stack in stacks:
             counts.stacks[stack.status] = counts.stacks.get(stack.status, 0) + 1

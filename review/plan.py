@@ -152,10 +152,7 @@ def load_output_dir(directory: Path) -> dict[str, StackPlan]:
             f"{directory}: not a cdktf output directory (expected {stacks_dir}/<stack-id>/cdk.tf.json); "
             "synthesize first (`make synth`) or pass the directory cdktf wrote to"
         )
-    return {
-        p.parent.name: load_stack(p.parent.name, p)
-        for p in sorted(stacks_dir.glob("*/cdk.tf.json"))
-    }
+    return {p.parent.name: load_stack(p.parent.name, p) for p in sorted(stacks_dir.glob("*/cdk.tf.json"))}
 
 
 # The approved plan: the committed snapshot files (tests/snapshots/__snapshots__/test_snapshots/

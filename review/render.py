@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from itertools import groupby
-from typing import Any, Iterable
+from typing import Any
 
 from review.diff import MISSING, AttrChange, BlockChange, Counts, StackDiff
 from review.risk import Attention
@@ -15,8 +16,11 @@ MARKER = "<!-- cdktf-plan-review -->"
 VALUE_LIMIT = 80
 ATTRS_PER_BLOCK = 40
 # Values under attributes named like secrets are not copied into a pull request comment.
-SENSITIVE = re.compile(r"(password|secret|token|private_key|client_key|access_key|auth_key|shared_key|"
-                       r"pairing_key|service_key|sas|connection_string|certificate)", re.IGNORECASE)
+SENSITIVE = re.compile(
+    r"(password|secret|token|private_key|client_key|access_key|auth_key|shared_key|"
+    r"pairing_key|service_key|sas|connection_string|certificate)",
+    re.IGNORECASE,
+)
 
 _ACTION_SIGN = {"added": "+", "removed": "−", "changed": "~", "moved": "→"}
 _KIND_NAMES = {
@@ -58,7 +62,9 @@ def _plural(n: int, word: str) -> str:
 
 
 def _changes_phrase(counts: dict[str, int]) -> str:
-    parts = [f"{_ACTION_SIGN[a]}{counts[a]} {a}" for a in ("added", "removed", "changed", "moved") if counts.get(a)]
+    parts = [
+        f"{_ACTION_SIGN[a]}{counts[a]} {a}" for a in ("added", "removed", "changed", "moved") if counts.get(a)
+    ]
     return ", ".join(parts) if parts else "no changes"
 
 
@@ -66,7 +72,9 @@ def summary(stacks: list[StackDiff], attention: list[Attention]) -> str:
     counts = Counts.of(stacks)
     total = len(stacks)
     stack_parts = [f"{counts.stacks[s]} {s}" for s in ("added", "removed", "changed") if counts.stacks.get(s)]
-    stacks_text = f"{_plural(total, 'stack')} compared" + (f" ({', '.join(stack_parts)})" if stack_parts else ", no changes")
+    stacks_text = f"{_plural(total, 'stack')} compared" + (
+        f" ({', '.join(stack_parts)})" if stack_parts else ", no changes"
+    )
     line = f"**Summary:** {stacks_text} · resources: {_changes_phrase(counts.resources)}"
     if counts.other:
         line += f" · other blocks: {_changes_phrase(counts.other)}"
@@ -77,10 +85,15 @@ def summary(stacks: list[StackDiff], attention: list[Attention]) -> str:
 def _attention_section(items: list[Attention]) -> list[str]:
     lines = [f"## Needs attention ({len(items)})", ""]
     if not items:
-        return lines + ["Nothing risky found by the review rules (`terraform plan` remains the authority).", ""]
+        return lines + [
+            "Nothing risky found by the review rules (`terraform plan` remains the authority).",
+            "",
+        ]
     lines += ["| Kind | Stack | Resource | Why |", "|---|---|---|---|"]
     for item in items:
-        lines.append(f"| {item.category} | {code(item.stack_id)} | {code(item.address)} | {cell(item.reason)} |")
+        lines.append(
+            f"| {item.category} | {code(item.stack_id)} | {code(item.address)} | {cell(item.reason)} |"
+        )
     return lines + [""]
 
 
@@ -116,7 +129,9 @@ def _stack_section(stack: StackDiff) -> list[str]:
         plan = stack.head if stack.status == "added" else stack.base
         assert plan is not None
         n = len(plan.resources)
-        lines.append(f"{_plural(n, 'resource')}: " + (", ".join(code(a) for a in sorted(plan.resources)) or "none"))
+        lines.append(
+            f"{_plural(n, 'resource')}: " + (", ".join(code(a) for a in sorted(plan.resources)) or "none")
+        )
         return lines + [""]
     lines += _block_list("Added", stack.by_action("added"))
     lines += _block_list("Removed", stack.by_action("removed"))

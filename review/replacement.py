@@ -270,7 +270,9 @@ def _conditional_replacements(resource_type: str, changes: tuple[AttrChange, ...
         # "You cannot disable envelope encryption after enabling it" -> ForceNewIfChange.
         gone = all(c.after is MISSING for c in changes if c.canonical[:1] == ("encryption_config",))
         if gone:
-            out.append("`encryption_config` removed (EKS cannot turn envelope encryption off: forces replacement)")
+            out.append(
+                "`encryption_config` removed (EKS cannot turn envelope encryption off: forces replacement)"
+            )
     if resource_type == "google_container_cluster":
         for flag in ("enable_l4_ilb_subsetting", "enable_fqdn_network_policy"):
             for c in changes:

@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from review.diff import MISSING, BlockChange, StackDiff, canonical, dotted, flatten, get_path
 from review.plan import Block, StackPlan, env_of
@@ -113,7 +114,13 @@ class Attention:
 
     @property
     def sort_key(self) -> tuple:
-        return (env_of(self.stack_id), self.stack_id, self.address, CATEGORIES.index(self.category), self.reason)
+        return (
+            env_of(self.stack_id),
+            self.stack_id,
+            self.address,
+            CATEGORIES.index(self.category),
+            self.reason,
+        )
 
 
 # --- value rules ------------------------------------------------------------------------------
@@ -180,90 +187,285 @@ _S3_PAB = _types("aws_s3_bucket_public_access_block", "aws_s3_account_public_acc
 
 VALUE_RULES: tuple[ValueRule, ...] = (
     # deletion protection
-    ValueRule("deletion protection", _GKE, "deletion_protection", turned_false(True),
-              "deletion protection turned off"),
-    ValueRule("deletion protection", _types("aws_s3_bucket", "google_storage_bucket"), "force_destroy",
-              turned_true(False), "force_destroy turned on: destroying the bucket also deletes every object"),
-    ValueRule("deletion protection", _types("aws_kms_key"), "deletion_window_in_days", decreased(30),
-              "key deletion window shortened"),
-    ValueRule("deletion protection", _types("azurerm_key_vault"), "purge_protection_enabled", turned_false(False),
-              "purge protection turned off"),
-    ValueRule("deletion protection", _types("aws_s3_bucket_versioning"), "versioning_configuration.status",
-              left("Enabled"), "bucket versioning no longer enabled"),
-    ValueRule("deletion protection", _types("google_storage_bucket"), "versioning.enabled", turned_false(False),
-              "bucket versioning turned off"),
-    ValueRule("deletion protection", _types("azurerm_storage_account"), "blob_properties.versioning_enabled",
-              turned_false(False), "blob versioning turned off"),
-    ValueRule("deletion protection", None, "lifecycle.prevent_destroy", turned_false(False),
-              "lifecycle.prevent_destroy removed"),
-    # encryption
-    ValueRule("encryption", _GKE, "database_encryption.state", left("ENCRYPTED"),
-              "application-layer secrets encryption no longer ENCRYPTED"),
-    ValueRule("encryption", _types("aws_s3_bucket_server_side_encryption_configuration"),
-              "rule.apply_server_side_encryption_by_default.sse_algorithm", left("aws:kms", "aws:kms:dsse"),
-              "bucket encryption no longer uses KMS"),
-    ValueRule("encryption", _types("aws_s3_bucket_server_side_encryption_configuration"),
-              "rule.apply_server_side_encryption_by_default.kms_master_key_id", dropped,
-              "bucket encryption key removed"),
-    ValueRule("encryption", _types("azurerm_storage_account"), "infrastructure_encryption_enabled",
-              turned_false(False), "infrastructure (double) encryption turned off"),
-    ValueRule("encryption", _types("azurerm_kubernetes_cluster_node_pool"), "host_encryption_enabled",
-              turned_false(False), "host encryption turned off"),
-    ValueRule("encryption", _AKS, "default_node_pool.host_encryption_enabled", turned_false(False),
-              "host encryption turned off on the default node pool"),
-    ValueRule("encryption", _AKS, "disk_encryption_set_id", dropped, "disk encryption set removed"),
-    ValueRule("encryption", _types("aws_kms_key"), "is_enabled", turned_false(True),
-              "key disabled: everything it encrypts becomes unreadable"),
-    ValueRule("encryption", _types("aws_kms_key"), "enable_key_rotation", turned_false(False),
-              "key rotation turned off"),
-    # public access
-    ValueRule("public access", _types("aws_eks_cluster"), "vpc_config.endpoint_public_access", turned_true(True),
-              "public API endpoint opened", new_baseline=False, checks_new=True),
-    ValueRule("public access", _GKE, "private_cluster_config.enable_private_endpoint", turned_false(False),
-              "private endpoint turned off: the control plane is reachable on its public endpoint",
-              new_baseline=True, checks_new=True),
-    ValueRule("public access", _GKE, "private_cluster_config.enable_private_nodes", turned_false(False),
-              "private nodes turned off: nodes get public IPs", new_baseline=True, checks_new=True),
-    ValueRule("public access", _GKE, "control_plane_endpoints_config.dns_endpoint_config.allow_external_traffic",
-              turned_true(False), "DNS endpoint opened to external traffic", new_baseline=False, checks_new=True),
-    ValueRule("public access", _AKS, "private_cluster_enabled", turned_false(False),
-              "private cluster turned off: the API server gets a public endpoint", new_baseline=True, checks_new=True),
-    ValueRule("public access", None, "public_network_access_enabled", turned_true(True),
-              "public network access enabled"),
-    # New resources only where the argument exists and defaults to true (azurerm 4.x).
-    ValueRule("public access", _types("azurerm_storage_account", "azurerm_key_vault"),
-              "public_network_access_enabled", turned_true(True), "public network access enabled",
-              new_baseline=False, checks_new=True),
-    ValueRule("public access", _types("azurerm_storage_account"), "allow_nested_items_to_be_public",
-              turned_true(True), "containers and blobs may be made public", new_baseline=False, checks_new=True),
-    ValueRule("public access", _types("azurerm_kubernetes_cluster_node_pool"), "node_public_ip_enabled",
-              turned_true(False), "nodes get public IPs", new_baseline=False, checks_new=True),
-    ValueRule("public access", _AKS, "default_node_pool.node_public_ip_enabled", turned_true(False),
-              "default node pool nodes get public IPs", new_baseline=False, checks_new=True),
-    *(
-        ValueRule("public access", _S3_PAB, flag, turned_false(False), f"S3 public access block `{flag}` turned off",
-                  new_baseline=True, checks_new=True)
-        for flag in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+    ValueRule(
+        "deletion protection",
+        _GKE,
+        "deletion_protection",
+        turned_false(True),
+        "deletion protection turned off",
     ),
-    ValueRule("public access", _types("google_storage_bucket"), "public_access_prevention", left("enforced"),
-              "public access prevention no longer enforced"),
-    ValueRule("public access", _types("aws_s3_bucket_acl"), "acl",
-              became("public-read", "public-read-write", "authenticated-read"), "bucket ACL grants public access",
-              new_baseline="private", checks_new=True),
+    ValueRule(
+        "deletion protection",
+        _types("aws_s3_bucket", "google_storage_bucket"),
+        "force_destroy",
+        turned_true(False),
+        "force_destroy turned on: destroying the bucket also deletes every object",
+    ),
+    ValueRule(
+        "deletion protection",
+        _types("aws_kms_key"),
+        "deletion_window_in_days",
+        decreased(30),
+        "key deletion window shortened",
+    ),
+    ValueRule(
+        "deletion protection",
+        _types("azurerm_key_vault"),
+        "purge_protection_enabled",
+        turned_false(False),
+        "purge protection turned off",
+    ),
+    ValueRule(
+        "deletion protection",
+        _types("aws_s3_bucket_versioning"),
+        "versioning_configuration.status",
+        left("Enabled"),
+        "bucket versioning no longer enabled",
+    ),
+    ValueRule(
+        "deletion protection",
+        _types("google_storage_bucket"),
+        "versioning.enabled",
+        turned_false(False),
+        "bucket versioning turned off",
+    ),
+    ValueRule(
+        "deletion protection",
+        _types("azurerm_storage_account"),
+        "blob_properties.versioning_enabled",
+        turned_false(False),
+        "blob versioning turned off",
+    ),
+    ValueRule(
+        "deletion protection",
+        None,
+        "lifecycle.prevent_destroy",
+        turned_false(False),
+        "lifecycle.prevent_destroy removed",
+    ),
+    # encryption
+    ValueRule(
+        "encryption",
+        _GKE,
+        "database_encryption.state",
+        left("ENCRYPTED"),
+        "application-layer secrets encryption no longer ENCRYPTED",
+    ),
+    ValueRule(
+        "encryption",
+        _types("aws_s3_bucket_server_side_encryption_configuration"),
+        "rule.apply_server_side_encryption_by_default.sse_algorithm",
+        left("aws:kms", "aws:kms:dsse"),
+        "bucket encryption no longer uses KMS",
+    ),
+    ValueRule(
+        "encryption",
+        _types("aws_s3_bucket_server_side_encryption_configuration"),
+        "rule.apply_server_side_encryption_by_default.kms_master_key_id",
+        dropped,
+        "bucket encryption key removed",
+    ),
+    ValueRule(
+        "encryption",
+        _types("azurerm_storage_account"),
+        "infrastructure_encryption_enabled",
+        turned_false(False),
+        "infrastructure (double) encryption turned off",
+    ),
+    ValueRule(
+        "encryption",
+        _types("azurerm_kubernetes_cluster_node_pool"),
+        "host_encryption_enabled",
+        turned_false(False),
+        "host encryption turned off",
+    ),
+    ValueRule(
+        "encryption",
+        _AKS,
+        "default_node_pool.host_encryption_enabled",
+        turned_false(False),
+        "host encryption turned off on the default node pool",
+    ),
+    ValueRule("encryption", _AKS, "disk_encryption_set_id", dropped, "disk encryption set removed"),
+    ValueRule(
+        "encryption",
+        _types("aws_kms_key"),
+        "is_enabled",
+        turned_false(True),
+        "key disabled: everything it encrypts becomes unreadable",
+    ),
+    ValueRule(
+        "encryption",
+        _types("aws_kms_key"),
+        "enable_key_rotation",
+        turned_false(False),
+        "key rotation turned off",
+    ),
+    # public access
+    ValueRule(
+        "public access",
+        _types("aws_eks_cluster"),
+        "vpc_config.endpoint_public_access",
+        turned_true(True),
+        "public API endpoint opened",
+        new_baseline=False,
+        checks_new=True,
+    ),
+    ValueRule(
+        "public access",
+        _GKE,
+        "private_cluster_config.enable_private_endpoint",
+        turned_false(False),
+        "private endpoint turned off: the control plane is reachable on its public endpoint",
+        new_baseline=True,
+        checks_new=True,
+    ),
+    ValueRule(
+        "public access",
+        _GKE,
+        "private_cluster_config.enable_private_nodes",
+        turned_false(False),
+        "private nodes turned off: nodes get public IPs",
+        new_baseline=True,
+        checks_new=True,
+    ),
+    ValueRule(
+        "public access",
+        _GKE,
+        "control_plane_endpoints_config.dns_endpoint_config.allow_external_traffic",
+        turned_true(False),
+        "DNS endpoint opened to external traffic",
+        new_baseline=False,
+        checks_new=True,
+    ),
+    ValueRule(
+        "public access",
+        _AKS,
+        "private_cluster_enabled",
+        turned_false(False),
+        "private cluster turned off: the API server gets a public endpoint",
+        new_baseline=True,
+        checks_new=True,
+    ),
+    ValueRule(
+        "public access",
+        None,
+        "public_network_access_enabled",
+        turned_true(True),
+        "public network access enabled",
+    ),
+    # New resources only where the argument exists and defaults to true (azurerm 4.x).
+    ValueRule(
+        "public access",
+        _types("azurerm_storage_account", "azurerm_key_vault"),
+        "public_network_access_enabled",
+        turned_true(True),
+        "public network access enabled",
+        new_baseline=False,
+        checks_new=True,
+    ),
+    ValueRule(
+        "public access",
+        _types("azurerm_storage_account"),
+        "allow_nested_items_to_be_public",
+        turned_true(True),
+        "containers and blobs may be made public",
+        new_baseline=False,
+        checks_new=True,
+    ),
+    ValueRule(
+        "public access",
+        _types("azurerm_kubernetes_cluster_node_pool"),
+        "node_public_ip_enabled",
+        turned_true(False),
+        "nodes get public IPs",
+        new_baseline=False,
+        checks_new=True,
+    ),
+    ValueRule(
+        "public access",
+        _AKS,
+        "default_node_pool.node_public_ip_enabled",
+        turned_true(False),
+        "default node pool nodes get public IPs",
+        new_baseline=False,
+        checks_new=True,
+    ),
+    *(
+        ValueRule(
+            "public access",
+            _S3_PAB,
+            flag,
+            turned_false(False),
+            f"S3 public access block `{flag}` turned off",
+            new_baseline=True,
+            checks_new=True,
+        )
+        for flag in (
+            "block_public_acls",
+            "block_public_policy",
+            "ignore_public_acls",
+            "restrict_public_buckets",
+        )
+    ),
+    ValueRule(
+        "public access",
+        _types("google_storage_bucket"),
+        "public_access_prevention",
+        left("enforced"),
+        "public access prevention no longer enforced",
+    ),
+    ValueRule(
+        "public access",
+        _types("aws_s3_bucket_acl"),
+        "acl",
+        became("public-read", "public-read-write", "authenticated-read"),
+        "bucket ACL grants public access",
+        new_baseline="private",
+        checks_new=True,
+    ),
 )
 
 # Blocks whose removal (present in base, absent in head) weakens the resource.
 BLOCK_RULES: tuple[tuple[str, frozenset[str], str, str], ...] = (
-    ("encryption", _types("aws_eks_cluster"), "encryption_config", "Kubernetes secrets encryption (KMS) removed"),
-    ("encryption", _types("aws_s3_bucket"), "server_side_encryption_configuration", "bucket encryption removed"),
+    (
+        "encryption",
+        _types("aws_eks_cluster"),
+        "encryption_config",
+        "Kubernetes secrets encryption (KMS) removed",
+    ),
+    (
+        "encryption",
+        _types("aws_s3_bucket"),
+        "server_side_encryption_configuration",
+        "bucket encryption removed",
+    ),
     ("encryption", _types("azurerm_storage_account"), "customer_managed_key", "customer-managed key removed"),
-    ("encryption", _types("google_storage_bucket"), "encryption", "bucket customer-managed encryption key removed"),
+    (
+        "encryption",
+        _types("google_storage_bucket"),
+        "encryption",
+        "bucket customer-managed encryption key removed",
+    ),
     ("encryption", _AKS, "key_management_service", "etcd KMS encryption removed"),
-    ("encryption", _types("google_container_node_pool"), "node_config.boot_disk_kms_key", "boot disk CMEK removed"),
-    ("public access", _GKE, "master_authorized_networks_config",
-     "master authorized networks removed: the public endpoint accepts any source"),
-    ("public access", _AKS, "api_server_access_profile",
-     "API server access profile removed: authorized IP ranges no longer restrict the API server"),
+    (
+        "encryption",
+        _types("google_container_node_pool"),
+        "node_config.boot_disk_kms_key",
+        "boot disk CMEK removed",
+    ),
+    (
+        "public access",
+        _GKE,
+        "master_authorized_networks_config",
+        "master authorized networks removed: the public endpoint accepts any source",
+    ),
+    (
+        "public access",
+        _AKS,
+        "api_server_access_profile",
+        "API server access profile removed: authorized IP ranges no longer restrict the API server",
+    ),
 )
 
 OPEN_CIDRS = ("0.0.0.0/0", "::/0")
@@ -309,13 +511,18 @@ def _open_place(block: Block, canon: tuple[str, ...]) -> bool:
     if block.kind != "resource":
         return False
     if block.type == "aws_security_group_rule":
-        return canon[-1:] in (("cidr_blocks",), ("ipv6_cidr_blocks",)) and block.config.get("type") == "ingress"
+        return (
+            canon[-1:] in (("cidr_blocks",), ("ipv6_cidr_blocks",)) and block.config.get("type") == "ingress"
+        )
     if block.type == "azurerm_network_security_rule":
         cfg = block.config
-        inbound_allow = str(cfg.get("direction", "")).lower() == "inbound" and str(cfg.get("access", "")).lower() == "allow"
+        inbound_allow = (
+            str(cfg.get("direction", "")).lower() == "inbound"
+            and str(cfg.get("access", "")).lower() == "allow"
+        )
         return inbound_allow and canon[-1:] in (("source_address_prefix",), ("source_address_prefixes",))
     return any(
-        (types is None or block.type in types) and canon[-len(suffix):] == suffix
+        (types is None or block.type in types) and canon[-len(suffix) :] == suffix
         for types, suffix in OPEN_CIDR_PLACES
     )
 
@@ -380,7 +587,11 @@ def _check_removed(out: _Collector, change: BlockChange) -> None:
         category, reason = PROTECTIVE[block.type]
         out.add(change.address, category, reason)
     if isinstance(block.config, dict) and get_path(block.config, ("lifecycle", "prevent_destroy")) is True:
-        out.add(change.address, "deletion protection", "removed although it was protected by lifecycle.prevent_destroy")
+        out.add(
+            change.address,
+            "deletion protection",
+            "removed although it was protected by lifecycle.prevent_destroy",
+        )
 
 
 def _check_replacement(out: _Collector, change: BlockChange) -> None:
@@ -397,14 +608,16 @@ def _check_replacement(out: _Collector, change: BlockChange) -> None:
             out.add(
                 change.address,
                 "replaced",
-                "node pool cycled: changing " + ", ".join(cycled)
+                "node pool cycled: changing "
+                + ", ".join(cycled)
                 + " recreates every node through temporary_name_for_rotation (no cordon and drain)",
             )
     elif block.kind == "provider":
         for attr in change.changes:
             if attr.canonical == ("region",) and attr.before is not MISSING:
                 users = [
-                    b.address for b in (out.stack.head.blocks.values() if out.stack.head else ())
+                    b.address
+                    for b in (out.stack.head.blocks.values() if out.stack.head else ())
                     if b.kind in ("resource", "data") and b.provider_ref == change.address
                 ]
                 out.add(
@@ -419,7 +632,8 @@ def _check_replacement(out: _Collector, change: BlockChange) -> None:
             out.add(
                 change.address,
                 "state",
-                "Terraform backend changed (" + ", ".join(f"`{a.dotted}`" for a in backend[:3])
+                "Terraform backend changed ("
+                + ", ".join(f"`{a.dotted}`" for a in backend[:3])
                 + "): the stack plans against a different state and would recreate what it cannot find",
             )
 
@@ -432,17 +646,24 @@ def _check_values(out: _Collector, change: BlockChange) -> None:
             continue
         for attr in change.changes:
             if attr.canonical == rule.segments and rule.test(attr.before, attr.after):
-                out.add(change.address, rule.category,
-                        f"{rule.message}: `{attr.dotted}` {_transition(attr.before, attr.after)}")
+                out.add(
+                    change.address,
+                    rule.category,
+                    f"{rule.message}: `{attr.dotted}` {_transition(attr.before, attr.after)}",
+                )
     for category, types, path, message in BLOCK_RULES:
         segments = tuple(path.split("."))
-        if _rule_applies(types, block) and dropped(get_path(change.before.config, segments),
-                                                   get_path(block.config, segments)):
+        if _rule_applies(types, block) and dropped(
+            get_path(change.before.config, segments), get_path(block.config, segments)
+        ):
             out.add(change.address, category, message)
     for attr in change.changes:
         if _open_place(block, attr.canonical) and _opens(block, attr.before, attr.after):
-            out.add(change.address, "public access",
-                    f"open to the internet: `{attr.dotted}` {_transition(attr.before, attr.after)}")
+            out.add(
+                change.address,
+                "public access",
+                f"open to the internet: `{attr.dotted}` {_transition(attr.before, attr.after)}",
+            )
 
 
 def _check_new(out: _Collector, change: BlockChange) -> None:
@@ -455,10 +676,18 @@ def _check_new(out: _Collector, change: BlockChange) -> None:
             value = get_path(block.config, rule.segments)
             if rule.test(rule.new_baseline, value):
                 shown = "default" if value is MISSING else _fmt(value)
-                out.add(change.address, rule.category, f"new {_word(block)}: {rule.message} (`{rule.path}` {shown})")
+                out.add(
+                    change.address,
+                    rule.category,
+                    f"new {_word(block)}: {rule.message} (`{rule.path}` {shown})",
+                )
     for path, value in sorted(flatten(block.config).items(), key=lambda kv: dotted(kv[0])):
         if _open_place(block, canonical(path)) and _opens(block, MISSING, value):
-            out.add(change.address, "public access", f"new {_word(block)} open to the internet: `{dotted(path)}` {_fmt(value)}")
+            out.add(
+                change.address,
+                "public access",
+                f"new {_word(block)} open to the internet: `{dotted(path)}` {_fmt(value)}",
+            )
 
 
 def _check_residency_tags(out: _Collector, change: BlockChange) -> None:
@@ -476,17 +705,23 @@ def _check_residency_tags(out: _Collector, change: BlockChange) -> None:
             and canon[0] != "tags_all"  # computed mirror of tags; reported once, under tags
         ):
             verb = "removed" if attr.after is MISSING else "changed"
-            out.add(change.address, "residency",
-                    f"residency {canon[-1]} {verb}: `{attr.dotted}` {_transition(attr.before, attr.after)}")
+            out.add(
+                change.address,
+                "residency",
+                f"residency {canon[-1]} {verb}: `{attr.dotted}` {_transition(attr.before, attr.after)}",
+            )
     if block.type == "cloudflare_load_balancer":
         for attr in change.changes:
             if attr.canonical == ("description",):
                 before = _MARKER.search(attr.before) if isinstance(attr.before, str) else None
                 after = _MARKER.search(attr.after) if isinstance(attr.after, str) else None
                 if before and (after is None or after.group(1) != before.group(1)):
-                    out.add(change.address, "residency",
-                            f"load balancer jurisdiction marker changed: {before.group(0)} → "
-                            f"{after.group(0) if after else '(none)'}")
+                    out.add(
+                        change.address,
+                        "residency",
+                        f"load balancer jurisdiction marker changed: {before.group(0)} → "
+                        f"{after.group(0) if after else '(none)'}",
+                    )
 
 
 def _location(block: Block, plan: StackPlan) -> tuple[Any, str]:
@@ -523,9 +758,12 @@ def _check_pii_moves(out: _Collector) -> None:
                 if loc_before != loc_after
                 else f"provider {before.provider_ref} → {after.provider_ref} (region unknown)"
             )
-            out.add(after_addr, "residency",
-                    f"PII {_word(after)} moves: {where} (via {how}); data_classification=pii must stay in its "
-                    "jurisdiction, and a moved bucket is a new bucket plus a data migration")
+            out.add(
+                after_addr,
+                "residency",
+                f"PII {_word(after)} moves: {where} (via {how}); data_classification=pii must stay in its "
+                "jurisdiction, and a moved bucket is a new bucket plus a data migration",
+            )
 
 
 def _check_stack(out: _Collector, all_stacks: Iterable[StackDiff]) -> None:
@@ -541,17 +779,23 @@ def _check_stack(out: _Collector, all_stacks: Iterable[StackDiff]) -> None:
     detail = ", ".join(f"{n} {w}{'s' if n > 1 else ''}" for w, n in sorted(kinds.items()))
     component = stack.stack_id.rsplit("-", 1)[-1]
     twins = [
-        s.stack_id for s in all_stacks
+        s.stack_id
+        for s in all_stacks
         if s.status == "added" and s.env == stack.env and s.stack_id.rsplit("-", 1)[-1] == component
     ]
-    hint = f" It may have been renamed to {', '.join(f'`{t}`' for t in twins)}: a new stack id is a new state." if twins else ""
+    hint = (
+        f" It may have been renamed to {', '.join(f'`{t}`' for t in twins)}: a new stack id is a new state."
+        if twins
+        else ""
+    )
     out.add(
         "(stack)",
         "state",
         f"stack removed: cdktf no longer deploys its {len(resources)} resource{'' if len(resources) == 1 else 's'}"
         + (f" ({detail})" if detail else "")
         + ("; it stays" if len(resources) == 1 else "; they stay")
-        + " in its state, unmanaged, until destroyed." + hint,
+        + " in its state, unmanaged, until destroyed."
+        + hint,
     )
 
 

@@ -12,9 +12,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
 
 
 class SynthError(Exception):
@@ -76,7 +76,8 @@ def synthesize(tree: Path, cmd: Sequence[str], out: str) -> Path:
         tail = (tail + [line.rstrip()])[-20:]
     if process.wait() != 0:
         raise SynthError(
-            f"`{shlex.join(cmd)}` failed in {tree} (exit {process.returncode}); last output:\n" + "\n".join(tail)
+            f"`{shlex.join(cmd)}` failed in {tree} (exit {process.returncode}); last output:\n"
+            + "\n".join(tail)
         )
     if not (out_dir / "stacks").is_dir():
         raise SynthError(
@@ -105,6 +106,8 @@ def worktree(repo: Path, ref: str) -> Iterator[tuple[Path, str]]:
             (tree / "node_modules").symlink_to(node_modules, target_is_directory=True)
         yield tree, commit
     finally:
-        subprocess.run(["git", "-C", str(repo), "worktree", "remove", "--force", str(tree)], capture_output=True)
+        subprocess.run(
+            ["git", "-C", str(repo), "worktree", "remove", "--force", str(tree)], capture_output=True
+        )
         shutil.rmtree(temp, ignore_errors=True)
         subprocess.run(["git", "-C", str(repo), "worktree", "prune"], capture_output=True)

@@ -39,10 +39,10 @@ def files_to_compile(site: Path, keep: set[tuple[str, str]]) -> tuple[list[Path]
     skipped = 0
     for path in site.rglob("*.py"):
         parts = path.relative_to(site).parts
-        if len(parts) > 2 and PROVIDER.fullmatch(parts[0]) and not parts[1].startswith("_"):
-            if (parts[0], parts[1]) not in keep:
-                skipped += 1
-                continue
+        provider_submodule = len(parts) > 2 and PROVIDER.fullmatch(parts[0]) and not parts[1].startswith("_")
+        if provider_submodule and (parts[0], parts[1]) not in keep:
+            skipped += 1
+            continue
         files.append(path)
     return files, skipped
 
@@ -60,7 +60,9 @@ def main() -> int:
     files, skipped = files_to_compile(site, named_submodules())
     with ProcessPoolExecutor() as pool:
         results = list(pool.map(_compile, files, chunksize=64))
-    print(f"compiled {sum(results)} of {len(files)} files in {site} ({skipped} unused provider files left to first use)")
+    print(
+        f"compiled {sum(results)} of {len(files)} files in {site} ({skipped} unused provider files left to first use)"
+    )
     return 0
 
 

@@ -1,12 +1,12 @@
 """Command line: `python -m stacks validate|synth|schema`.
 
-  validate [FILE ...]        check environment files (all of environments/ by default);
-                             prints `FILE: key.path: message` for every problem, exit 1 if any.
-  synth [--env ENV] [--out DIR]
-                             validate, then synthesize the selected environments (all by
-                             default) into DIR (cdktf.out). Output is written to a temporary
-                             directory and moved into place only when synthesis succeeded.
-  schema [--check]           write environments/schema.json from the models (or check it is current).
+validate [FILE ...]        check environment files (all of environments/ by default);
+                           prints `FILE: key.path: message` for every problem, exit 1 if any.
+synth [--env ENV] [--out DIR]
+                           validate, then synthesize the selected environments (all by
+                           default) into DIR (cdktf.out). Output is written to a temporary
+                           directory and moved into place only when synthesis succeeded.
+schema [--check]           write environments/schema.json from the models (or check it is current).
 """
 
 from __future__ import annotations
@@ -42,7 +42,9 @@ def cmd_validate(files: list[str]) -> int:
             _print_problems(exc)
             failed = True
         else:
-            print(f"{_display(path)}: ok ({len(env.clusters)} clusters, interconnect {env.interconnect.kind})")
+            print(
+                f"{_display(path)}: ok ({len(env.clusters)} clusters, interconnect {env.interconnect.kind})"
+            )
     return 1 if failed else 0
 
 
@@ -60,7 +62,9 @@ def synthesize(selection: str | None, out: Path, environ: dict | None = None) ->
     envs = load_environments(selection)  # raises before anything is written
     from stacks.lazy_providers import install
 
-    install(environ if environ is not None else {}, node=environ is not None)  # before any cdktf/provider import
+    install(
+        environ if environ is not None else {}, node=environ is not None
+    )  # before any cdktf/provider import
     from stacks.app import build_app
 
     out = out.resolve()
@@ -129,5 +133,5 @@ def main(argv: list[str] | None = None, environ: dict | None = None) -> int:
 if __name__ == "__main__":
     from stacks.fast_exit import exit_now, private_tempdir
 
-    private_tempdir()
+    private_tempdir(os.environ)
     exit_now(main(environ=os.environ))

@@ -7,8 +7,8 @@ stacks that refer to clusters. Stack ids are documented in stacks/base.py.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from stacks.context import BuildContext
 from stacks.params import Environment

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from cdktf import AzurermBackend, CloudBackend, GcsBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack
+from cdktf import (
+    AzurermBackend,
+    CloudBackend,
+    GcsBackend,
+    LocalBackend,
+    NamedCloudWorkspace,
+    S3Backend,
+    TerraformStack,
+)
 from constructs import Construct
 
 from constructs_lib.tags import common_tags

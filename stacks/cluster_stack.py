@@ -23,7 +23,6 @@ from constructs_lib.azure.network import AzureClusterNetwork
 from constructs_lib.gcp.gke import Gke
 from constructs_lib.gcp.network import GcpClusterNetwork
 from stacks.base import PlatformStack
-from stacks.context import BuildContext, ClusterHandle
 from stacks.cluster_props import (
     authorized_cidrs,
     default_zones,
@@ -33,6 +32,7 @@ from stacks.cluster_props import (
     pool_specs,
     resource_name,
 )
+from stacks.context import BuildContext, ClusterHandle
 from stacks.logical_ids import PathLogicalIds
 from stacks.params import Cluster, Environment
 
@@ -67,8 +67,16 @@ class ClusterStack(PathLogicalIds, PlatformStack):
         # the API server URL on every cloud.
         url = f"https://{h.endpoint}" if self.cluster.cloud == "gcp" else h.endpoint
         TerraformOutput(self, "endpoint", value=url, description="Kubernetes API server URL.")
-        TerraformOutput(self, "ca_certificate", value=h.ca_certificate, sensitive=True, description="Cluster CA, base64 PEM.")
-        TerraformOutput(self, "oidc_issuer_url", value=h.oidc_issuer_url, description="Service account token issuer.")
+        TerraformOutput(
+            self,
+            "ca_certificate",
+            value=h.ca_certificate,
+            sensitive=True,
+            description="Cluster CA, base64 PEM.",
+        )
+        TerraformOutput(
+            self, "oidc_issuer_url", value=h.oidc_issuer_url, description="Service account token issuer."
+        )
         TerraformOutput(self, "network_id", value=h.network_id)
         TerraformOutput(self, "network_name", value=h.network_name)
         TerraformOutput(self, "ingress_hostname", value=h.ingress_hostname)
@@ -95,7 +103,9 @@ def record_reasons(resource, cluster: Cluster) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def _build_aws(stack: ClusterStack, env: Environment, cluster: Cluster, tags: dict[str, str]) -> ClusterHandle:
+def _build_aws(
+    stack: ClusterStack, env: Environment, cluster: Cluster, tags: dict[str, str]
+) -> ClusterHandle:
     account = env.accounts.aws.account_id
     name = resource_name(env, cluster)
     sec = cluster.security
@@ -164,7 +174,9 @@ def _build_aws(stack: ClusterStack, env: Environment, cluster: Cluster, tags: di
 # --------------------------------------------------------------------------------------------
 
 
-def _build_gcp(stack: ClusterStack, env: Environment, cluster: Cluster, tags: dict[str, str]) -> ClusterHandle:
+def _build_gcp(
+    stack: ClusterStack, env: Environment, cluster: Cluster, tags: dict[str, str]
+) -> ClusterHandle:
     project = env.accounts.gcp.project_id
     name = resource_name(env, cluster)
     sec, net, maint = cluster.security, cluster.network, cluster.maintenance
@@ -220,14 +232,24 @@ def _build_gcp(stack: ClusterStack, env: Environment, cluster: Cluster, tags: di
 # --------------------------------------------------------------------------------------------
 
 
-def _build_azure(stack: ClusterStack, env: Environment, cluster: Cluster, tags: dict[str, str]) -> ClusterHandle:
+def _build_azure(
+    stack: ClusterStack, env: Environment, cluster: Cluster, tags: dict[str, str]
+) -> ClusterHandle:
     azure = env.accounts.azure
     name = resource_name(env, cluster)
     sec, net, maint = cluster.security, cluster.network, cluster.maintenance
     if net.pods_cidr is None or net.services_cidr is None:  # validation reports it with the file path
         raise ValueError(f"cluster {cluster.name}: AKS needs network.pods_cidr and network.services_cidr")
-    AzurermProvider(stack, "azurerm", features=[AzurermProviderFeatures()], subscription_id=azure.subscription_id, tenant_id=azure.tenant_id)
-    network = AzureClusterNetwork(stack, "network", name=name, location=cluster.region, cidr=str(net.cidr), tags=tags)
+    AzurermProvider(
+        stack,
+        "azurerm",
+        features=[AzurermProviderFeatures()],
+        subscription_id=azure.subscription_id,
+        tenant_id=azure.tenant_id,
+    )
+    network = AzureClusterNetwork(
+        stack, "network", name=name, location=cluster.region, cidr=str(net.cidr), tags=tags
+    )
     aks = Aks(
         stack,
         "aks",

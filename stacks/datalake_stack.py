@@ -40,7 +40,9 @@ class DataLakeStack(PlatformStack):
         lake = env.data_lake
         cloud, region, jurisdiction = cluster.cloud, cluster.region, cluster.jurisdiction
         self.jurisdiction = jurisdiction
-        self.classifications = tuple(c for c in lake.classifications if storage_spec.may_exist_in(c, jurisdiction))
+        self.classifications = tuple(
+            c for c in lake.classifications if storage_spec.may_exist_in(c, jurisdiction)
+        )
         self.replica_region = lake.replica_regions.get(region)
         self.replica_jurisdiction = None
         if self.replica_region is not None:
@@ -126,7 +128,6 @@ class DataLakeStack(PlatformStack):
 
         from constructs_lib.azure.data_lake import AzureDataLake, AzureReplica
 
-        lake = self.env.data_lake
         account = self.env.accounts.azure
         AzurermProvider(
             self,
@@ -135,7 +136,9 @@ class DataLakeStack(PlatformStack):
             tenant_id=account.tenant_id,
             # Accounts refuse shared keys and public networks: manage them through ARM and Entra ID only.
             storage_use_azuread=True,
-            features=[AzurermProviderFeatures(storage=[AzurermProviderFeaturesStorage(data_plane_available=False)])],
+            features=[
+                AzurermProviderFeatures(storage=[AzurermProviderFeaturesStorage(data_plane_available=False)])
+            ],
         )
         self.lake = AzureDataLake(
             self,

@@ -17,8 +17,8 @@ from constructs import Construct
 
 from constructs_lib.cloudflare.load_balancing import HealthMonitor, LoadBalancer, OriginPool
 from stacks.base import PlatformStack
-from stacks.logical_ids import PathLogicalIds
 from stacks.context import BuildContext
+from stacks.logical_ids import PathLogicalIds
 from stacks.params import Environment
 from stacks.residency import Residency, load_residency
 from stacks.routing import EdgePlan, plan_edge

@@ -12,7 +12,9 @@ ORDER = ("dev", "staging", "prod")
 
 
 def environment_files(env_dir: Path = ENV_DIR) -> list[Path]:
-    files = sorted(env_dir.glob("*.yaml"), key=lambda p: (ORDER.index(p.stem) if p.stem in ORDER else 99, p.stem))
+    files = sorted(
+        env_dir.glob("*.yaml"), key=lambda p: (ORDER.index(p.stem) if p.stem in ORDER else 99, p.stem)
+    )
     return files
 
 

@@ -13,14 +13,16 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import MutableMapping
 from typing import NoReturn
 
 _PRIVATE: str | None = None
 
 
-def private_tempdir() -> str:
+def private_tempdir(environ: MutableMapping[str, str]) -> str:
     """Give this process (and the node child jsii starts) its own temporary folder.
 
+    `environ` is the process environment the entry point owns (jsii copies it for node).
     Idempotent; call it in an entry point before any jsii import.
     """
     global _PRIVATE
@@ -29,7 +31,7 @@ def private_tempdir() -> str:
         tempfile.tempdir = _PRIVATE
         # jsii's node kernel makes its own `jsii-kernel-*` folder in os.tmpdir(), i.e. $TMPDIR of
         # the environment the node child inherits when jsii starts it.
-        os.environ["TMPDIR"] = _PRIVATE
+        environ["TMPDIR"] = _PRIVATE
     return _PRIVATE
 
 

@@ -40,9 +40,9 @@ host of its tunnels (AWS assigns it so), Azure always the second.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
-from typing import Iterable, Sequence
 
 from stacks.params import Cluster, Megaport, MegaportRouter, Vpn, VxcPlan
 

@@ -40,7 +40,6 @@ from constructs import Construct
 
 from stacks.base import PlatformStack
 from stacks.context import BuildContext, ClusterHandle
-from stacks.logical_ids import PathLogicalIds
 from stacks.interconnect_plan import (
     AZURE_PORT,
     GCP_EDGE_DOMAIN,
@@ -52,6 +51,7 @@ from stacks.interconnect_plan import (
     vpn_links,
     vxc_link,
 )
+from stacks.logical_ids import PathLogicalIds
 from stacks.params import Cluster, Environment, Megaport, Vpn
 
 COMPONENT = "interconnect"
@@ -75,7 +75,9 @@ def aws_vif_id(vxc: Any) -> str:
     the entry is selected by `connect_type == "AWS"` rather than by position.
     """
     connections = TerraformIterator.from_list(vxc.interpolation_for_attribute("csp_connections"))
-    return Token.as_string(Fn.one(connections.for_expression_for_list('val.vif_id if val.connect_type == "AWS"')))
+    return Token.as_string(
+        Fn.one(connections.for_expression_for_list('val.vif_id if val.connect_type == "AWS"'))
+    )
 
 
 class InterconnectStack(PathLogicalIds, PlatformStack):
@@ -193,14 +195,19 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
                 route_table_ids=h.private_route_table_ids,
                 tags=self.cluster_tags(cluster),
             )
-            dxgw.associate(f"{rid}_{cid}_association", gateway=vgw, allowed_prefixes=[str(cluster.network.cidr)])
+            dxgw.associate(
+                f"{rid}_{cid}_association", gateway=vgw, allowed_prefixes=[str(cluster.network.cidr)]
+            )
         announced = ",".join(declared_ranges(self._peers_of(env, mp, r, "aws")))
         for v, plan in vxcs:
             cluster = env.cluster(plan.cluster)
             link = vxc_link(mp.link_cidr, r, v)
             port = DataMegaportPartner(
-                self, f"{rid}_aws_{plan.diversity_zone}_{v}_port", connect_type="AWS",
-                location_id=location.id, diversity_zone=plan.diversity_zone,
+                self,
+                f"{rid}_aws_{plan.diversity_zone}_{v}_port",
+                connect_type="AWS",
+                location_id=location.id,
+                diversity_zone=plan.diversity_zone,
             )
             common = self._vxc_common(env, mp, r, v)
             vxc = Vxc(
@@ -256,8 +263,11 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
             for v in positions:
                 plan = router.vxcs[v]
                 port = DataMegaportPartner(
-                    self, f"{rid}_google_{plan.diversity_zone}_{v}_port", connect_type="GOOGLE",
-                    location_id=location.id, diversity_zone=plan.diversity_zone,
+                    self,
+                    f"{rid}_google_{plan.diversity_zone}_{v}_port",
+                    connect_type="GOOGLE",
+                    location_id=location.id,
+                    diversity_zone=plan.diversity_zone,
                 )
                 Vxc(
                     self,
@@ -303,7 +313,10 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
                 tags=tags,
             )
             vxcs = []
-            for (v, vxc_plan), link in ((plan.primary, plan.primary_link), (plan.secondary, plan.secondary_link)):
+            for (v, vxc_plan), link in (
+                (plan.primary, plan.primary_link),
+                (plan.secondary, plan.secondary_link),
+            ):
                 vxcs.append(
                     Vxc(
                         self,
@@ -333,7 +346,8 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
                         b_end_partner_config=PartnerConfig(
                             partner="azure",
                             azure_config=AzureConfig(
-                                service_key=circuit.service_key, port_choice=AZURE_PORT[vxc_plan.diversity_zone]
+                                service_key=circuit.service_key,
+                                port_choice=AZURE_PORT[vxc_plan.diversity_zone],
                             ),
                         ),
                     )
@@ -423,7 +437,9 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
             tags=tags,
         )
 
-    def _vpn_aws_gcp(self, env: Environment, vpn: Vpn, link: VpnLink, lid: str, keys: list[str], vgw: Any, ha: Any) -> None:
+    def _vpn_aws_gcp(
+        self, env: Environment, vpn: Vpn, link: VpnLink, lid: str, keys: list[str], vgw: Any, ha: Any
+    ) -> None:
         from constructs_lib.aws.vpn import AwsSiteToSiteVpn
         from constructs_lib.gcp.vpn import HaVpnTunnel
 
@@ -456,7 +472,9 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
             ],
         )
 
-    def _vpn_aws_azure(self, env: Environment, vpn: Vpn, link: VpnLink, lid: str, keys: list[str], vgw: Any, gw: Any) -> None:
+    def _vpn_aws_azure(
+        self, env: Environment, vpn: Vpn, link: VpnLink, lid: str, keys: list[str], vgw: Any, gw: Any
+    ) -> None:
         from constructs_lib.aws.vpn import AwsSiteToSiteVpn
 
         s2s = AwsSiteToSiteVpn(
@@ -481,7 +499,9 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
                 shared_key=keys[t],
             )
 
-    def _vpn_gcp_azure(self, env: Environment, vpn: Vpn, link: VpnLink, lid: str, keys: list[str], ha: Any, gw: Any) -> None:
+    def _vpn_gcp_azure(
+        self, env: Environment, vpn: Vpn, link: VpnLink, lid: str, keys: list[str], ha: Any, gw: Any
+    ) -> None:
         from constructs_lib.gcp.vpn import HaVpnTunnel
 
         # One tunnel from each HA VPN interface to the Azure gateway's single address.

@@ -52,9 +52,10 @@ import os
 import re
 import sys
 import warnings
+from collections.abc import MutableMapping
 from pkgutil import extend_path
 from types import ModuleType
-from typing import Any, MutableMapping
+from typing import Any
 
 PREFIX = "cdktf_cdktf_provider_"
 

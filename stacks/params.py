@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 from ipaddress import IPv4Network
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -42,7 +42,12 @@ class Model(BaseModel):
 # instance-type table). GPU defaults: "LLM serving" row.
 DEFAULT_INSTANCE_TYPES: dict[str, dict[str, str]] = {
     "aws": {"system": "m6i.xlarge", "workload": "m5.2xlarge", "gpu": "g5.12xlarge", "batch": "m5.2xlarge"},
-    "gcp": {"system": "n2-standard-4", "workload": "n2-standard-8", "gpu": "a2-highgpu-1g", "batch": "n2-standard-8"},
+    "gcp": {
+        "system": "n2-standard-4",
+        "workload": "n2-standard-8",
+        "gpu": "a2-highgpu-1g",
+        "batch": "n2-standard-8",
+    },
     "azure": {
         "system": "Standard_D4s_v5",
         "workload": "Standard_D8s_v3",
@@ -138,7 +143,11 @@ class NodePools(Model):
     batch: BatchPool | None = None
 
     def items(self) -> list[tuple[str, NodePool]]:
-        pools: list[tuple[str, NodePool]] = [("system", self.system), ("workload", self.workload), ("gpu", self.gpu)]
+        pools: list[tuple[str, NodePool]] = [
+            ("system", self.system),
+            ("workload", self.workload),
+            ("gpu", self.gpu),
+        ]
         if self.batch is not None:
             pools.append(("batch", self.batch))
         return pools
@@ -247,7 +256,12 @@ class LifecycleTiers(Model):
 
 class DataLake(Model):
     enabled: bool = True
-    zones: tuple[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")], ...] = ("raw", "processed", "curated", "models")
+    zones: tuple[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")], ...] = (
+        "raw",
+        "processed",
+        "curated",
+        "models",
+    )
     classifications: tuple[Classification, ...] = ("pii", "training", "models", "models-gdpr", "archive")
     tiers: LifecycleTiers = LifecycleTiers()
     archive_retention_days: int = Field(default=2557, ge=1, description="Compliance archive: 7 years.")
@@ -345,7 +359,13 @@ class Edge(Model):
         description="Hostnames whose traffic never leaves the jurisdiction (pools and fallback inside it).",
     )
     steering_policy: Literal[
-        "off", "geo", "random", "dynamic_latency", "proximity", "least_outstanding_requests", "least_connections"
+        "off",
+        "geo",
+        "random",
+        "dynamic_latency",
+        "proximity",
+        "least_outstanding_requests",
+        "least_connections",
     ] = "proximity"
     session_affinity: Literal["none", "cookie", "ip_cookie", "header"] = "cookie"
     session_affinity_ttl_seconds: int = Field(default=1800, ge=1800, le=604800)
@@ -393,7 +413,10 @@ def _default_roles() -> tuple[VaultRole, ...]:
         VaultRole(
             name="admin",
             description="Platform administrators.",
-            vault_paths={"secret/*": ("create", "read", "update", "delete", "list"), "sys/policies/acl/*": ("read", "list")},
+            vault_paths={
+                "secret/*": ("create", "read", "update", "delete", "list"),
+                "sys/policies/acl/*": ("read", "list"),
+            },
             aws_actions=("s3:*",),
             gcp_roles=("roles/storage.admin",),
             azure_roles=("Storage Blob Data Owner",),
@@ -467,7 +490,7 @@ class RemoteBackend(Model):
 
 
 Backend = Annotated[
-    Union[LocalBackend, S3Backend, GcsBackend, AzurermBackend, RemoteBackend], Field(discriminator="kind")
+    LocalBackend | S3Backend | GcsBackend | AzurermBackend | RemoteBackend, Field(discriminator="kind")
 ]
 
 
@@ -510,14 +533,16 @@ class Environment(Model):
     kubernetes_version: str = Field(default="1.34", pattern=r"^1\.\d{2}$")
     dns_zone: str = Field(pattern=r"^([a-z0-9-]+\.)+[a-z]{2,}$")
     accounts: Accounts
-    tags: dict[LabelKey, LabelValue] = Field(default_factory=dict, description="Extra tags on every resource.")
+    tags: dict[LabelKey, LabelValue] = Field(
+        default_factory=dict, description="Extra tags on every resource."
+    )
     backend: Backend = LocalBackend()
     cluster_defaults: dict[str, Any] = Field(
         default_factory=dict, description="Merged under every cluster entry (the cluster's own keys win)."
     )
     clusters: tuple[Cluster, ...] = Field(min_length=1)
     data_lake: DataLake = DataLake()
-    interconnect: Annotated[Union[Megaport, Vpn], Field(discriminator="kind")]
+    interconnect: Annotated[Megaport | Vpn, Field(discriminator="kind")]
     edge: Edge
     vault: Vault
 

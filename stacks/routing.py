@@ -12,8 +12,8 @@ balancer references only pools of that jurisdiction.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from stacks.params import Cluster, Environment
 from stacks.residency import Residency

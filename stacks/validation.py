@@ -9,10 +9,11 @@ path and says how to fix it. Nothing here raises a traceback at a user: callers 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from ipaddress import IPv4Network
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -77,7 +78,9 @@ def load_environment(path: str | Path, residency: Residency | None = None) -> En
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ParameterError(shown, [Problem("(file)", f"cannot be read: {exc.strerror}. Check the path.")]) from None
+        raise ParameterError(
+            shown, [Problem("(file)", f"cannot be read: {exc.strerror}. Check the path.")]
+        ) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -89,7 +92,12 @@ def load_environment(path: str | Path, residency: Residency | None = None) -> En
         ) from None
     if not isinstance(data, dict):
         raise ParameterError(
-            shown, [Problem("(file)", "must be a YAML mapping of keys (name, clusters, ...), not a scalar or list.")]
+            shown,
+            [
+                Problem(
+                    "(file)", "must be a YAML mapping of keys (name, clusters, ...), not a scalar or list."
+                )
+            ],
         )
     expected = path.stem
     try:
@@ -98,7 +106,13 @@ def load_environment(path: str | Path, residency: Residency | None = None) -> En
         raise ParameterError(shown, _pydantic_problems(exc, data)) from None
     problems = list(check_environment(env, residency or load_residency()))
     if env.name != expected:
-        problems.insert(0, Problem("name", f"is '{env.name}' but the file is {path.name}; name the file {env.name}.yaml or set name: {expected}."))
+        problems.insert(
+            0,
+            Problem(
+                "name",
+                f"is '{env.name}' but the file is {path.name}; name the file {env.name}.yaml or set name: {expected}.",
+            ),
+        )
     if problems:
         raise ParameterError(shown, problems)
     return env
@@ -140,7 +154,12 @@ def _render_path(loc: Iterable[Any], data: Any) -> str:
     for item in loc:
         if isinstance(item, int):
             label = str(item)
-            if isinstance(node, list) and item < len(node) and isinstance(node[item], dict) and "name" in node[item]:
+            if (
+                isinstance(node, list)
+                and item < len(node)
+                and isinstance(node[item], dict)
+                and "name" in node[item]
+            ):
                 label = f"{item} {node[item]['name']}"
             if parts:
                 parts[-1] += f"[{label}]"
@@ -286,7 +305,30 @@ def _check_pools(env: Environment) -> Iterable[Problem]:
 
 
 # CloudWatch Logs accepts only these retention periods (PutRetentionPolicy).
-CLOUDWATCH_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
+CLOUDWATCH_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
 GKE_MIN_MAINTENANCE_HOURS_PER_32_DAYS = 48
 
 
@@ -303,7 +345,10 @@ def _check_cluster_settings(env: Environment) -> Iterable[Problem]:
                     f"{days} is not a CloudWatch Logs retention period; use one of {', '.join(map(str, CLOUDWATCH_RETENTION_DAYS))}.",
                 )
             if rotation < 90:
-                yield Problem(f"{path}.security.key_rotation_days", f"AWS KMS rotates keys every 90 to 2560 days; {rotation} is too short.")
+                yield Problem(
+                    f"{path}.security.key_rotation_days",
+                    f"AWS KMS rotates keys every 90 to 2560 days; {rotation} is too short.",
+                )
         elif c.cloud == "azure":
             if not 30 <= days <= 730:
                 yield Problem(
@@ -311,7 +356,10 @@ def _check_cluster_settings(env: Environment) -> Iterable[Problem]:
                     f"a Log Analytics workspace keeps data 30 to 730 days; {days} is outside. Pick a value in that range.",
                 )
             if rotation < 7:
-                yield Problem(f"{path}.security.key_rotation_days", f"Key Vault rotates keys after 7 days at the earliest; {rotation} is too short.")
+                yield Problem(
+                    f"{path}.security.key_rotation_days",
+                    f"Key Vault rotates keys after 7 days at the earliest; {rotation} is too short.",
+                )
             missing = [k for k in ("pods_cidr", "services_cidr") if getattr(c.network, k) is None]
             if missing:
                 yield Problem(
@@ -353,11 +401,15 @@ def _check_data_lake(env: Environment, residency: Residency) -> Iterable[Problem
     for src, dst in lake.replica_regions.items():
         path = f"data_lake.replica_regions.{src}"
         if src not in regions:
-            yield Problem(path, f"'{src}' is not the region of any cluster; data lakes exist only in cluster regions.")
+            yield Problem(
+                path, f"'{src}' is not the region of any cluster; data lakes exist only in cluster regions."
+            )
             continue
         cloud = regions[src].cloud
         if dst not in residency.known_regions(cloud):
-            yield Problem(path, f"replica '{dst}' is not a known {cloud} region; replicas stay on the same cloud.")
+            yield Problem(
+                path, f"replica '{dst}' is not a known {cloud} region; replicas stay on the same cloud."
+            )
         elif dst == src:
             yield Problem(path, "a replica in the same region is no disaster recovery; pick another region.")
 
@@ -381,7 +433,10 @@ def _check_interconnect(env: Environment) -> Iterable[Problem]:
             rpath = f"interconnect.routers[{r} {router.name}]"
             asns.append((f"{rpath}.asn", router.asn))
             if router.asn in AZURE_RESERVED_PEER_ASNS:
-                yield Problem(f"{rpath}.asn", f"ASN {router.asn} is reserved by Azure and refused from a peer; pick another private ASN.")
+                yield Problem(
+                    f"{rpath}.asn",
+                    f"ASN {router.asn} is reserved by Azure and refused from a peer; pick another private ASN.",
+                )
             if router.jurisdiction in jurisdictions:
                 yield Problem(
                     f"{rpath}.jurisdiction",
@@ -395,9 +450,13 @@ def _check_interconnect(env: Environment) -> Iterable[Problem]:
                 vpath = f"{rpath}.vxcs[{v}]"
                 cluster = names.get(vxc.cluster)
                 if cluster is None:
-                    yield Problem(f"{vpath}.cluster", f"'{vxc.cluster}' is not a cluster of this environment.")
+                    yield Problem(
+                        f"{vpath}.cluster", f"'{vxc.cluster}' is not a cluster of this environment."
+                    )
                 elif cluster.cloud != vxc.cloud:
-                    yield Problem(f"{vpath}.cloud", f"cluster '{vxc.cluster}' runs on {cluster.cloud}, not {vxc.cloud}.")
+                    yield Problem(
+                        f"{vpath}.cloud", f"cluster '{vxc.cluster}' runs on {cluster.cloud}, not {vxc.cloud}."
+                    )
                 elif cluster.jurisdiction != router.jurisdiction:
                     yield Problem(
                         f"{vpath}.cluster",
@@ -410,7 +469,10 @@ def _check_interconnect(env: Environment) -> Iterable[Problem]:
                     azure_zones.setdefault(vxc.cluster, []).append(vxc.diversity_zone)
                 key = (vxc.cloud, vxc.vlan)
                 if key in vlans:
-                    yield Problem(f"{vpath}.vlan", f"VLAN {vxc.vlan} is already used at {vlans[key]}; VLANs must be unique per cloud.")
+                    yield Problem(
+                        f"{vpath}.vlan",
+                        f"VLAN {vxc.vlan} is already used at {vlans[key]}; VLANs must be unique per cloud.",
+                    )
                 vlans.setdefault(key, vpath)
                 rate = vxc.rate_limit_mbps or ic.rate_limit_mbps
                 if rate > router.port_speed_mbps:
@@ -453,10 +515,15 @@ def _check_interconnect(env: Environment) -> Iterable[Problem]:
         if env.clusters_of("azure"):
             for path, asn in asns[:2]:
                 if asn in AZURE_RESERVED_PEER_ASNS:
-                    yield Problem(path, f"ASN {asn} is reserved by Azure and refused from a VPN peer; pick another private ASN.")
+                    yield Problem(
+                        path,
+                        f"ASN {asn} is reserved by Azure and refused from a VPN peer; pick another private ASN.",
+                    )
         if ic.hub_cluster is not None:
             if ic.hub_cluster not in names:
-                yield Problem("interconnect.hub_cluster", f"'{ic.hub_cluster}' is not a cluster of this environment.")
+                yield Problem(
+                    "interconnect.hub_cluster", f"'{ic.hub_cluster}' is not a cluster of this environment."
+                )
             elif names[ic.hub_cluster].cloud == "gcp":
                 yield Problem(
                     "interconnect.hub_cluster",
@@ -470,13 +537,17 @@ def _check_interconnect(env: Environment) -> Iterable[Problem]:
         if asn in RESERVED_ASNS:
             yield Problem(path, f"ASN {asn} is {RESERVED_ASNS[asn]}; pick a private ASN (64512-65534).")
         if asn in seen:
-            yield Problem(path, f"ASN {asn} is already used at {seen[asn]}; every BGP speaker needs its own ASN.")
+            yield Problem(
+                path, f"ASN {asn} is already used at {seen[asn]}; every BGP speaker needs its own ASN."
+            )
         seen.setdefault(asn, path)
 
 
 def _cluster_ranges(env: Environment) -> list[tuple[str, IPv4Network]]:
     return [
-        (f"{_cpath(env, i)}.network.{key}", net) for i, c in enumerate(env.clusters) for key, net in c.network.ranges()
+        (f"{_cpath(env, i)}.network.{key}", net)
+        for i, c in enumerate(env.clusters)
+        for key, net in c.network.ranges()
     ]
 
 
@@ -511,8 +582,12 @@ def _check_vpn_inside_cidr(env: Environment) -> Iterable[Problem]:
     if not pool.subnet_of(LINK_LOCAL):
         yield Problem(path, f"{pool} is not link-local; tunnel inside addresses must come from {LINK_LOCAL}.")
         return
-    pairs = link_pairs(env.clusters, ic.hub_cluster if ic.hub_cluster in {c.name for c in env.clusters} else None)
-    if any(c.cloud == "azure" for pair in pairs for c in pair) and not any(pool.subnet_of(r) for r in AZURE_APIPA):
+    pairs = link_pairs(
+        env.clusters, ic.hub_cluster if ic.hub_cluster in {c.name for c in env.clusters} else None
+    )
+    if any(c.cloud == "azure" for pair in pairs for c in pair) and not any(
+        pool.subnet_of(r) for r in AZURE_APIPA
+    ):
         yield Problem(
             path,
             f"{pool} lies outside Azure's APIPA range for VPN BGP addresses (169.254.21.0-169.254.22.255); "
@@ -520,7 +595,10 @@ def _check_vpn_inside_cidr(env: Environment) -> Iterable[Problem]:
         )
     for reserved in AWS_RESERVED_INSIDE:
         if pool.overlaps(reserved):
-            yield Problem(path, f"{pool} overlaps {reserved}, which AWS refuses as a tunnel inside CIDR; pick another range.")
+            yield Problem(
+                path,
+                f"{pool} overlaps {reserved}, which AWS refuses as a tunnel inside CIDR; pick another range.",
+            )
     needed = len(pairs) * ic.tunnels_per_link
     if needed * 4 > pool.num_addresses:
         yield Problem(
@@ -533,7 +611,9 @@ def _check_vpn_inside_cidr(env: Environment) -> Iterable[Problem]:
 def _check_edge_and_vault(env: Environment) -> Iterable[Problem]:
     names = {c.name for c in env.clusters}
     if env.edge.fallback_cluster is not None and env.edge.fallback_cluster not in names:
-        yield Problem("edge.fallback_cluster", f"'{env.edge.fallback_cluster}' is not a cluster of this environment.")
+        yield Problem(
+            "edge.fallback_cluster", f"'{env.edge.fallback_cluster}' is not a cluster of this environment."
+        )
     for j in env.edge.residency_hostnames:
         if not any(c.jurisdiction == j for c in env.clusters):
             yield Problem(

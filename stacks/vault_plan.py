@@ -7,8 +7,8 @@ get a Kubernetes auth backend (those with a ClusterHandle), which login roles ea
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from stacks.params import Environment
 
@@ -51,7 +51,9 @@ def plan_vault(env: Environment, clusters_with_handles: Iterable[str]) -> VaultP
     names = [r.name for r in roles]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
-        raise ValueError(f"vault.kubernetes_bindings: {duplicates} are bound twice; bind each service account once.")
+        raise ValueError(
+            f"vault.kubernetes_bindings: {duplicates} are bound twice; bind each service account once."
+        )
     plans = tuple(
         KubernetesAuthPlan(cluster=c.name, path=f"kubernetes-{c.name}", roles=roles)
         for c in env.clusters

@@ -44,8 +44,8 @@ from constructs_lib.vault.secret_engines import (
 )
 from constructs_lib.vault.unseal import AwsUnsealKey, AzureUnsealKey, GcpUnsealKey
 from stacks.base import PlatformStack
-from stacks.logical_ids import PathLogicalIds
 from stacks.context import BuildContext, ClusterHandle
+from stacks.logical_ids import PathLogicalIds
 from stacks.params import Cluster, Environment
 from stacks.vault_plan import azure_key_vault_name, datalake_bucket_prefix, gcp_account_id, plan_vault
 
@@ -92,7 +92,9 @@ class VaultStack(PathLogicalIds, PlatformStack):
             urls_base=vault.address,
         )
         self.policies = {
-            role.name: AclPolicy(self, f"policy_{role.name.replace('-', '_')}", name=role.name, paths=role.vault_paths)
+            role.name: AclPolicy(
+                self, f"policy_{role.name.replace('-', '_')}", name=role.name, paths=role.vault_paths
+            )
             for role in vault.roles
         }
 
@@ -249,7 +251,9 @@ class VaultStack(PathLogicalIds, PlatformStack):
             tenant_id=account.tenant_id,
         )
         subscription = f"/subscriptions/{account.subscription_id}"
-        group = ResourceGroup(self, "azure_vault_group", name=f"{env.name}-vault", location=home.region, tags=tags)
+        group = ResourceGroup(
+            self, "azure_vault_group", name=f"{env.name}-vault", location=home.region, tags=tags
+        )
         server = AzureVaultServerIdentity(
             self,
             "azure_vault_server",

@@ -9,7 +9,8 @@ argument whose name says it holds a credential carries no literal, only a Terraf
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 PATTERNS = {
     "PEM private key": re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"),
@@ -22,13 +23,35 @@ PATTERNS = {
 
 CREDENTIAL_ARGUMENTS = frozenset(
     {
-        "token", "api_token", "api_key", "api_user_service_key", "password", "admin_password",
-        "client_secret", "client_certificate", "client_certificate_password", "secret_key",
-        "access_key", "secret_access_key", "private_key", "credentials", "credentials_wo",
-        "token_reviewer_jwt", "secret_id", "shared_key", "auth_key", "pairing_key", "oidc_token",
+        "token",
+        "api_token",
+        "api_key",
+        "api_user_service_key",
+        "password",
+        "admin_password",
+        "client_secret",
+        "client_certificate",
+        "client_certificate_password",
+        "secret_key",
+        "access_key",
+        "secret_access_key",
+        "private_key",
+        "credentials",
+        "credentials_wo",
+        "token_reviewer_jwt",
+        "secret_id",
+        "shared_key",
+        "auth_key",
+        "pairing_key",
+        "oidc_token",
         # IPsec / BGP / circuit keys of the interconnect
-        "shared_secret", "tunnel1_preshared_key", "tunnel2_preshared_key", "pre_shared_key",
-        "bgp_auth_key", "service_key", "authorization_key",
+        "shared_secret",
+        "tunnel1_preshared_key",
+        "tunnel2_preshared_key",
+        "pre_shared_key",
+        "bgp_auth_key",
+        "service_key",
+        "authorization_key",
     }
 )
 
@@ -51,7 +74,7 @@ def find_literal_secrets(doc: dict, name: str = "") -> list[str]:
             for label, pattern in PATTERNS.items():
                 if pattern.search(value):
                     problems.append(f"{path}: looks like a {label}")
-        if key in CREDENTIAL_ARGUMENTS and not path.split(".")[-2:-1] == ["//"]:
+        if key in CREDENTIAL_ARGUMENTS and path.split(".")[-2:-1] != ["//"]:
             literal = isinstance(value, str) and value != "" and "${" not in value
             if literal:
                 problems.append(f"{path}: credential argument '{key}' holds a literal")

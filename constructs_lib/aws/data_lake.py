@@ -15,9 +15,10 @@ the lake and its replica and a reader of the JSON sees where every bucket lives.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
+from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocument
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
@@ -26,12 +27,26 @@ from cdktf_cdktf_provider_aws.kms_key import KmsKey
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
     S3BucketLifecycleConfiguration,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
     S3BucketLifecycleConfigurationRule as LifecycleRule,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
     S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload as AbortMultipart,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
     S3BucketLifecycleConfigurationRuleExpiration as Expiration,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
     S3BucketLifecycleConfigurationRuleFilter as LifecycleFilter,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
     S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration as NoncurrentExpiration,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
     S3BucketLifecycleConfigurationRuleNoncurrentVersionTransition as NoncurrentTransition,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
     S3BucketLifecycleConfigurationRuleTransition as LifecycleTransition,
 )
 from cdktf_cdktf_provider_aws.s3_bucket_logging import S3BucketLoggingA
@@ -48,28 +63,51 @@ from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
 from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
 from cdktf_cdktf_provider_aws.s3_bucket_replication_configuration import (
     S3BucketReplicationConfigurationA,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_replication_configuration import (
     S3BucketReplicationConfigurationRule as ReplicationRule,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_replication_configuration import (
     S3BucketReplicationConfigurationRuleDeleteMarkerReplication as DeleteMarkerReplication,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_replication_configuration import (
     S3BucketReplicationConfigurationRuleDestination as ReplicationDestination,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_replication_configuration import (
     S3BucketReplicationConfigurationRuleDestinationEncryptionConfiguration as ReplicaEncryption,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_replication_configuration import (
     S3BucketReplicationConfigurationRuleDestinationMetrics as ReplicationMetrics,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_replication_configuration import (
     S3BucketReplicationConfigurationRuleDestinationMetricsEventThreshold as MetricsThreshold,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_replication_configuration import (
     S3BucketReplicationConfigurationRuleDestinationReplicationTime as ReplicationTime,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_replication_configuration import (
     S3BucketReplicationConfigurationRuleDestinationReplicationTimeTime as ReplicationTimeValue,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_replication_configuration import (
     S3BucketReplicationConfigurationRuleFilter as ReplicationFilter,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_replication_configuration import (
     S3BucketReplicationConfigurationRuleSourceSelectionCriteria as SourceSelection,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_replication_configuration import (
     S3BucketReplicationConfigurationRuleSourceSelectionCriteriaSseKmsEncryptedObjects as SseKmsObjects,
 )
 from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
     S3BucketServerSideEncryptionConfigurationA,
     S3BucketServerSideEncryptionConfigurationRuleA,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
     S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA as SseDefault,
 )
 from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
     S3BucketVersioningA,
     S3BucketVersioningVersioningConfiguration,
 )
-from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
 from constructs_lib import storage_spec
@@ -204,7 +242,10 @@ class S3DataLake(Construct):
                 )
                 self._replication(self.buckets[c], self.replicas[c])
             self._log_delivery_policy(
-                self.replica_log_bucket, [b.bucket for b in self.replicas.values()], replica.region, "replica_logs"
+                self.replica_log_bucket,
+                [b.bucket for b in self.replicas.values()],
+                replica.region,
+                "replica_logs",
             )
 
     # ----------------------------------------------------------------------------------------
@@ -218,7 +259,9 @@ class S3DataLake(Construct):
     def _pin(self, element, *parts: str):
         return pin(element, self._id, *parts)
 
-    def _key(self, classification: str, *, region: str, jurisdiction: str, bucket_name: str, replica: bool) -> KmsKey:
+    def _key(
+        self, classification: str, *, region: str, jurisdiction: str, bucket_name: str, replica: bool
+    ) -> KmsKey:
         part = f"{classification}_replica" if replica else classification
         key = self._pin(
             KmsKey(
@@ -237,7 +280,13 @@ class S3DataLake(Construct):
             "key",
         )
         self._pin(
-            KmsAlias(self, f"{part}_key_alias", name=f"alias/{bucket_name}", target_key_id=key.key_id, region=region),
+            KmsAlias(
+                self,
+                f"{part}_key_alias",
+                name=f"alias/{bucket_name}",
+                target_key_id=key.key_id,
+                region=region,
+            ),
             part,
             "key_alias",
         )
@@ -352,7 +401,9 @@ class S3DataLake(Construct):
             "policy",
         )
 
-    def _lifecycle(self, part: str, bucket: S3Bucket, region: str, rules: list[LifecycleRule], versioning) -> None:
+    def _lifecycle(
+        self, part: str, bucket: S3Bucket, region: str, rules: list[LifecycleRule], versioning
+    ) -> None:
         self._pin(
             S3BucketLifecycleConfiguration(
                 self,
@@ -370,9 +421,15 @@ class S3DataLake(Construct):
         """One tiering rule per zone prefix (or one for the whole bucket), plus one rule for old
         versions and abandoned uploads that covers every key, in or outside a zone."""
         plan = self._plan
-        transitions = [LifecycleTransition(days=t.after_days, storage_class=t.storage_class) for t in plan.current]
+        transitions = [
+            LifecycleTransition(days=t.after_days, storage_class=t.storage_class) for t in plan.current
+        ]
         if whole_bucket:
-            rules = [LifecycleRule(id="tier-all", status="Enabled", filter=[LifecycleFilter()], transition=transitions)]
+            rules = [
+                LifecycleRule(
+                    id="tier-all", status="Enabled", filter=[LifecycleFilter()], transition=transitions
+                )
+            ]
         else:
             rules = [
                 LifecycleRule(
@@ -434,7 +491,9 @@ class S3DataLake(Construct):
         self._lifecycle(part, bucket, region, rules, versioning)
         return S3LakeBucket(storage_spec.PII, bucket, None, versioning, public_access, region, jurisdiction)
 
-    def _log_delivery_policy(self, log: S3LakeBucket, sources: list[S3Bucket], region: str, part: str) -> None:
+    def _log_delivery_policy(
+        self, log: S3LakeBucket, sources: list[S3Bucket], region: str, part: str
+    ) -> None:
         self._policy(
             part,
             log.bucket,
@@ -459,7 +518,9 @@ class S3DataLake(Construct):
         object_lock: tuple[str, int] | None,
     ) -> S3LakeBucket:
         part = f"{classification}_replica" if replica else classification
-        key = self._key(classification, region=region, jurisdiction=jurisdiction, bucket_name=name, replica=replica)
+        key = self._key(
+            classification, region=region, jurisdiction=jurisdiction, bucket_name=name, replica=replica
+        )
         bucket, versioning, public_access = self._bucket_common(
             part,
             classification=classification,
@@ -483,7 +544,9 @@ class S3DataLake(Construct):
             part,
             "logging",
         )
-        self._lifecycle(part, bucket, region, self._tier_rules(whole_bucket=classification == ARCHIVE), versioning)
+        self._lifecycle(
+            part, bucket, region, self._tier_rules(whole_bucket=classification == ARCHIVE), versioning
+        )
         if object_lock is not None:
             mode, days = object_lock
             self._pin(
@@ -494,7 +557,9 @@ class S3DataLake(Construct):
                     region=region,
                     object_lock_enabled="Enabled",
                     rule=S3BucketObjectLockConfigurationRuleA(
-                        default_retention=S3BucketObjectLockConfigurationRuleDefaultRetentionA(mode=mode, days=days)
+                        default_retention=S3BucketObjectLockConfigurationRuleDefaultRetentionA(
+                            mode=mode, days=days
+                        )
                     ),
                     depends_on=[versioning],
                 ),
@@ -542,7 +607,9 @@ class S3DataLake(Construct):
             "replication_permissions",
         )
         self._pin(
-            IamRolePolicy(self, f"{c}_replication_policy", role=role.id, name="replication", policy=permissions.json),
+            IamRolePolicy(
+                self, f"{c}_replication_policy", role=role.id, name="replication", policy=permissions.json
+            ),
             c,
             "replication_policy",
         )
@@ -566,12 +633,15 @@ class S3DataLake(Construct):
                         destination=ReplicationDestination(
                             bucket=destination.bucket.arn,
                             storage_class="STANDARD",
-                            encryption_configuration=ReplicaEncryption(replica_kms_key_id=destination.key.arn),
+                            encryption_configuration=ReplicaEncryption(
+                                replica_kms_key_id=destination.key.arn
+                            ),
                             replication_time=ReplicationTime(
                                 status="Enabled", time=ReplicationTimeValue(minutes=REPLICATION_TIME_MINUTES)
                             ),
                             metrics=ReplicationMetrics(
-                                status="Enabled", event_threshold=MetricsThreshold(minutes=REPLICATION_TIME_MINUTES)
+                                status="Enabled",
+                                event_threshold=MetricsThreshold(minutes=REPLICATION_TIME_MINUTES),
                             ),
                         ),
                     )

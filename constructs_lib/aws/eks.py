@@ -20,7 +20,7 @@ What is on without asking (each a named prop to turn off, never a missing one):
 from __future__ import annotations
 
 import json
-from typing import Sequence
+from collections.abc import Sequence
 
 from cdktf import TerraformResourceLifecycle, Token
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
@@ -118,7 +118,9 @@ class Eks(Construct):
     ) -> None:
         super().__init__(scope, id_)
         if public_endpoint and not authorized_cidrs:
-            raise ValueError(f"Eks {name}: a public endpoint needs authorized_cidrs; 0.0.0.0/0 is never implied")
+            raise ValueError(
+                f"Eks {name}: a public endpoint needs authorized_cidrs; 0.0.0.0/0 is never implied"
+            )
 
         self.secrets_key = RotatingKey(
             self,
@@ -226,8 +228,12 @@ class Eks(Construct):
         self.node_groups: dict[str, EksNodeGroup] = {}
         for spec in node_pools:
             self.node_groups[spec.role] = self._node_group(
-                spec, name=name, node_role_arn=node_role.arn, subnet_ids=network.private_subnet_ids,
-                tags=tags, depends_on=[*node_attachments, *addons_before],
+                spec,
+                name=name,
+                node_role_arn=node_role.arn,
+                subnet_ids=network.private_subnet_ids,
+                tags=tags,
+                depends_on=[*node_attachments, *addons_before],
             )
         for addon in ADDONS_AFTER_NODES:
             self._addon(addon, tags, depends_on=list(self.node_groups.values()))
@@ -252,7 +258,14 @@ class Eks(Construct):
         )
 
     def _node_group(
-        self, spec: NodePoolSpec, *, name: str, node_role_arn: str, subnet_ids: list[str], tags: dict[str, str], depends_on: list
+        self,
+        spec: NodePoolSpec,
+        *,
+        name: str,
+        node_role_arn: str,
+        subnet_ids: list[str],
+        tags: dict[str, str],
+        depends_on: list,
     ) -> EksNodeGroup:
         pool_tags = {**tags, "pool": spec.role}
         template = LaunchTemplate(
@@ -299,7 +312,9 @@ class Eks(Construct):
             scaling_config=EksNodeGroupScalingConfig(**args["scaling_config"]),
             labels=args["labels"],
             taint=[EksNodeGroupTaint(**t) for t in args["taint"]],
-            launch_template=EksNodeGroupLaunchTemplate(id=template.id, version=Token.as_string(template.latest_version)),
+            launch_template=EksNodeGroupLaunchTemplate(
+                id=template.id, version=Token.as_string(template.latest_version)
+            ),
             update_config=EksNodeGroupUpdateConfig(max_unavailable_percentage=33),
             tags=pool_tags,
             # The cluster autoscaler owns the current size once the group exists.

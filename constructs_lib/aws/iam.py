@@ -7,7 +7,8 @@ strings (ARNs of resources in the same stack) inside them at synth time.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
@@ -21,9 +22,7 @@ def policy_document(statements: Iterable[dict[str, Any]]) -> str:
 
 def assume_role_policy(service: str, *, actions: Sequence[str] = ("sts:AssumeRole",)) -> str:
     """Trust policy letting one AWS service principal (`eks.amazonaws.com`) assume the role."""
-    return policy_document(
-        [{"Effect": "Allow", "Principal": {"Service": service}, "Action": list(actions)}]
-    )
+    return policy_document([{"Effect": "Allow", "Principal": {"Service": service}, "Action": list(actions)}])
 
 
 def service_role(
@@ -52,7 +51,9 @@ def service_role(
     return role, attachments
 
 
-def grant_kms_use(scope: Construct, id_: str, *, role: IamRole, key_arn: str, actions: Sequence[str]) -> IamRolePolicy:
+def grant_kms_use(
+    scope: Construct, id_: str, *, role: IamRole, key_arn: str, actions: Sequence[str]
+) -> IamRolePolicy:
     """Let `role` use exactly one KMS key for exactly the given actions."""
     return IamRolePolicy(
         scope,

@@ -10,7 +10,7 @@ provider serves VPCs in several regions.
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from cdktf_cdktf_provider_aws.dx_gateway import DxGateway
 from cdktf_cdktf_provider_aws.dx_gateway_association import DxGatewayAssociation
@@ -48,7 +48,7 @@ class VpcGateway(Construct):
         region: str,
         route_table_ids: Sequence[str],
         tags: dict[str, str],
-        amazon_side_asn: Optional[int] = None,
+        amazon_side_asn: int | None = None,
     ) -> None:
         super().__init__(scope, id_)
         self.region = region
@@ -90,14 +90,18 @@ class DirectConnectGateway(Construct):
     def id(self) -> str:
         return self.gateway.id
 
-    def associate(self, id_: str, *, gateway: VpcGateway, allowed_prefixes: Sequence[str]) -> DxGatewayAssociation:
+    def associate(
+        self, id_: str, *, gateway: VpcGateway, allowed_prefixes: Sequence[str]
+    ) -> DxGatewayAssociation:
         """Associate a VPC gateway; AWS advertises exactly `allowed_prefixes` towards the VIFs.
 
         `allowed_prefixes` is required and must not be empty: left to AWS, the gateway would
         advertise the whole VPC range whatever the plan says.
         """
         if not allowed_prefixes:
-            raise ValueError(f"DirectConnectGateway {id_}: allowed_prefixes is empty; name the VPC ranges to advertise.")
+            raise ValueError(
+                f"DirectConnectGateway {id_}: allowed_prefixes is empty; name the VPC ranges to advertise."
+            )
         return DxGatewayAssociation(
             self,
             id_,

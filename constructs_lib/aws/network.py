@@ -7,7 +7,7 @@ aws_cloudwatch_log_group, aws_flow_log.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.default_security_group import DefaultSecurityGroup
@@ -64,18 +64,27 @@ class AwsClusterNetwork(Construct):
     ) -> None:
         super().__init__(scope, id_)
         if len(zones) < 2:
-            raise ValueError(f"AwsClusterNetwork {name}: EKS needs subnets in at least two zones, got {list(zones)}")
+            raise ValueError(
+                f"AwsClusterNetwork {name}: EKS needs subnets in at least two zones, got {list(zones)}"
+            )
         private_cidrs, public_cidrs = split_vpc_cidr(cidr, len(zones))
 
         def named(suffix: str, extra: dict[str, str] | None = None) -> dict[str, str]:
             return {**tags, "Name": f"{name}-{suffix}", **(extra or {})}
 
         self.vpc = Vpc(
-            self, "vpc", cidr_block=cidr, enable_dns_support=True, enable_dns_hostnames=True, tags=named("vpc")
+            self,
+            "vpc",
+            cidr_block=cidr,
+            enable_dns_support=True,
+            enable_dns_hostnames=True,
+            tags=named("vpc"),
         )
         # The default security group allows all traffic between its members; empty it so
         # nothing can use it by accident (resources get their own groups).
-        DefaultSecurityGroup(self, "default_sg", vpc_id=self.vpc.id, ingress=[], egress=[], tags=named("default-closed"))
+        DefaultSecurityGroup(
+            self, "default_sg", vpc_id=self.vpc.id, ingress=[], egress=[], tags=named("default-closed")
+        )
 
         owned = {f"kubernetes.io/cluster/{cluster_name}": "shared"}
         self.private_subnets: list[Subnet] = []
@@ -111,7 +120,7 @@ class AwsClusterNetwork(Construct):
             RouteTableAssociation(self, f"public_rta_{i}", subnet_id=subnet.id, route_table_id=public_rt.id)
 
         self.private_route_tables: list[RouteTable] = []
-        for i, (zone, subnet) in enumerate(zip(zones, self.private_subnets)):
+        for i, (zone, subnet) in enumerate(zip(zones, self.private_subnets, strict=False)):
             rt = RouteTable(self, f"private_rt_{i}", vpc_id=self.vpc.id, tags=named(f"private-{zone}"))
             RouteTableAssociation(self, f"private_rta_{i}", subnet_id=subnet.id, route_table_id=rt.id)
             self.private_route_tables.append(rt)
@@ -119,7 +128,13 @@ class AwsClusterNetwork(Construct):
         self.nat_gateways: list[NatGateway] = []
         if nat:
             igw = InternetGateway(self, "igw", vpc_id=self.vpc.id, tags=named("igw"))
-            Route(self, "public_default", route_table_id=public_rt.id, destination_cidr_block="0.0.0.0/0", gateway_id=igw.id)
+            Route(
+                self,
+                "public_default",
+                route_table_id=public_rt.id,
+                destination_cidr_block="0.0.0.0/0",
+                gateway_id=igw.id,
+            )
             for i, zone in enumerate(zones if nat_per_zone else zones[:1]):
                 eip = Eip(self, f"nat_ip_{i}", domain="vpc", tags=named(f"nat-{zone}"), depends_on=[igw])
                 self.nat_gateways.append(
@@ -135,7 +150,13 @@ class AwsClusterNetwork(Construct):
                 )
             for i, rt in enumerate(self.private_route_tables):
                 gateway = self.nat_gateways[i if nat_per_zone else 0]
-                Route(self, f"private_default_{i}", route_table_id=rt.id, destination_cidr_block="0.0.0.0/0", nat_gateway_id=gateway.id)
+                Route(
+                    self,
+                    f"private_default_{i}",
+                    route_table_id=rt.id,
+                    destination_cidr_block="0.0.0.0/0",
+                    nat_gateway_id=gateway.id,
+                )
 
         flow_logs = CloudwatchLogGroup(
             self,
@@ -145,7 +166,9 @@ class AwsClusterNetwork(Construct):
             kms_key_id=logs_key.arn,
             tags=tags,
         )
-        role, _ = service_role(self, "flow_logs_role", name=f"{name}-flow-logs", service="vpc-flow-logs.amazonaws.com", tags=tags)
+        role, _ = service_role(
+            self, "flow_logs_role", name=f"{name}-flow-logs", service="vpc-flow-logs.amazonaws.com", tags=tags
+        )
         IamRolePolicy(
             self,
             "flow_logs_write",

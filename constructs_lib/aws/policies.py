@@ -7,11 +7,15 @@ insecure transport, which by nature must cover every action.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
     DataAwsIamPolicyDocumentStatement as Statement,
+)
+from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
     DataAwsIamPolicyDocumentStatementCondition as Condition,
+)
+from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
     DataAwsIamPolicyDocumentStatementPrincipals as Principals,
 )
 
@@ -77,7 +81,11 @@ def replication_statements(
         Statement(
             sid="ReadSourceVersions",
             effect="Allow",
-            actions=["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"],
+            actions=[
+                "s3:GetObjectVersionForReplication",
+                "s3:GetObjectVersionAcl",
+                "s3:GetObjectVersionTagging",
+            ],
             resources=[f"{source_bucket_arn}/*"],
         ),
         Statement(
@@ -92,7 +100,11 @@ def replication_statements(
             actions=["kms:Decrypt"],
             resources=[source_key_arn],
             condition=[
-                Condition(test="StringEquals", variable="kms:ViaService", values=[f"s3.{source_region}.amazonaws.com"]),
+                Condition(
+                    test="StringEquals",
+                    variable="kms:ViaService",
+                    values=[f"s3.{source_region}.amazonaws.com"],
+                ),
             ],
         ),
         Statement(
@@ -102,7 +114,9 @@ def replication_statements(
             resources=[destination_key_arn],
             condition=[
                 Condition(
-                    test="StringEquals", variable="kms:ViaService", values=[f"s3.{destination_region}.amazonaws.com"]
+                    test="StringEquals",
+                    variable="kms:ViaService",
+                    values=[f"s3.{destination_region}.amazonaws.com"],
                 ),
             ],
         ),

@@ -6,7 +6,7 @@ Resources (aws 6.25): aws_customer_gateway, aws_vpn_connection.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from cdktf_cdktf_provider_aws.customer_gateway import CustomerGateway
 from cdktf_cdktf_provider_aws.vpn_connection import VpnConnection
@@ -50,7 +50,10 @@ class AwsSiteToSiteVpn(Construct):
         super().__init__(scope, id_)
         if len(tunnel_inside_cidrs) != 2 or len(preshared_keys) != 2:
             raise ValueError(f"AwsSiteToSiteVpn {name}: an AWS VPN connection has exactly two tunnels.")
-        keys = [require_reference(f"AwsSiteToSiteVpn {name}", f"preshared_keys[{i}]", k) for i, k in enumerate(preshared_keys)]
+        keys = [
+            require_reference(f"AwsSiteToSiteVpn {name}", f"preshared_keys[{i}]", k)
+            for i, k in enumerate(preshared_keys)
+        ]
         self.customer_gateway = CustomerGateway(
             self,
             "cgw",

@@ -26,8 +26,8 @@ What is on without asking (each a named prop to turn off, never a missing one):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from ipaddress import IPv4Network
-from typing import Sequence
 
 from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_azurerm.data_azurerm_client_config import DataAzurermClientConfig
@@ -84,6 +84,7 @@ AUDIT_LOG_CATEGORIES = (
     "kube-scheduler",
     "cluster-autoscaler",
 )
+
 
 class Aks(Construct):
     """One AKS cluster and its node pools.
@@ -150,7 +151,12 @@ class Aks(Construct):
         current = DataAzurermClientConfig(self, "current")
 
         self.identity = UserAssignedIdentity(
-            self, "control_plane_identity", name=f"id-{name}-control-plane", location=location, resource_group_name=rg.name, tags=tags
+            self,
+            "control_plane_identity",
+            name=f"id-{name}-control-plane",
+            location=location,
+            resource_group_name=rg.name,
+            tags=tags,
         )
         subnet_access = RoleAssignment(
             self,
@@ -272,7 +278,9 @@ class Aks(Construct):
             private_cluster_public_fqdn_enabled=False,
             private_dns_zone_id="System" if not public_endpoint else None,
             api_server_access_profile=(
-                KubernetesClusterApiServerAccessProfile(authorized_ip_ranges=list(authorized_cidrs)) if public_endpoint else None
+                KubernetesClusterApiServerAccessProfile(authorized_ip_ranges=list(authorized_cidrs))
+                if public_endpoint
+                else None
             ),
             identity=KubernetesClusterIdentity(type="UserAssigned", identity_ids=[self.identity.id]),
             oidc_issuer_enabled=True,
@@ -305,7 +313,9 @@ class Aks(Construct):
             disk_encryption_set_id=self.disk_encryption_set.id,
             # Apps that mount Key Vault secrets get them re-read when they rotate.
             key_vault_secrets_provider=KubernetesClusterKeyVaultSecretsProvider(secret_rotation_enabled=True),
-            oms_agent=KubernetesClusterOmsAgent(log_analytics_workspace_id=self.workspace.id, msi_auth_for_monitoring_enabled=True),
+            oms_agent=KubernetesClusterOmsAgent(
+                log_analytics_workspace_id=self.workspace.id, msi_auth_for_monitoring_enabled=True
+            ),
             azure_policy_enabled=True,
             image_cleaner_enabled=True,
             image_cleaner_interval_hours=48,
@@ -357,7 +367,9 @@ class Aks(Construct):
                 host_encryption_enabled=host_encryption,
                 max_pods=max_pods_per_node,
                 # Spot pools cannot surge; on-demand pools replace a third of their nodes at a time.
-                upgrade_settings=None if spec.spot else KubernetesClusterNodePoolUpgradeSettings(max_surge="33%"),
+                upgrade_settings=None
+                if spec.spot
+                else KubernetesClusterNodePoolUpgradeSettings(max_surge="33%"),
                 tags={**tags, "pool": spec.role},
                 lifecycle=TerraformResourceLifecycle(ignore_changes=["node_count"]),  # the autoscaler's
                 **args,

@@ -16,9 +16,10 @@ copy to a fixed paired region the residency map did not choose.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
+from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_azurerm.data_azurerm_client_config import DataAzurermClientConfig
 from cdktf_cdktf_provider_azurerm.key_vault import KeyVault, KeyVaultNetworkAcls
 from cdktf_cdktf_provider_azurerm.key_vault_key import (
@@ -45,10 +46,20 @@ from cdktf_cdktf_provider_azurerm.storage_account import (
 from cdktf_cdktf_provider_azurerm.storage_container import StorageContainer
 from cdktf_cdktf_provider_azurerm.storage_management_policy import (
     StorageManagementPolicy,
+)
+from cdktf_cdktf_provider_azurerm.storage_management_policy import (
     StorageManagementPolicyRule as Rule,
+)
+from cdktf_cdktf_provider_azurerm.storage_management_policy import (
     StorageManagementPolicyRuleActions as Actions,
+)
+from cdktf_cdktf_provider_azurerm.storage_management_policy import (
     StorageManagementPolicyRuleActionsBaseBlob as BaseBlob,
+)
+from cdktf_cdktf_provider_azurerm.storage_management_policy import (
     StorageManagementPolicyRuleActionsVersion as Version,
+)
+from cdktf_cdktf_provider_azurerm.storage_management_policy import (
     StorageManagementPolicyRuleFilters as Filters,
 )
 from cdktf_cdktf_provider_azurerm.storage_object_replication import (
@@ -56,7 +67,6 @@ from cdktf_cdktf_provider_azurerm.storage_object_replication import (
     StorageObjectReplicationRules,
 )
 from cdktf_cdktf_provider_azurerm.user_assigned_identity import UserAssignedIdentity
-from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
 from constructs_lib import storage_spec
@@ -170,7 +180,9 @@ class AzureDataLake(Construct):
         self._tags = dict(tags)
         self._zones = tuple(z.strip("/") for z in zones)
         self._replication_type = replication_type
-        self._plan: LifecyclePlan = storage_spec.lifecycle_plan(tiers, "azure", azure_replication_type=replication_type)
+        self._plan: LifecyclePlan = storage_spec.lifecycle_plan(
+            tiers, "azure", azure_replication_type=replication_type
+        )
         self._rotation = key_rotation_days
         self._log_retention = access_log_retention_days
         self._soft_delete = soft_delete_days
@@ -202,7 +214,9 @@ class AzureDataLake(Construct):
             replica_jurisdiction=replica.jurisdiction if replica else None,
         )
         if replica is not None and self.replicated:
-            side = self._side("replica", f"{resource_group_name}-replica", replica.region, replica.jurisdiction)
+            side = self._side(
+                "replica", f"{resource_group_name}-replica", replica.region, replica.jurisdiction
+            )
             self.replica_log_account = self._account(
                 side, "logs", storage_spec.PII, containers=(), lifecycle=self._log_rules(), log_to=None
             )
@@ -239,7 +253,11 @@ class AzureDataLake(Construct):
         p = f"{name}_" if name else ""
         rg = self._pin(
             ResourceGroup(
-                self, f"{p}resource_group", name=rg_name, location=region, tags=self._tags_for(None, jurisdiction)
+                self,
+                f"{p}resource_group",
+                name=rg_name,
+                location=region,
+                tags=self._tags_for(None, jurisdiction),
             ),
             p + "resource_group",
         )
@@ -434,7 +452,9 @@ class AzureDataLake(Construct):
                 blob_properties=StorageAccountBlobProperties(
                     versioning_enabled=True,
                     change_feed_enabled=True,
-                    delete_retention_policy=StorageAccountBlobPropertiesDeleteRetentionPolicy(days=self._soft_delete),
+                    delete_retention_policy=StorageAccountBlobPropertiesDeleteRetentionPolicy(
+                        days=self._soft_delete
+                    ),
                     container_delete_retention_policy=StorageAccountBlobPropertiesContainerDeleteRetentionPolicy(
                         days=self._soft_delete
                     ),

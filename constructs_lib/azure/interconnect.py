@@ -8,7 +8,7 @@ azurerm_public_ip, azurerm_virtual_network_gateway, azurerm_virtual_network_gate
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_azurerm.express_route_circuit import ExpressRouteCircuit as AzExpressRouteCircuit

@@ -32,10 +32,14 @@ class AzureClusterNetwork(Construct):
       cidr: the VNet's address space, split by `split_vnet_cidr`.
     """
 
-    def __init__(self, scope: Construct, id_: str, *, name: str, location: str, cidr: str, tags: dict[str, str]) -> None:
+    def __init__(
+        self, scope: Construct, id_: str, *, name: str, location: str, cidr: str, tags: dict[str, str]
+    ) -> None:
         super().__init__(scope, id_)
         nodes_cidr, gateway_cidr = split_vnet_cidr(cidr)
-        self.resource_group = ResourceGroup(self, "resource_group", name=f"rg-{name}", location=location, tags=tags)
+        self.resource_group = ResourceGroup(
+            self, "resource_group", name=f"rg-{name}", location=location, tags=tags
+        )
         self.vnet = VirtualNetwork(
             self,
             "vnet",
@@ -55,9 +59,16 @@ class AzureClusterNetwork(Construct):
             default_outbound_access_enabled=False,
         )
         nsg = NetworkSecurityGroup(
-            self, "nodes_nsg", name=f"nsg-{name}-nodes", location=location, resource_group_name=self.resource_group.name, tags=tags
+            self,
+            "nodes_nsg",
+            name=f"nsg-{name}-nodes",
+            location=location,
+            resource_group_name=self.resource_group.name,
+            tags=tags,
         )
-        SubnetNetworkSecurityGroupAssociation(self, "nodes_nsg_association", subnet_id=self.node_subnet.id, network_security_group_id=nsg.id)
+        SubnetNetworkSecurityGroupAssociation(
+            self, "nodes_nsg_association", subnet_id=self.node_subnet.id, network_security_group_id=nsg.id
+        )
         self.gateway_subnet = Subnet(
             self,
             "gateway_subnet",

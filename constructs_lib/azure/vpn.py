@@ -7,9 +7,12 @@ azurerm_local_network_gateway, azurerm_virtual_network_gateway_connection.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
-from cdktf_cdktf_provider_azurerm.local_network_gateway import LocalNetworkGateway, LocalNetworkGatewayBgpSettings
+from cdktf_cdktf_provider_azurerm.local_network_gateway import (
+    LocalNetworkGateway,
+    LocalNetworkGatewayBgpSettings,
+)
 from cdktf_cdktf_provider_azurerm.public_ip import PublicIp
 from cdktf_cdktf_provider_azurerm.virtual_network_gateway import (
     VirtualNetworkGateway,
@@ -130,7 +133,9 @@ class AzureVpnGateway(Construct):
         reference to a generated secret (a literal is refused).
         """
         if local_bgp_address not in self.apipa_addresses:
-            raise ValueError(f"AzureVpnGateway {self.name}: {local_bgp_address} is not one of its apipa_addresses.")
+            raise ValueError(
+                f"AzureVpnGateway {self.name}: {local_bgp_address} is not one of its apipa_addresses."
+            )
         local = LocalNetworkGateway(
             self,
             f"{id_}_peer",

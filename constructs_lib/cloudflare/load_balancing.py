@@ -9,7 +9,7 @@ In v5 `region_pools` is a map of region code -> pool ids and `adaptive_routing` 
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from cdktf_cdktf_provider_cloudflare.load_balancer import (
     LoadBalancer as CfLoadBalancer,
@@ -177,7 +177,9 @@ class LoadBalancer(Construct):
                     f"pools outside it: {', '.join(outside)}."
                 )
             tag = f"jurisdiction={jurisdiction}"
-            description = description if description and tag in description else f"{tag}; {description or hostname}"
+            description = (
+                description if description and tag in description else f"{tag}; {description or hostname}"
+            )
         self.hostname = hostname
         self.jurisdiction = jurisdiction
         affinity_attributes = None
@@ -193,7 +195,8 @@ class LoadBalancer(Construct):
             proxied=proxied,
             default_pools=[p.id for p in default_pools],
             fallback_pool=fallback_pool.id,
-            region_pools={region: [p.id for p in pools] for region, pools in sorted(region_pools.items())} or None,
+            region_pools={region: [p.id for p in pools] for region, pools in sorted(region_pools.items())}
+            or None,
             steering_policy=steering_policy,
             session_affinity=session_affinity,
             session_affinity_ttl=session_affinity_ttl_seconds if session_affinity != "none" else None,

@@ -17,9 +17,10 @@ on AWS and Azure. PII and the archive stay single-region and are never copied.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
+from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_google.data_google_storage_project_service_account import (
     DataGoogleStorageProjectServiceAccount,
 )
@@ -32,12 +33,18 @@ from cdktf_cdktf_provider_google.kms_key_ring import KmsKeyRing
 from cdktf_cdktf_provider_google.storage_bucket import (
     StorageBucket,
     StorageBucketEncryption,
-    StorageBucketLifecycleRule as Rule,
-    StorageBucketLifecycleRuleAction as Action,
-    StorageBucketLifecycleRuleCondition as Condition,
     StorageBucketLogging,
     StorageBucketRetentionPolicy,
     StorageBucketVersioning,
+)
+from cdktf_cdktf_provider_google.storage_bucket import (
+    StorageBucketLifecycleRule as Rule,
+)
+from cdktf_cdktf_provider_google.storage_bucket import (
+    StorageBucketLifecycleRuleAction as Action,
+)
+from cdktf_cdktf_provider_google.storage_bucket import (
+    StorageBucketLifecycleRuleCondition as Condition,
 )
 from cdktf_cdktf_provider_google.storage_bucket_iam_member import StorageBucketIamMember
 from cdktf_cdktf_provider_google.storage_transfer_job import (
@@ -48,7 +55,6 @@ from cdktf_cdktf_provider_google.storage_transfer_job import (
     StorageTransferJobReplicationSpecTransferOptions,
     StorageTransferJobReplicationSpecTransferOptionsMetadataOptions,
 )
-from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
 from constructs_lib import storage_spec
@@ -271,7 +277,9 @@ class GcsDataLake(Construct):
 
     def _log_rules(self) -> list[Rule]:
         return [
-            Rule(action=Action(type="Delete"), condition=Condition(age=self._log_retention, with_state="ANY")),
+            Rule(
+                action=Action(type="Delete"), condition=Condition(age=self._log_retention, with_state="ANY")
+            ),
             Rule(
                 action=Action(type="Delete"),
                 condition=Condition(days_since_noncurrent_time=30, with_state="ARCHIVED"),
@@ -406,8 +414,12 @@ class GcsDataLake(Construct):
                 project=self._project,
                 description=f"replicate {source.bucket.name} to {destination.region}",
                 replication_spec=StorageTransferJobReplicationSpec(
-                    gcs_data_source=StorageTransferJobReplicationSpecGcsDataSource(bucket_name=source.bucket.name),
-                    gcs_data_sink=StorageTransferJobReplicationSpecGcsDataSink(bucket_name=destination.bucket.name),
+                    gcs_data_source=StorageTransferJobReplicationSpecGcsDataSource(
+                        bucket_name=source.bucket.name
+                    ),
+                    gcs_data_sink=StorageTransferJobReplicationSpecGcsDataSink(
+                        bucket_name=destination.bucket.name
+                    ),
                     transfer_options=StorageTransferJobReplicationSpecTransferOptions(
                         metadata_options=StorageTransferJobReplicationSpecTransferOptionsMetadataOptions(
                             # Replicas are encrypted with the replica region's key, never the source's.

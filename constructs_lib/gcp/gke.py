@@ -23,7 +23,7 @@ What is on without asking (each a named prop to turn off, never a missing one):
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_google.container_cluster import (
@@ -79,6 +79,8 @@ NODE_ROLES = (
 )
 LOG_COMPONENTS = ("SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER", "WORKLOADS")
 METRIC_COMPONENTS = ("SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER")
+
+
 class Gke(Construct):
     """One regional GKE cluster and its node pools.
 
@@ -163,9 +165,15 @@ class Gke(Construct):
             for role in NODE_ROLES
         ]
 
-        cidr_blocks = [ContainerClusterMasterAuthorizedNetworksConfigCidrBlocks(cidr_block=network_cidr, display_name="cluster-network")]
+        cidr_blocks = [
+            ContainerClusterMasterAuthorizedNetworksConfigCidrBlocks(
+                cidr_block=network_cidr, display_name="cluster-network"
+            )
+        ]
         cidr_blocks += [
-            ContainerClusterMasterAuthorizedNetworksConfigCidrBlocks(cidr_block=c, display_name=f"authorized-{i}")
+            ContainerClusterMasterAuthorizedNetworksConfigCidrBlocks(
+                cidr_block=c, display_name=f"authorized-{i}"
+            )
             for i, c in enumerate(authorized_cidrs)
         ]
         self.cluster = ContainerCluster(
@@ -179,7 +187,9 @@ class Gke(Construct):
             release_channel=ContainerClusterReleaseChannel(channel=GKE_RELEASE_CHANNELS[upgrade_channel]),
             maintenance_policy=ContainerClusterMaintenancePolicy(
                 recurring_window=ContainerClusterMaintenancePolicyRecurringWindow(
-                    **gke_recurring_window(maintenance_day, maintenance_start_hour_utc, maintenance_duration_hours)
+                    **gke_recurring_window(
+                        maintenance_day, maintenance_start_hour_utc, maintenance_duration_hours
+                    )
                 )
             ),
             network=network.network.id,
@@ -197,14 +207,22 @@ class Gke(Construct):
                 private_endpoint_enforcement_enabled=True,
             ),
             master_auth=ContainerClusterMasterAuth(
-                client_certificate_config=ContainerClusterMasterAuthClientCertificateConfig(issue_client_certificate=False)
+                client_certificate_config=ContainerClusterMasterAuthClientCertificateConfig(
+                    issue_client_certificate=False
+                )
             ),
-            database_encryption=ContainerClusterDatabaseEncryption(state="ENCRYPTED", key_name=self.secrets_key.id),
-            workload_identity_config=ContainerClusterWorkloadIdentityConfig(workload_pool=f"{project}.svc.id.goog"),
+            database_encryption=ContainerClusterDatabaseEncryption(
+                state="ENCRYPTED", key_name=self.secrets_key.id
+            ),
+            workload_identity_config=ContainerClusterWorkloadIdentityConfig(
+                workload_pool=f"{project}.svc.id.goog"
+            ),
             datapath_provider="ADVANCED_DATAPATH",
             enable_intranode_visibility=True,  # pod-to-pod traffic on one node shows in flow logs
             # Enforces the project's Binary Authorization policy (allow-all until one is written).
-            binary_authorization=ContainerClusterBinaryAuthorization(evaluation_mode="PROJECT_SINGLETON_POLICY_ENFORCE"),
+            binary_authorization=ContainerClusterBinaryAuthorization(
+                evaluation_mode="PROJECT_SINGLETON_POLICY_ENFORCE"
+            ),
             enable_shielded_nodes=True,
             enable_legacy_abac=False,
             logging_config=ContainerClusterLoggingConfig(enable_components=list(LOG_COMPONENTS)),
@@ -213,7 +231,9 @@ class Gke(Construct):
                 managed_prometheus=ContainerClusterMonitoringConfigManagedPrometheus(enabled=True),
             ),
             node_pool_defaults=ContainerClusterNodePoolDefaults(
-                node_config_defaults=ContainerClusterNodePoolDefaultsNodeConfigDefaults(insecure_kubelet_readonly_port_enabled="FALSE")
+                node_config_defaults=ContainerClusterNodePoolDefaultsNodeConfigDefaults(
+                    insecure_kubelet_readonly_port_enabled="FALSE"
+                )
             ),
             # The default pool is created (GKE needs one) and removed at once; the pools below
             # are separate resources so they can change without replacing the cluster.
@@ -227,9 +247,25 @@ class Gke(Construct):
         zone_count = len(zones) or 3
         self.node_pools: dict[str, ContainerNodePool] = {}
         for spec in node_pools:
-            self.node_pools[spec.role] = self._node_pool(spec, project=project, region=region, labels=labels, zone_count=zone_count, depends_on=role_grants)
+            self.node_pools[spec.role] = self._node_pool(
+                spec,
+                project=project,
+                region=region,
+                labels=labels,
+                zone_count=zone_count,
+                depends_on=role_grants,
+            )
 
-    def _node_pool(self, spec: NodePoolSpec, *, project: str, region: str, labels: dict[str, str], zone_count: int, depends_on: list) -> ContainerNodePool:
+    def _node_pool(
+        self,
+        spec: NodePoolSpec,
+        *,
+        project: str,
+        region: str,
+        labels: dict[str, str],
+        zone_count: int,
+        depends_on: list,
+    ) -> ContainerNodePool:
         args = to_gke(spec, zone_count=zone_count)
         cfg = args["node_config"]
         return ContainerNodePool(
@@ -242,7 +278,9 @@ class Gke(Construct):
             initial_node_count=args["initial_node_count"],
             autoscaling=ContainerNodePoolAutoscaling(**args["autoscaling"]),
             management=ContainerNodePoolManagement(auto_repair=True, auto_upgrade=True),
-            upgrade_settings=ContainerNodePoolUpgradeSettings(strategy="SURGE", max_surge=1, max_unavailable=0),
+            upgrade_settings=ContainerNodePoolUpgradeSettings(
+                strategy="SURGE", max_surge=1, max_unavailable=0
+            ),
             node_config=ContainerNodePoolNodeConfig(
                 machine_type=cfg["machine_type"],
                 disk_size_gb=cfg["disk_size_gb"],
@@ -251,13 +289,18 @@ class Gke(Construct):
                 spot=cfg["spot"],
                 labels=cfg["labels"],
                 taint=[ContainerNodePoolNodeConfigTaint(**t) for t in cfg["taint"]],
-                guest_accelerator=[ContainerNodePoolNodeConfigGuestAccelerator(**g) for g in cfg.get("guest_accelerator", [])] or None,
+                guest_accelerator=[
+                    ContainerNodePoolNodeConfigGuestAccelerator(**g) for g in cfg.get("guest_accelerator", [])
+                ]
+                or None,
                 service_account=self.node_service_account.email,
                 oauth_scopes=["https://www.googleapis.com/auth/cloud-platform"],  # IAM roles limit it
                 shielded_instance_config=ContainerNodePoolNodeConfigShieldedInstanceConfig(
                     enable_secure_boot=True, enable_integrity_monitoring=True
                 ),
-                workload_metadata_config=ContainerNodePoolNodeConfigWorkloadMetadataConfig(mode="GKE_METADATA"),
+                workload_metadata_config=ContainerNodePoolNodeConfigWorkloadMetadataConfig(
+                    mode="GKE_METADATA"
+                ),
                 metadata={"disable-legacy-endpoints": "true"},
                 resource_labels={**labels, "pool": spec.role},
             ),

@@ -6,10 +6,14 @@ Resources (google 6.50): google_compute_router, google_compute_interconnect_atta
 
 from __future__ import annotations
 
-from typing import Mapping, Optional, Sequence
+from collections.abc import Mapping, Sequence
 
 from cdktf_cdktf_provider_google.compute_interconnect_attachment import ComputeInterconnectAttachment
-from cdktf_cdktf_provider_google.compute_router import ComputeRouter, ComputeRouterBgp, ComputeRouterBgpAdvertisedIpRanges
+from cdktf_cdktf_provider_google.compute_router import (
+    ComputeRouter,
+    ComputeRouterBgp,
+    ComputeRouterBgpAdvertisedIpRanges,
+)
 from constructs import Construct
 
 # Partner Interconnect with a layer-3 partner requires this ASN on the Cloud Router.
@@ -47,12 +51,14 @@ class PartnerInterconnect(Construct):
         advertised_ranges: Sequence[str],
         labels: Mapping[str, str],
         edge_availability_domains: Sequence[str] = EDGE_AVAILABILITY_DOMAINS,
-        mtu: Optional[int] = None,
-        project: Optional[str] = None,
+        mtu: int | None = None,
+        project: str | None = None,
     ) -> None:
         super().__init__(scope, id_)
         if not advertised_ranges:
-            raise ValueError(f"PartnerInterconnect {name}: advertised_ranges is empty; name the CIDRs to announce.")
+            raise ValueError(
+                f"PartnerInterconnect {name}: advertised_ranges is empty; name the CIDRs to announce."
+            )
         unknown = [d for d in edge_availability_domains if d not in EDGE_AVAILABILITY_DOMAINS]
         if unknown:
             raise ValueError(f"PartnerInterconnect {name}: unknown edge availability domain(s) {unknown}.")

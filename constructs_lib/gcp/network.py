@@ -6,7 +6,11 @@ google_compute_subnetwork, google_compute_router, google_compute_router_nat.
 
 from __future__ import annotations
 
-from cdktf_cdktf_provider_google.compute_firewall import ComputeFirewall, ComputeFirewallDeny, ComputeFirewallLogConfig
+from cdktf_cdktf_provider_google.compute_firewall import (
+    ComputeFirewall,
+    ComputeFirewallDeny,
+    ComputeFirewallLogConfig,
+)
 from cdktf_cdktf_provider_google.compute_network import ComputeNetwork
 from cdktf_cdktf_provider_google.compute_router import ComputeRouter
 from cdktf_cdktf_provider_google.compute_router_nat import ComputeRouterNat, ComputeRouterNatLogConfig
@@ -92,7 +96,9 @@ class GcpClusterNetwork(Construct):
             ),
         )
         if nat:
-            router = ComputeRouter(self, "router", name=f"{name}-router", project=project, region=region, network=self.network.id)
+            router = ComputeRouter(
+                self, "router", name=f"{name}-router", project=project, region=region, network=self.network.id
+            )
             ComputeRouterNat(
                 self,
                 "nat",

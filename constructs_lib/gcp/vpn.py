@@ -8,15 +8,19 @@ google_compute_router_peer.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Optional, Sequence
 
 from cdktf_cdktf_provider_google.compute_external_vpn_gateway import (
     ComputeExternalVpnGateway,
     ComputeExternalVpnGatewayInterface,
 )
 from cdktf_cdktf_provider_google.compute_ha_vpn_gateway import ComputeHaVpnGateway
-from cdktf_cdktf_provider_google.compute_router import ComputeRouter, ComputeRouterBgp, ComputeRouterBgpAdvertisedIpRanges
+from cdktf_cdktf_provider_google.compute_router import (
+    ComputeRouter,
+    ComputeRouterBgp,
+    ComputeRouterBgpAdvertisedIpRanges,
+)
 from cdktf_cdktf_provider_google.compute_router_interface import ComputeRouterInterface
 from cdktf_cdktf_provider_google.compute_router_peer import ComputeRouterPeer
 from cdktf_cdktf_provider_google.compute_vpn_tunnel import ComputeVpnTunnel
@@ -73,7 +77,7 @@ class HaVpn(Construct):
         asn: int,
         advertised_ranges: Sequence[str],
         labels: Mapping[str, str],
-        project: Optional[str] = None,
+        project: str | None = None,
     ) -> None:
         super().__init__(scope, id_)
         if not advertised_ranges:
@@ -127,11 +131,15 @@ class HaVpn(Construct):
             project=self.project,
             labels=self.labels,
             redundancy_type=REDUNDANCY[len(peer_addresses)],
-            interface=[ComputeExternalVpnGatewayInterface(id=i, ip_address=a) for i, a in enumerate(peer_addresses)],
+            interface=[
+                ComputeExternalVpnGatewayInterface(id=i, ip_address=a) for i, a in enumerate(peer_addresses)
+            ],
         )
         for n, t in enumerate(tunnels):
             if t.gateway_interface not in (0, 1) or not 0 <= t.peer_interface < len(peer_addresses):
-                raise ValueError(f"HaVpn {self.name}: tunnel {n} to {peer} names an interface that does not exist.")
+                raise ValueError(
+                    f"HaVpn {self.name}: tunnel {n} to {peer} names an interface that does not exist."
+                )
             tunnel_name = f"{self.name}-{peer}"[:61].rstrip("-") + f"-{n}"
             tunnel = ComputeVpnTunnel(
                 self,
@@ -143,7 +151,9 @@ class HaVpn(Construct):
                 vpn_gateway_interface=t.gateway_interface,
                 peer_external_gateway=ext.id,
                 peer_external_gateway_interface=t.peer_interface,
-                shared_secret=require_reference(f"HaVpn {self.name}", f"tunnel {n} shared_secret", t.shared_secret),
+                shared_secret=require_reference(
+                    f"HaVpn {self.name}", f"tunnel {n} shared_secret", t.shared_secret
+                ),
                 router=self.router.id,
                 ike_version=2,
                 labels=self.labels,

@@ -27,10 +27,9 @@ directly.  The one non-obvious part is how the arguments reach the JSON:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Mapping
-from typing import Any, Optional, Sequence, Union
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
-from constructs import Construct
 from cdktf import (
     ITerraformDependable,
     TerraformDataSource,
@@ -40,6 +39,7 @@ from cdktf import (
     TerraformResourceLifecycle,
     Token,
 )
+from constructs import Construct
 
 PROVIDER_NAME = "megaport"
 PROVIDER_SOURCE = "megaport/megaport"
@@ -50,7 +50,7 @@ CONTRACT_TERMS_MONTHS = frozenset({1, 12, 24, 36, 48, 60})
 
 # A Terraform number.  float admits cdktf number tokens
 # (``get_number_attribute`` returns a float that encodes a reference).
-Number = Union[int, float]
+Number = int | float
 
 
 def generator_metadata() -> TerraformProviderGeneratorMetadata:
@@ -78,7 +78,9 @@ def check_one_of(where: str, argument: str, value: Any, allowed: Collection[Any]
         return
     if value not in allowed:
         choices = ", ".join(repr(a) for a in sorted(allowed, key=str))
-        raise ValueError(f"{where}: {argument}={value!r} is not accepted by the provider; use one of {choices}.")
+        raise ValueError(
+            f"{where}: {argument}={value!r} is not accepted by the provider; use one of {choices}."
+        )
 
 
 def check_range(where: str, argument: str, value: Any, low: int, high: int) -> None:
@@ -137,9 +139,9 @@ class MegaportResource(HclNotSupported, TerraformResource):
         *,
         terraform_resource_type: str,
         attributes: Mapping[str, Any],
-        provider: Optional[TerraformProvider] = None,
-        depends_on: Optional[Sequence[ITerraformDependable]] = None,
-        lifecycle: Optional[TerraformResourceLifecycle] = None,
+        provider: TerraformProvider | None = None,
+        depends_on: Sequence[ITerraformDependable] | None = None,
+        lifecycle: TerraformResourceLifecycle | None = None,
     ) -> None:
         super().__init__(
             scope,
@@ -166,8 +168,8 @@ class MegaportDataSource(HclNotSupported, TerraformDataSource):
         *,
         terraform_resource_type: str,
         attributes: Mapping[str, Any],
-        provider: Optional[TerraformProvider] = None,
-        depends_on: Optional[Sequence[ITerraformDependable]] = None,
+        provider: TerraformProvider | None = None,
+        depends_on: Sequence[ITerraformDependable] | None = None,
     ) -> None:
         super().__init__(
             scope,

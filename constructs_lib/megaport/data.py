@@ -7,17 +7,19 @@ https://github.com/megaport/terraform-provider-megaport/blob/main/docs/data-sour
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
-from constructs import Construct
 from cdktf import ITerraformDependable
+from constructs import Construct
 
 from ._terraform import MegaportDataSource, Number, check_one_of
 from .provider import MegaportProvider
 
 # connect_type filter of megaport_partner: "AWS (for Hosted VIF), AWSHC (for Hosted
 # Connection), AZURE, GOOGLE, ORACLE, OUTSCALE, and IBM ... TRANSIT ... FRANCEIX".
-PARTNER_CONNECT_TYPES = frozenset({"AWS", "AWSHC", "AZURE", "GOOGLE", "ORACLE", "OUTSCALE", "IBM", "TRANSIT", "FRANCEIX"})
+PARTNER_CONNECT_TYPES = frozenset(
+    {"AWS", "AWSHC", "AZURE", "GOOGLE", "ORACLE", "OUTSCALE", "IBM", "TRANSIT", "FRANCEIX"}
+)
 
 
 class DataMegaportLocation(MegaportDataSource):
@@ -38,10 +40,10 @@ class DataMegaportLocation(MegaportDataSource):
         scope: Construct,
         id_: str,
         *,
-        id: Optional[Number] = None,  # noqa: A002 - the provider's argument name
-        name: Optional[str] = None,
-        provider: Optional[MegaportProvider] = None,
-        depends_on: Optional[Sequence[ITerraformDependable]] = None,
+        id: Number | None = None,
+        name: str | None = None,
+        provider: MegaportProvider | None = None,
+        depends_on: Sequence[ITerraformDependable] | None = None,
     ) -> None:
         if (id is None) == (name is None):
             raise ValueError(
@@ -100,13 +102,13 @@ class DataMegaportPartner(MegaportDataSource):
         id_: str,
         *,
         connect_type: str,
-        company_name: Optional[str] = None,
-        product_name: Optional[str] = None,
-        location_id: Optional[Number] = None,
-        diversity_zone: Optional[str] = None,
-        company_uid: Optional[str] = None,
-        provider: Optional[MegaportProvider] = None,
-        depends_on: Optional[Sequence[ITerraformDependable]] = None,
+        company_name: str | None = None,
+        product_name: str | None = None,
+        location_id: Number | None = None,
+        diversity_zone: str | None = None,
+        company_uid: str | None = None,
+        provider: MegaportProvider | None = None,
+        depends_on: Sequence[ITerraformDependable] | None = None,
     ) -> None:
         check_one_of(f"megaport_partner '{id_}'", "connect_type", connect_type, PARTNER_CONNECT_TYPES)
         super().__init__(

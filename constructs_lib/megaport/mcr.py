@@ -5,10 +5,10 @@ Doc page: https://github.com/megaport/terraform-provider-megaport/blob/main/docs
 
 from __future__ import annotations
 
-from typing import Mapping, Optional, Sequence
+from collections.abc import Mapping, Sequence
 
-from constructs import Construct
 from cdktf import ITerraformDependable, TerraformResourceLifecycle
+from constructs import Construct
 
 from ._terraform import CONTRACT_TERMS_MONTHS, MegaportResource, Number, check_one_of, check_range
 from .provider import MegaportProvider
@@ -51,14 +51,14 @@ class Mcr(MegaportResource):
         location_id: Number,
         contract_term_months: int,
         port_speed: int,
-        asn: Optional[Number] = None,
-        diversity_zone: Optional[str] = None,
-        cost_centre: Optional[str] = None,
-        promo_code: Optional[str] = None,
-        resource_tags: Optional[Mapping[str, str]] = None,
-        provider: Optional[MegaportProvider] = None,
-        depends_on: Optional[Sequence[ITerraformDependable]] = None,
-        lifecycle: Optional[TerraformResourceLifecycle] = None,
+        asn: Number | None = None,
+        diversity_zone: str | None = None,
+        cost_centre: str | None = None,
+        promo_code: str | None = None,
+        resource_tags: Mapping[str, str] | None = None,
+        provider: MegaportProvider | None = None,
+        depends_on: Sequence[ITerraformDependable] | None = None,
+        lifecycle: TerraformResourceLifecycle | None = None,
     ) -> None:
         where = f"megaport_mcr '{id_}'"
         check_one_of(where, "contract_term_months", contract_term_months, CONTRACT_TERMS_MONTHS)

@@ -5,10 +5,11 @@ Doc page: https://github.com/megaport/terraform-provider-megaport/blob/main/docs
 
 from __future__ import annotations
 
-from typing import Any, Literal, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any, Literal
 
-from constructs import Construct
 from cdktf import TerraformProvider
+from constructs import Construct
 
 from ._terraform import (
     PROVIDER_NAME,
@@ -66,9 +67,9 @@ class MegaportProvider(HclNotSupported, TerraformProvider):
         *,
         environment: Environment,
         accept_purchase_terms: Literal[True],
-        wait_time: Optional[int] = None,
-        managed_account_uid: Optional[str] = None,
-        alias: Optional[str] = None,
+        wait_time: int | None = None,
+        managed_account_uid: str | None = None,
+        alias: str | None = None,
     ) -> None:
         where = f"megaport provider '{id_}'"
         check_one_of(where, "environment", environment, ENVIRONMENTS)
@@ -78,7 +79,9 @@ class MegaportProvider(HclNotSupported, TerraformProvider):
                 "without acceptance of the purchase terms."
             )
         if wait_time is not None and wait_time < 1:
-            raise ValueError(f"{where}: wait_time={wait_time!r} minutes; use 1 or more, or leave it out for 10.")
+            raise ValueError(
+                f"{where}: wait_time={wait_time!r} minutes; use 1 or more, or leave it out for 10."
+            )
         if managed_account_uid is not None and not managed_account_uid:
             raise ValueError(f"{where}: managed_account_uid is empty; give a company UID or leave it out.")
 
@@ -104,11 +107,11 @@ class MegaportProvider(HclNotSupported, TerraformProvider):
     # ``alias`` key of the provider block and the ``provider = "megaport.<alias>"``
     # reference of resources from it.
     @property
-    def alias(self) -> Optional[str]:
+    def alias(self) -> str | None:
         return getattr(self, "_alias", None)
 
     @alias.setter
-    def alias(self, value: Optional[str]) -> None:
+    def alias(self, value: str | None) -> None:
         self._alias = value
 
     def _synthesize_attributes(self) -> Mapping[str, Any]:

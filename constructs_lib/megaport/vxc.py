@@ -19,11 +19,12 @@ Every dataclass field is named exactly like the provider argument it fills.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, Mapping, Optional, Sequence
+from typing import Literal
 
-from constructs import Construct
 from cdktf import ITerraformDependable, TerraformResourceLifecycle
+from constructs import Construct
 
 from ._terraform import (
     CONTRACT_TERMS_MONTHS,
@@ -38,7 +39,7 @@ from .provider import MegaportProvider
 _VXC = "megaport_vxc"
 
 
-def _check_vlan(where: str, argument: str, value: Optional[Number]) -> None:
+def _check_vlan(where: str, argument: str, value: Number | None) -> None:
     # "Values can range from 2 to 4093. If this value is set to 0, or not
     # included, the Megaport system allocates a valid VLAN ID ... To set this
     # VLAN to untagged, set the VLAN value to -1."
@@ -61,10 +62,10 @@ class VxcEnd:
     :param vnic_index: network interface index, for MVE ends only.  Omitted: none.
     """
 
-    requested_product_uid: Optional[str] = None
-    ordered_vlan: Optional[Number] = None
-    inner_vlan: Optional[Number] = None
-    vnic_index: Optional[Number] = None
+    requested_product_uid: str | None = None
+    ordered_vlan: Number | None = None
+    inner_vlan: Number | None = None
+    vnic_index: Number | None = None
 
     def __post_init__(self) -> None:
         _check_vlan("megaport_vxc end", "ordered_vlan", self.ordered_vlan)
@@ -92,12 +93,12 @@ class AwsConfig:
     name: str
     owner_account: str
     type: Literal["private", "public", "transit"]
-    asn: Optional[Number] = None
-    amazon_asn: Optional[Number] = None
-    auth_key: Optional[str] = None
-    customer_ip_address: Optional[str] = None
-    amazon_ip_address: Optional[str] = None
-    prefixes: Optional[str] = None
+    asn: Number | None = None
+    amazon_asn: Number | None = None
+    auth_key: str | None = None
+    customer_ip_address: str | None = None
+    amazon_ip_address: str | None = None
+    prefixes: str | None = None
 
     def __post_init__(self) -> None:
         where = "megaport_vxc aws_config"
@@ -122,12 +123,12 @@ class AzurePeer:
     """
 
     type: str
-    peer_asn: Optional[str] = None
-    primary_subnet: Optional[str] = None
-    secondary_subnet: Optional[str] = None
-    prefixes: Optional[str] = None
-    shared_key: Optional[str] = None
-    vlan: Optional[Number] = None
+    peer_asn: str | None = None
+    primary_subnet: str | None = None
+    secondary_subnet: str | None = None
+    prefixes: str | None = None
+    shared_key: str | None = None
+    vlan: Number | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -143,7 +144,7 @@ class AzureConfig:
 
     service_key: str
     port_choice: Literal["primary", "secondary"]
-    peers: Optional[Sequence[AzurePeer]] = None
+    peers: Sequence[AzurePeer] | None = None
 
     def __post_init__(self) -> None:
         check_one_of("megaport_vxc azure_config", "port_choice", self.port_choice, {"primary", "secondary"})
@@ -165,9 +166,9 @@ class GoogleConfig:
 class Bfd:
     """``bfd`` of a vrouter interface (a single nested object).  Omitted fields: provider defaults."""
 
-    tx_interval: Optional[Number] = None
-    rx_interval: Optional[Number] = None
-    multiplier: Optional[Number] = None
+    tx_interval: Number | None = None
+    rx_interval: Number | None = None
+    multiplier: Number | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -176,7 +177,7 @@ class IpRoute:
 
     prefix: str
     next_hop: str
-    description: Optional[str] = None
+    description: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -205,24 +206,36 @@ class BgpConnection:
     peer_asn: Number
     local_ip_address: str
     peer_ip_address: str
-    local_asn: Optional[Number] = None
-    password: Optional[str] = None
-    description: Optional[str] = None
-    shutdown: Optional[bool] = None
-    bfd_enabled: Optional[bool] = None
-    med_in: Optional[Number] = None
-    med_out: Optional[Number] = None
-    as_path_prepend_count: Optional[int] = None
-    peer_type: Optional[Literal["NON_CLOUD", "PRIV_CLOUD", "PUB_CLOUD"]] = None
-    import_whitelist: Optional[str] = None
-    export_whitelist: Optional[str] = None
+    local_asn: Number | None = None
+    password: str | None = None
+    description: str | None = None
+    shutdown: bool | None = None
+    bfd_enabled: bool | None = None
+    med_in: Number | None = None
+    med_out: Number | None = None
+    as_path_prepend_count: int | None = None
+    peer_type: Literal["NON_CLOUD", "PRIV_CLOUD", "PUB_CLOUD"] | None = None
+    import_whitelist: str | None = None
+    export_whitelist: str | None = None
 
     def __post_init__(self) -> None:
         where = "megaport_vxc bgp_connections"
-        if isinstance(self.local_ip_address, str) and "/" in self.local_ip_address and not is_token(self.local_ip_address):
-            raise ValueError(f"{where}: local_ip_address={self.local_ip_address!r} has a mask; give the address only.")
-        if isinstance(self.peer_ip_address, str) and "/" in self.peer_ip_address and not is_token(self.peer_ip_address):
-            raise ValueError(f"{where}: peer_ip_address={self.peer_ip_address!r} has a mask; give the address only.")
+        if (
+            isinstance(self.local_ip_address, str)
+            and "/" in self.local_ip_address
+            and not is_token(self.local_ip_address)
+        ):
+            raise ValueError(
+                f"{where}: local_ip_address={self.local_ip_address!r} has a mask; give the address only."
+            )
+        if (
+            isinstance(self.peer_ip_address, str)
+            and "/" in self.peer_ip_address
+            and not is_token(self.peer_ip_address)
+        ):
+            raise ValueError(
+                f"{where}: peer_ip_address={self.peer_ip_address!r} has a mask; give the address only."
+            )
         check_range(where, "as_path_prepend_count", self.as_path_prepend_count, 0, 10)
         check_one_of(where, "peer_type", self.peer_type, {"NON_CLOUD", "PRIV_CLOUD", "PUB_CLOUD"})
 
@@ -238,11 +251,11 @@ class VrouterInterface:
     :param vlan: inner VLAN for implicit Q-in-Q (used for Azure).  Omitted: none.
     """
 
-    ip_addresses: Optional[Sequence[str]] = None
-    bgp_connections: Optional[Sequence[BgpConnection]] = None
-    ip_routes: Optional[Sequence[IpRoute]] = None
-    bfd: Optional[Bfd] = None
-    vlan: Optional[Number] = None
+    ip_addresses: Sequence[str] | None = None
+    bgp_connections: Sequence[BgpConnection] | None = None
+    ip_routes: Sequence[IpRoute] | None = None
+    bfd: Bfd | None = None
+    vlan: Number | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -278,10 +291,10 @@ class PartnerConfig:
     """
 
     partner: PartnerName
-    aws_config: Optional[AwsConfig] = None
-    azure_config: Optional[AzureConfig] = None
-    google_config: Optional[GoogleConfig] = None
-    vrouter_config: Optional[VrouterConfig] = None
+    aws_config: AwsConfig | None = None
+    azure_config: AzureConfig | None = None
+    google_config: GoogleConfig | None = None
+    vrouter_config: VrouterConfig | None = None
 
     def __post_init__(self) -> None:
         where = "megaport_vxc partner config"
@@ -333,16 +346,16 @@ class Vxc(MegaportResource):
         contract_term_months: int,
         a_end: VxcEnd,
         b_end: VxcEnd,
-        a_end_partner_config: Optional[PartnerConfig] = None,
-        b_end_partner_config: Optional[PartnerConfig] = None,
-        service_key: Optional[str] = None,
-        shutdown: Optional[bool] = None,
-        cost_centre: Optional[str] = None,
-        promo_code: Optional[str] = None,
-        resource_tags: Optional[Mapping[str, str]] = None,
-        provider: Optional[MegaportProvider] = None,
-        depends_on: Optional[Sequence[ITerraformDependable]] = None,
-        lifecycle: Optional[TerraformResourceLifecycle] = None,
+        a_end_partner_config: PartnerConfig | None = None,
+        b_end_partner_config: PartnerConfig | None = None,
+        service_key: str | None = None,
+        shutdown: bool | None = None,
+        cost_centre: str | None = None,
+        promo_code: str | None = None,
+        resource_tags: Mapping[str, str] | None = None,
+        provider: MegaportProvider | None = None,
+        depends_on: Sequence[ITerraformDependable] | None = None,
+        lifecycle: TerraformResourceLifecycle | None = None,
     ) -> None:
         where = f"{_VXC} '{id_}'"
         check_one_of(where, "contract_term_months", contract_term_months, CONTRACT_TERMS_MONTHS)

@@ -10,14 +10,26 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+
 
 def logical_id(value: str) -> str:
     """`Storage Blob Data Reader` -> `storage_blob_data_reader`: a stable construct id."""
     return re.sub(r"[^A-Za-z0-9]+", "_", value).strip("_").lower()
 
 
-VAULT_CAPABILITIES = ("create", "read", "update", "patch", "delete", "list", "sudo", "deny", "subscribe", "recover")
+VAULT_CAPABILITIES = (
+    "create",
+    "read",
+    "update",
+    "patch",
+    "delete",
+    "list",
+    "sudo",
+    "deny",
+    "subscribe",
+    "recover",
+)
 
 
 def vault_policy_hcl(paths: Mapping[str, Iterable[str]]) -> str:
@@ -32,7 +44,9 @@ def vault_policy_hcl(paths: Mapping[str, Iterable[str]]) -> str:
         requested = set(paths[path])
         unknown = sorted(requested - set(VAULT_CAPABILITIES))
         if not requested or unknown:
-            raise ValueError(f"policy path '{path}': capabilities {sorted(requested)} are empty or unknown {unknown}.")
+            raise ValueError(
+                f"policy path '{path}': capabilities {sorted(requested)} are empty or unknown {unknown}."
+            )
         # Vault's own order (create, read, update, ...): stable and how its docs print them.
         caps = [c for c in VAULT_CAPABILITIES if c in requested]
         if '"' in path or "\n" in path:
@@ -59,7 +73,9 @@ def iam_statement(
         stmt["Sid"] = sid
     stmt["Effect"] = effect
     if principals:
-        stmt["Principal"] = {k: sorted(set(v)) if len(set(v)) > 1 else list(v)[0] for k, v in sorted(principals.items())}
+        stmt["Principal"] = {
+            k: sorted(set(v)) if len(set(v)) > 1 else next(iter(v)) for k, v in sorted(principals.items())
+        }
     stmt["Action"] = sorted(set(actions))
     if resources is not None:
         stmt["Resource"] = sorted(set(resources))
@@ -70,7 +86,9 @@ def iam_statement(
 
 def iam_policy_json(statements: Sequence[dict]) -> str:
     """An IAM policy document (Version 2012-10-17) as compact, key-sorted JSON."""
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=True, separators=(",", ":"))
+    return json.dumps(
+        {"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=True, separators=(",", ":")
+    )
 
 
 S3_BUCKET_LEVEL_ACTIONS = frozenset(
@@ -78,7 +96,9 @@ S3_BUCKET_LEVEL_ACTIONS = frozenset(
 )
 
 
-def s3_data_statements(actions: Sequence[str], bucket_arns: Sequence[str], *, sid_prefix: str = "DataLake") -> list[dict]:
+def s3_data_statements(
+    actions: Sequence[str], bucket_arns: Sequence[str], *, sid_prefix: str = "DataLake"
+) -> list[dict]:
     """Least-privilege S3 statements: bucket-level actions on the bucket ARNs, object-level
     actions on `<bucket>/*`. A wildcard action (`s3:*`) gets both, still only on those buckets.
 
@@ -96,9 +116,13 @@ def s3_data_statements(actions: Sequence[str], bucket_arns: Sequence[str], *, si
     object_actions = [a for a in actions if a not in S3_BUCKET_LEVEL_ACTIONS]
     out = []
     if bucket_actions:
-        out.append(iam_statement(sid=f"{sid_prefix}Buckets", actions=bucket_actions, resources=list(bucket_arns)))
+        out.append(
+            iam_statement(sid=f"{sid_prefix}Buckets", actions=bucket_actions, resources=list(bucket_arns))
+        )
     if object_actions:
         out.append(
-            iam_statement(sid=f"{sid_prefix}Objects", actions=object_actions, resources=[f"{a}/*" for a in bucket_arns])
+            iam_statement(
+                sid=f"{sid_prefix}Objects", actions=object_actions, resources=[f"{a}/*" for a in bucket_arns]
+            )
         )
     return out

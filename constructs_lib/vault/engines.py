@@ -9,7 +9,7 @@ the Terraform configuration or state.
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from cdktf_cdktf_provider_vault.audit import Audit
 from cdktf_cdktf_provider_vault.kv_secret_backend_v2 import KvSecretBackendV2
@@ -54,7 +54,9 @@ class KvV2Engine(Construct):
     ) -> None:
         super().__init__(scope, id_)
         self.path = path
-        self.mount = Mount(self, "mount", path=path, type="kv", options={"version": "2"}, description=description)
+        self.mount = Mount(
+            self, "mount", path=path, type="kv", options={"version": "2"}, description=description
+        )
         self.config = KvSecretBackendV2(
             self,
             "config",
@@ -110,7 +112,9 @@ class PkiHierarchy(Construct):
     ) -> None:
         super().__init__(scope, id_)
         if intermediate_ttl_days >= root_ttl_days:
-            raise ValueError("the intermediate CA must expire before the root CA (intermediate_ttl_days < root_ttl_days).")
+            raise ValueError(
+                "the intermediate CA must expire before the root CA (intermediate_ttl_days < root_ttl_days)."
+            )
         org = [organization] if organization else None
         self.root_mount = Mount(
             self,
@@ -170,7 +174,10 @@ class PkiHierarchy(Construct):
             certificate=self.signed.certificate,
         )
         if urls_base:
-            for mount_id, mount in (("root_urls", self.root_mount), ("intermediate_urls", self.intermediate_mount)):
+            for mount_id, mount in (
+                ("root_urls", self.root_mount),
+                ("intermediate_urls", self.intermediate_mount),
+            ):
                 PkiSecretBackendConfigUrls(
                     self,
                     mount_id,

@@ -13,7 +13,7 @@ google 16.12.1 (`google_service_account`, `google_project_iam_member`,
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
@@ -60,7 +60,11 @@ class AwsPlatformRole(Construct):
             name=name,
             description=description or None,
             assume_role_policy=iam_policy_json(
-                [iam_statement(sid="VaultAssumes", principals={"AWS": [trusted_role_arn]}, actions=["sts:AssumeRole"])]
+                [
+                    iam_statement(
+                        sid="VaultAssumes", principals={"AWS": [trusted_role_arn]}, actions=["sts:AssumeRole"]
+                    )
+                ]
             ),
             max_session_duration=max_session_seconds,
             tags=dict(tags),
@@ -96,7 +100,9 @@ class GcpPlatformRole(Construct):
     ) -> None:
         super().__init__(scope, id_)
         if not bucket_prefix:
-            raise ValueError("GcpPlatformRole: an empty bucket_prefix would grant every bucket of the project.")
+            raise ValueError(
+                "GcpPlatformRole: an empty bucket_prefix would grant every bucket of the project."
+            )
         self.service_account = ServiceAccount(
             self,
             "service_account",
@@ -145,7 +151,12 @@ class AzurePlatformRole(Construct):
     ) -> None:
         super().__init__(scope, id_)
         self.identity = UserAssignedIdentity(
-            self, "identity", name=name, resource_group_name=resource_group_name, location=location, tags=dict(tags)
+            self,
+            "identity",
+            name=name,
+            resource_group_name=resource_group_name,
+            location=location,
+            tags=dict(tags),
         )
         self.assignments = [
             RoleAssignment(
@@ -269,7 +280,12 @@ class AzureVaultServerIdentity(Construct):
         self.resource_group_name = resource_group_name
         self.subject = f"system:serviceaccount:{kubernetes_namespace}:{kubernetes_service_account}"
         self.identity = UserAssignedIdentity(
-            self, "identity", name=name, resource_group_name=resource_group_name, location=location, tags=dict(tags)
+            self,
+            "identity",
+            name=name,
+            resource_group_name=resource_group_name,
+            location=location,
+            tags=dict(tags),
         )
 
     def trust_cluster(self, cluster_name: str, *, oidc_issuer_url: str) -> FederatedIdentityCredential:

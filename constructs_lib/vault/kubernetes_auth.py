@@ -9,7 +9,7 @@ service accounts that log in need `system:auth-delegator`), so nothing secret is
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from cdktf import Fn
 from cdktf_cdktf_provider_vault.auth_backend import AuthBackend
@@ -72,7 +72,9 @@ class KubernetesAuth(Construct):
         """
         for value in (*namespaces, *service_accounts):
             if "*" in value:
-                raise ValueError(f"role {name}: '{value}' is a wildcard; bind exact namespaces and service accounts.")
+                raise ValueError(
+                    f"role {name}: '{value}' is a wildcard; bind exact namespaces and service accounts."
+                )
         role = KubernetesAuthBackendRole(
             self,
             f"role_{logical_id(name)}",

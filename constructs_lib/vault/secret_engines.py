@@ -15,7 +15,7 @@ azurerm 14.23.1 (`azurerm_federated_identity_credential`, `azurerm_role_assignme
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from urllib.parse import urlsplit
 
 from cdktf import Fn
@@ -133,7 +133,10 @@ class AwsSecretsEngine(Construct):
                         principals={"Federated": [self.oidc_provider.arn]},
                         actions=["sts:AssumeRoleWithWebIdentity"],
                         conditions={
-                            "StringEquals": {f"{host}:aud": audience, f"{host}:sub": plugin_subject(self.backend.accessor)}
+                            "StringEquals": {
+                                f"{host}:aud": audience,
+                                f"{host}:sub": plugin_subject(self.backend.accessor),
+                            }
                         },
                     )
                 ]
@@ -314,7 +317,12 @@ class AzureSecretsEngine(Construct):
         self._ttl = (ttl_seconds, max_ttl_seconds)
         self._assignable = sorted(set(assignable_roles))
         self.identity = UserAssignedIdentity(
-            self, "identity", name=identity_name, resource_group_name=resource_group_name, location=location, tags=dict(tags)
+            self,
+            "identity",
+            name=identity_name,
+            resource_group_name=resource_group_name,
+            location=location,
+            tags=dict(tags),
         )
         self.backend = AzureSecretBackend(
             self,
@@ -340,7 +348,9 @@ class AzureSecretsEngine(Construct):
         )
         guids = []
         for role in self._assignable:
-            definition = DataAzurermRoleDefinition(self, f"definition_{logical_id(role)}", name=role, scope=assignment_scope)
+            definition = DataAzurermRoleDefinition(
+                self, f"definition_{logical_id(role)}", name=role, scope=assignment_scope
+            )
             # role_definition_id is the full ARM id when looked up by name; the condition wants the GUID.
             guids.append(Fn.basename(definition.role_definition_id))
         self.rbac_admin = RoleAssignment(
@@ -361,14 +371,17 @@ class AzureSecretsEngine(Construct):
         for name, role_names in sorted(roles.items()):
             unknown = sorted(set(role_names) - set(self._assignable))
             if unknown:
-                raise ValueError(f"Vault role {name}: {unknown} are not in assignable_roles; Azure would refuse them.")
+                raise ValueError(
+                    f"Vault role {name}: {unknown} are not in assignable_roles; Azure would refuse them."
+                )
             self.roles[name] = AzureSecretBackendRole(
                 self,
                 f"role_{logical_id(name)}",
                 backend=self.backend.path,
                 role=name,
                 azure_roles=[
-                    AzureSecretBackendRoleAzureRoles(role_name=r, scope=self._scope) for r in sorted(set(role_names))
+                    AzureSecretBackendRoleAzureRoles(role_name=r, scope=self._scope)
+                    for r in sorted(set(role_names))
                 ],
                 ttl=str(self._ttl[0]),
                 max_ttl=str(self._ttl[1]),

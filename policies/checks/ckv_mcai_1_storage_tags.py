@@ -65,7 +65,9 @@ class StorageTags(McaiCheck):
             found.append(f"data_classification={classification!r} is not one of {', '.join(CLASSIFICATIONS)}")
         jurisdiction = tags.get("jurisdiction")
         if jurisdiction is not None and jurisdiction not in jurisdictions():
-            found.append(f"jurisdiction={jurisdiction!r} is not one of {', '.join(jurisdictions())} (policies/residency.yaml)")
+            found.append(
+                f"jurisdiction={jurisdiction!r} is not one of {', '.join(jurisdictions())} (policies/residency.yaml)"
+            )
         for tag in COMMON_TAGS:
             value = tags.get(tag)
             if value is not None and (not isinstance(value, str) or not TAG_VALUE.match(value)):

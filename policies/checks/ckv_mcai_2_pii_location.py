@@ -31,7 +31,9 @@ class PiiLocation(McaiCheck):
         if in_jurisdiction(cloud, location, jurisdiction):
             return []
         allowed = listing(regions(jurisdiction, cloud))
-        return [f"PII of jurisdiction {jurisdiction} is located in {location} (from {how}); {jurisdiction} allows {allowed}"]
+        return [
+            f"PII of jurisdiction {jurisdiction} is located in {location} (from {how}); {jurisdiction} allows {allowed}"
+        ]
 
 
 check = PiiLocation()

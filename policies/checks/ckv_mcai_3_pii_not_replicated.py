@@ -12,7 +12,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from mcai_lib import McaiCheck, StackFile, all_regions, norm_gcp, refs_to, s3_buckets_named, scalar, tags_of, truthy
+from mcai_lib import (
+    McaiCheck,
+    StackFile,
+    all_regions,
+    norm_gcp,
+    refs_to,
+    s3_buckets_named,
+    scalar,
+    tags_of,
+    truthy,
+)
 
 GEO_REDUNDANT = {"GRS", "RAGRS", "GZRS", "RAGZRS"}
 
@@ -31,7 +41,12 @@ class PiiNotReplicated(McaiCheck):
         if t == "aws_s3_bucket_replication_configuration":
             return self._source_not_pii("aws_s3_bucket", conf.get("bucket"), stack, "bucket")
         if t == "azurerm_storage_object_replication":
-            return self._source_not_pii("azurerm_storage_account", conf.get("source_storage_account_id"), stack, "source_storage_account_id")
+            return self._source_not_pii(
+                "azurerm_storage_account",
+                conf.get("source_storage_account_id"),
+                stack,
+                "source_storage_account_id",
+            )
         if t == "aws_kms_replica_key":
             return self._source_not_pii("aws_kms_key", conf.get("primary_key_arn"), stack, "primary_key_arn")
         if not is_pii(t, conf, stack):
@@ -43,22 +58,30 @@ class PiiNotReplicated(McaiCheck):
         if t == "azurerm_storage_account":
             replication = str(scalar(conf.get("account_replication_type")) or "").upper()
             if replication in GEO_REDUNDANT:
-                return [f"PII storage account with account_replication_type {replication} (copies to the paired region)"]
+                return [
+                    f"PII storage account with account_replication_type {replication} (copies to the paired region)"
+                ]
         if t == "google_storage_bucket":
             found = []
             location = scalar(conf.get("location"))
             if not isinstance(location, str) or norm_gcp(location) not in all_regions("gcp"):
-                found.append(f"PII bucket location {location!r} is not a single region of policies/residency.yaml (multi- or dual-region replicates)")
+                found.append(
+                    f"PII bucket location {location!r} is not a single region of policies/residency.yaml (multi- or dual-region replicates)"
+                )
             if conf.get("custom_placement_config"):
                 found.append("PII bucket with custom_placement_config (a configurable dual-region)")
             return found
         return []
 
-    def _source_not_pii(self, source_type: str, value: Any, stack: StackFile | None, attribute: str) -> list[str]:
+    def _source_not_pii(
+        self, source_type: str, value: Any, stack: StackFile | None, attribute: str
+    ) -> list[str]:
         if source_type == "aws_s3_bucket":
             names, unresolved = s3_buckets_named(value, stack)
         else:
-            names = [n for n in refs_to(value, source_type) if stack is not None and stack.resource(source_type, n)]
+            names = [
+                n for n in refs_to(value, source_type) if stack is not None and stack.resource(source_type, n)
+            ]
             unresolved = [] if names else [str(scalar(value))]
         found = [
             f"replicates PII: {attribute} is {source_type}.{name}, classified pii"

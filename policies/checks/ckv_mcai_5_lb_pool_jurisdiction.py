@@ -10,7 +10,8 @@ rules' overrides. A pool id the policy cannot resolve fails.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from mcai_lib import McaiCheck, jurisdictions, listing, refs_to, regions, scalar, strings
 
@@ -60,12 +61,16 @@ class LoadBalancerPoolJurisdiction(McaiCheck):
                 seen.add(name)
                 pool = stack.resource("cloudflare_load_balancer_pool", name) if stack else None
                 if pool is None:
-                    found.append(f"{attribute} references cloudflare_load_balancer_pool.{name}, not found in this stack")
+                    found.append(
+                        f"{attribute} references cloudflare_load_balancer_pool.{name}, not found in this stack"
+                    )
                     continue
                 pool_name = pool.get("name")
                 parsed = POOL_NAME.match(pool_name) if isinstance(pool_name, str) else None
                 if not parsed:
-                    found.append(f"pool cloudflare_load_balancer_pool.{name} is named {pool_name!r}, not <env>-<cloud>-<region>")
+                    found.append(
+                        f"pool cloudflare_load_balancer_pool.{name} is named {pool_name!r}, not <env>-<cloud>-<region>"
+                    )
                 elif parsed["region"] not in regions(jurisdiction, parsed["cloud"]):
                     found.append(
                         f"{attribute} routes to pool {pool_name} ({parsed['cloud']} {parsed['region']}), outside "

@@ -17,14 +17,14 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import yaml
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
-
 from mcai_catalog import CATALOG
 
 RESIDENCY_FILE = Path(__file__).resolve().parent.parent / "residency.yaml"
@@ -326,11 +326,14 @@ class McaiCheck(BaseResourceCheck):
         self._stack_missing = False
         try:
             problems = self.problems(conf)
-        except Exception as exc:  # noqa: BLE001 - fail closed, visibly
+        except Exception as exc:
             problems = [f"the check crashed ({type(exc).__name__}: {exc}); fix policies/checks"]
         if problems and self._stack_missing:
-            problems.insert(0, f"stack file {self.scanned_file} not found, so nothing outside this resource could be "
-                            f"checked: run policies/run.py, or set {ROOT_ENV} to checkov's -d directory")
+            problems.insert(
+                0,
+                f"stack file {self.scanned_file} not found, so nothing outside this resource could be "
+                f"checked: run policies/run.py, or set {ROOT_ENV} to checkov's -d directory",
+            )
         self.details.extend(problems)
         return CheckResult.FAILED if problems else CheckResult.PASSED
 

@@ -64,7 +64,9 @@ def synth(tmp_path_factory) -> dict[str, Any]:
     stack = TerraformStack(app, "megaport-binding")
 
     MegaportProvider(stack, "megaport", environment="production", accept_purchase_terms=True, wait_time=30)
-    eu = MegaportProvider(stack, "megaport_eu", environment="production", accept_purchase_terms=True, alias="eu")
+    eu = MegaportProvider(
+        stack, "megaport_eu", environment="production", accept_purchase_terms=True, alias="eu"
+    )
 
     location = DataMegaportLocation(stack, "us_east", id=65)
     location_eu = DataMegaportLocation(stack, "eu_west", name="Equinix FR5")
@@ -91,10 +93,19 @@ def synth(tmp_path_factory) -> dict[str, Any]:
     )
 
     google_port = DataMegaportPartner(
-        stack, "google_port_red", connect_type="GOOGLE", company_name="Google", location_id=location.id, diversity_zone="red"
+        stack,
+        "google_port_red",
+        connect_type="GOOGLE",
+        company_name="Google",
+        location_id=location.id,
+        diversity_zone="red",
     )
     aws_port = DataMegaportPartner(
-        stack, "aws_port_blue", connect_type="AWS", company_name="AWS", product_name="US East (N. Virginia) (us-east-1)",
+        stack,
+        "aws_port_blue",
+        connect_type="AWS",
+        company_name="AWS",
+        product_name="US East (N. Virginia) (us-east-1)",
         diversity_zone="blue",
     )
     azure_port = DataMegaportPartner(stack, "azure_port_red", connect_type="AZURE", location_id=location.id)
@@ -113,7 +124,9 @@ def synth(tmp_path_factory) -> dict[str, Any]:
         a_end=VxcEnd(requested_product_uid=mcr.product_uid, ordered_vlan=101),
         b_end=VxcEnd(requested_product_uid=google_port.product_uid),
         a_end_partner_config=_mcr_side_bgp("169.254.10.1", "169.254.10.2", 16550),
-        b_end_partner_config=PartnerConfig(partner="google", google_config=GoogleConfig(pairing_key=pairing_key.string_value)),
+        b_end_partner_config=PartnerConfig(
+            partner="google", google_config=GoogleConfig(pairing_key=pairing_key.string_value)
+        ),
         resource_tags={"env": "prod"},
     )
     aws = Vxc(
@@ -169,7 +182,9 @@ def synth(tmp_path_factory) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory) -> TerraformStack:
     """A stack to construct (never synthesize) invalid props in; ids are unique per test."""
-    return TerraformStack(CdktfTesting.app(outdir=str(tmp_path_factory.mktemp("megaport_scratch"))), "scratch")
+    return TerraformStack(
+        CdktfTesting.app(outdir=str(tmp_path_factory.mktemp("megaport_scratch"))), "scratch"
+    )
 
 
 def _resource(synth: dict[str, Any], type_: str, name: str) -> dict[str, Any]:
@@ -180,7 +195,10 @@ def _resource(synth: dict[str, Any], type_: str, name: str) -> dict[str, Any]:
 
 
 def test_required_providers_pins_megaport_source_and_version(synth):
-    assert synth["terraform"]["required_providers"]["megaport"] == {"source": "megaport/megaport", "version": "~> 1.13"}
+    assert synth["terraform"]["required_providers"]["megaport"] == {
+        "source": "megaport/megaport",
+        "version": "~> 1.13",
+    }
 
 
 def test_provider_block_accepts_purchase_terms_with_explicit_environment(synth):
@@ -253,9 +271,15 @@ def test_partner_data_source_filters_use_the_provider_names(synth):
 
 def test_vxc_ends_and_partner_configs_are_single_objects(synth):
     vxc = _resource(synth, "megaport_vxc", "gcp_red")
-    assert vxc["a_end"] == {"requested_product_uid": "${megaport_mcr.mcr_us.product_uid}", "ordered_vlan": 101}
+    assert vxc["a_end"] == {
+        "requested_product_uid": "${megaport_mcr.mcr_us.product_uid}",
+        "ordered_vlan": 101,
+    }
     assert vxc["b_end"] == {"requested_product_uid": "${data.megaport_partner.google_port_red.product_uid}"}
-    assert vxc["b_end_partner_config"] == {"partner": "google", "google_config": {"pairing_key": "${var.gcp_pairing_key}"}}
+    assert vxc["b_end_partner_config"] == {
+        "partner": "google",
+        "google_config": {"pairing_key": "${var.gcp_pairing_key}"},
+    }
     assert {k: vxc[k] for k in ("product_name", "rate_limit", "contract_term_months", "resource_tags")} == {
         "product_name": "prod-gcp-red",
         "rate_limit": 10000,
@@ -265,7 +289,11 @@ def test_vxc_ends_and_partner_configs_are_single_objects(synth):
 
 
 def test_vxc_b_end_is_a_reference_to_the_partner_port(synth):
-    for name, partner in (("gcp_red", "google_port_red"), ("aws_blue", "aws_port_blue"), ("azure_primary", "azure_port_red")):
+    for name, partner in (
+        ("gcp_red", "google_port_red"),
+        ("aws_blue", "aws_port_blue"),
+        ("azure_primary", "azure_port_red"),
+    ):
         b_end = _resource(synth, "megaport_vxc", name)["b_end"]
         assert b_end["requested_product_uid"] == f"${{data.megaport_partner.{partner}.product_uid}}"
 
@@ -371,12 +399,27 @@ def test_mcr_rejects_unsupported_port_speed(scratch):
 
 def test_references_skip_literal_validation(scratch):
     term = TerraformVariable(scratch, "term", type="number")
-    Mcr(scratch, "token_term", product_name="x", location_id=1, contract_term_months=term.number_value, port_speed=1000)
+    Mcr(
+        scratch,
+        "token_term",
+        product_name="x",
+        location_id=1,
+        contract_term_months=term.number_value,
+        port_speed=1000,
+    )
 
 
 def test_vxc_requires_a_end_product(scratch):
-    with pytest.raises(ValueError, match="a_end.requested_product_uid is required"):
-        Vxc(scratch, "no_a", product_name="x", rate_limit=100, contract_term_months=1, a_end=VxcEnd(), b_end=VxcEnd())
+    with pytest.raises(ValueError, match=r"a_end\.requested_product_uid is required"):
+        Vxc(
+            scratch,
+            "no_a",
+            product_name="x",
+            rate_limit=100,
+            contract_term_months=1,
+            a_end=VxcEnd(),
+            b_end=VxcEnd(),
+        )
 
 
 def test_vxc_end_rejects_vlan_out_of_range():
@@ -404,7 +447,7 @@ def test_aws_config_rejects_unknown_connect_type():
 
 
 def test_bgp_session_addresses_carry_no_mask():
-    with pytest.raises(ValueError, match="local_ip_address='169.254.0.1/30' has a mask"):
+    with pytest.raises(ValueError, match=r"local_ip_address='169\.254\.0\.1/30' has a mask"):
         BgpConnection(peer_asn=16550, local_ip_address="169.254.0.1/30", peer_ip_address="169.254.0.2")
 
 

@@ -31,7 +31,9 @@ def full_tags(classification: str, jurisdiction: str) -> dict[str, str]:
     return {**COMMON, **tags(classification, jurisdiction)}
 
 
-def stack(stack_id: str, *, providers: dict[str, list[dict[str, Any]]], resources: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def stack(
+    stack_id: str, *, providers: dict[str, list[dict[str, Any]]], resources: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
     """A cdktf-shaped stack. resources: {"type.name": config}."""
     by_type: dict[str, dict[str, Any]] = {}
     for address, config in resources.items():
@@ -54,7 +56,9 @@ def write(out: Path, stacks: list[dict[str, Any]]) -> Path:
         path = out / "stacks" / s["//"]["metadata"]["stackName"] / "cdk.tf.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(s, indent=2, sort_keys=True))
-    (out / "manifest.json").write_text(json.dumps({"version": "0.21.0", "stacks": {s["//"]["metadata"]["stackName"]: {} for s in stacks}}))
+    (out / "manifest.json").write_text(
+        json.dumps({"version": "0.21.0", "stacks": {s["//"]["metadata"]["stackName"]: {} for s in stacks}})
+    )
     return out
 
 

@@ -22,8 +22,8 @@ import pytest
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import policy_cases as cases  # noqa: E402
-from policy_stackfiles import ref, stack, write  # noqa: E402
+import policy_cases as cases
+from policy_stackfiles import ref, stack, write
 
 REPO = HERE.parents[1]
 RUN = REPO / "policies" / "run.py"
@@ -49,7 +49,17 @@ gate = _load_run_module()
 def run_gate(out: Path, exceptions: Path, *extra: str) -> tuple[subprocess.CompletedProcess, dict]:
     result_json = out / "gate.json"
     proc = subprocess.run(
-        [str(CHECKOV_PYTHON), str(RUN), "--out", str(out), "--exceptions", str(exceptions), "--json", str(result_json), *extra],
+        [
+            str(CHECKOV_PYTHON),
+            str(RUN),
+            "--out",
+            str(out),
+            "--exceptions",
+            str(exceptions),
+            "--json",
+            str(result_json),
+            *extra,
+        ],
         capture_output=True,
         text=True,
         cwd=REPO,
@@ -98,13 +108,17 @@ def big(tmp_path_factory):
     out = write(tmp / "cdktf.out", cases.STACKS)
     exceptions = tmp / "exceptions.yaml"
     exceptions.write_text(EXCEPTIONS_BIG)
-    proc, results = run_gate(out, exceptions, "--junit", str(tmp / "policy.xml"), "--sarif", str(tmp / "policy.sarif"))
+    proc, results = run_gate(
+        out, exceptions, "--junit", str(tmp / "policy.xml"), "--sarif", str(tmp / "policy.sarif")
+    )
     assert results, f"run.py wrote no JSON (exit {proc.returncode}):\n{proc.stderr}\n{proc.stdout[-3000:]}"
     return {"proc": proc, "results": results, "tmp": tmp}
 
 
 @needs_checkov
-@pytest.mark.parametrize("check_id, stack_id, address, phrase", cases.FAILS, ids=[f"{c}-{a}" for c, _, a, _ in cases.FAILS])
+@pytest.mark.parametrize(
+    "check_id, stack_id, address, phrase", cases.FAILS, ids=[f"{c}-{a}" for c, _, a, _ in cases.FAILS]
+)
 def test_residency_violation_is_reported_with_check_and_address(big, check_id, stack_id, address, phrase):
     failures = keyed(big["results"]["failures"])
     assert (check_id, stack_id, address) in failures, f"{check_id} did not flag {stack_id}:{address}"
@@ -115,7 +129,9 @@ def test_residency_violation_is_reported_with_check_and_address(big, check_id, s
 
 
 @needs_checkov
-@pytest.mark.parametrize("check_id, stack_id, address", cases.PASSES, ids=[f"{c}-{a}" for c, _, a in cases.PASSES])
+@pytest.mark.parametrize(
+    "check_id, stack_id, address", cases.PASSES, ids=[f"{c}-{a}" for c, _, a in cases.PASSES]
+)
 def test_compliant_resource_passes_the_custom_check(big, check_id, stack_id, address):
     assert (check_id, stack_id, address) not in keyed(big["results"]["failures"])
 
@@ -150,7 +166,10 @@ def test_builtin_checks_run_too(big):
 def test_matching_exception_suppresses_in_its_stack_and_without_stack_in_any(big):
     excepted = keyed(big["results"]["excepted"])
     failures = keyed(big["results"]["failures"])
-    suppressed = [("CKV_MCAI_1", cases.AWS_US, "aws_s3_bucket.pii_missing_alias"), ("CKV2_AWS_6", cases.AWS_US, "aws_s3_bucket.training")]
+    suppressed = [
+        ("CKV_MCAI_1", cases.AWS_US, "aws_s3_bucket.pii_missing_alias"),
+        ("CKV2_AWS_6", cases.AWS_US, "aws_s3_bucket.training"),
+    ]
     for key in suppressed:
         assert key in excepted and key not in failures
     assert excepted[suppressed[0]]["exception"]["reason"].startswith("fixture")
@@ -190,7 +209,9 @@ def test_junit_lists_failures_and_skips_excepted(big):
     assert failing.find("failure") is not None
     excepted = cases_by_name[("CKV_MCAI_1", f"{cases.AWS_US}:aws_s3_bucket.pii_missing_alias")]
     assert excepted.find("skipped") is not None
-    assert cases_by_name[("CKV_MCAI_5", f"{cases.EDGE}:cloudflare_load_balancer.eu_ok")].find("failure") is None
+    assert (
+        cases_by_name[("CKV_MCAI_5", f"{cases.EDGE}:cloudflare_load_balancer.eu_ok")].find("failure") is None
+    )
     assert any(c.get("classname") == "exceptions" for c in root.iter("testcase"))
 
 
@@ -199,7 +220,11 @@ def test_sarif_locates_failures_and_marks_excepted_suppressed(big):
     sarif = json.loads((big["tmp"] / "policy.sarif").read_text())
     assert sarif["version"] == "2.1.0"
     results = sarif["runs"][0]["results"]
-    by_name = {r["locations"][0].get("logicalLocations", [{}])[0].get("fullyQualifiedName"): r for r in results if r["ruleId"] == "CKV_MCAI_3"}
+    by_name = {
+        r["locations"][0].get("logicalLocations", [{}])[0].get("fullyQualifiedName"): r
+        for r in results
+        if r["ruleId"] == "CKV_MCAI_3"
+    }
     repl = by_name[f"{cases.AWS_US}:aws_s3_bucket_replication_configuration.pii_repl"]
     assert repl["locations"][0]["physicalLocation"]["region"]["startLine"] > 0
     assert "suppressions" not in repl
@@ -238,10 +263,16 @@ def test_gate_passes_when_every_failure_is_excepted(tmp_path):
 def test_gate_fails_on_an_expired_exception_naming_it(tmp_path):
     out = write(tmp_path / "out", [EDGE_ONE_VIOLATION])
     exceptions = tmp_path / "exceptions.yaml"
-    exceptions.write_text("- {check_id: CKV_MCAI_5, resource: cloudflare_load_balancer.eu, reason: fixture, expires: 2001-02-03}\n")
+    exceptions.write_text(
+        "- {check_id: CKV_MCAI_5, resource: cloudflare_load_balancer.eu, reason: fixture, expires: 2001-02-03}\n"
+    )
     proc, results = run_gate(out, exceptions)
     assert proc.returncode == 1
-    assert "cloudflare_load_balancer.eu" in proc.stdout and "2001-02-03" in proc.stdout and "expired" in proc.stdout
+    assert (
+        "cloudflare_load_balancer.eu" in proc.stdout
+        and "2001-02-03" in proc.stdout
+        and "expired" in proc.stdout
+    )
     assert ("CKV_MCAI_5", cases.EDGE, "cloudflare_load_balancer.eu") in keyed(results["failures"])
 
 
@@ -256,7 +287,10 @@ def write_exceptions(tmp_path: Path, text: str) -> Path:
 
 
 def test_exceptions_reject_unknown_fields(tmp_path):
-    path = write_exceptions(tmp_path, "- {check_id: CKV_AWS_144, resource: aws_s3_bucket.a, reason: r, expires: 2030-01-01, owner: me}\n")
+    path = write_exceptions(
+        tmp_path,
+        "- {check_id: CKV_AWS_144, resource: aws_s3_bucket.a, reason: r, expires: 2030-01-01, owner: me}\n",
+    )
     with pytest.raises(gate.GateError, match=r"entry \[0\]: unknown key\(s\) owner"):
         gate.load_exceptions(path)
 
@@ -265,10 +299,19 @@ def test_exceptions_reject_unknown_fields(tmp_path):
     "entry, message",
     [
         ("{check_id: CKV_AWS_144, resource: aws_s3_bucket.a, reason: r}", "missing key"),
-        ("{check_id: CKV_AWS_144, resource: aws_s3_bucket.a, reason: r, expires: next year}", "is not a date"),
-        ("{check_id: CKV_AWS_144, resource: aws_s3_bucket.a, reason: r, expires: 2030-13-01}", "month must be"),
+        (
+            "{check_id: CKV_AWS_144, resource: aws_s3_bucket.a, reason: r, expires: next year}",
+            "is not a date",
+        ),
+        (
+            "{check_id: CKV_AWS_144, resource: aws_s3_bucket.a, reason: r, expires: 2030-13-01}",
+            "month must be",
+        ),
         ("{check_id: ckv_aws_144, resource: aws_s3_bucket.a, reason: r, expires: 2030-01-01}", "check_id"),
-        ("{check_id: CKV_AWS_144, resource: resource.a, reason: r, expires: 2030-01-01}", "as the gate prints it"),
+        (
+            "{check_id: CKV_AWS_144, resource: resource.a, reason: r, expires: 2030-01-01}",
+            "as the gate prints it",
+        ),
         ("{check_id: CKV_AWS_144, resource: a, reason: r, expires: 2030-01-01}", "resource"),
         ("{check_id: CKV_AWS_144, resource: aws_s3_bucket.a, reason: '  ', expires: 2030-01-01}", "reason"),
     ],
@@ -297,7 +340,9 @@ def test_exception_is_valid_through_its_expiry_day():
 
 def test_exception_with_stack_matches_only_that_stack():
     anywhere = gate.PolicyException(0, "CKV_AWS_144", "aws_s3_bucket.a", "r", dt.date(2030, 1, 1))
-    one_stack = gate.PolicyException(1, "CKV_AWS_144", "prod-aws-us-east-1-datalake:aws_s3_bucket.a", "r", dt.date(2030, 1, 1))
+    one_stack = gate.PolicyException(
+        1, "CKV_AWS_144", "prod-aws-us-east-1-datalake:aws_s3_bucket.a", "r", dt.date(2030, 1, 1)
+    )
     assert anywhere.matches("CKV_AWS_144", "dev-aws-us-east-1-datalake", "aws_s3_bucket.a")
     assert one_stack.matches("CKV_AWS_144", "prod-aws-us-east-1-datalake", "aws_s3_bucket.a")
     assert not one_stack.matches("CKV_AWS_144", "dev-aws-us-east-1-datalake", "aws_s3_bucket.a")
@@ -306,7 +351,9 @@ def test_exception_with_stack_matches_only_that_stack():
 
 def test_gate_refuses_invalid_exceptions_before_running_checkov(tmp_path, capsys):
     out = write(tmp_path / "out", [EDGE_ONE_VIOLATION])
-    path = write_exceptions(tmp_path, "- {check_id: CKV_MCAI_5, resource: x.y, reason: r, expires: 2030-01-01, ticket: 1}\n")
+    path = write_exceptions(
+        tmp_path, "- {check_id: CKV_MCAI_5, resource: x.y, reason: r, expires: 2030-01-01, ticket: 1}\n"
+    )
     assert gate.main(["--out", str(out), "--exceptions", str(path)]) == 2
     assert "unknown key(s) ticket" in capsys.readouterr().err
 
@@ -331,7 +378,9 @@ def test_guard_flags_a_custom_check_that_produced_no_result(tmp_path):
     out = write(tmp_path / "out", [EDGE_ONE_VIOLATION])
     index = gate.StackIndex(out / "stacks" / cases.EDGE / "cdk.tf.json")
     assert any(m.startswith("CKV_MCAI_5") for m in gate.custom_checks_missing([], [index]))
-    ran = gate.Result("CKV_MCAI_5", "n", True, cases.EDGE, "cloudflare_load_balancer.eu", "f", 1, 2, [], "fix")
+    ran = gate.Result(
+        "CKV_MCAI_5", "n", True, cases.EDGE, "cloudflare_load_balancer.eu", "f", 1, 2, [], "fix"
+    )
     assert gate.custom_checks_missing([ran], [index]) == []
 
 
@@ -347,7 +396,9 @@ def test_every_catalog_check_has_a_module_and_a_fix():
 
 
 def test_exception_wildcards_match_stack_and_name_but_not_type():
-    exc = gate.PolicyException(0, "CKV_AWS_144", "prod-*-datalake:aws_s3_bucket.data_lake_*", "r", gate.dt.date(2999, 1, 1))
+    exc = gate.PolicyException(
+        0, "CKV_AWS_144", "prod-*-datalake:aws_s3_bucket.data_lake_*", "r", gate.dt.date(2999, 1, 1)
+    )
     assert exc.matches("CKV_AWS_144", "prod-aws-us-east-1-datalake", "aws_s3_bucket.data_lake_pii_bucket")
     assert not exc.matches("CKV_AWS_144", "dev-aws-us-east-1-datalake", "aws_s3_bucket.data_lake_pii_bucket")
     assert not exc.matches("CKV_AWS_144", "prod-aws-us-east-1-datalake", "aws_s3_bucket_policy.data_lake_pii")

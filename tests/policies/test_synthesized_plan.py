@@ -18,13 +18,18 @@ REPO = Path(__file__).resolve().parents[2]
 RUN = REPO / "policies" / "run.py"
 CHECKOV_PYTHON = REPO / ".venv-checkov" / "bin" / "python"
 
-pytestmark = pytest.mark.skipif(not CHECKOV_PYTHON.exists(), reason="checkov venv missing: run `make install`")
+pytestmark = pytest.mark.skipif(
+    not CHECKOV_PYTHON.exists(), reason="checkov venv missing: run `make install`"
+)
 
 
 def gate(out: Path, results: Path) -> tuple[subprocess.CompletedProcess, dict]:
     proc = subprocess.run(
         [str(CHECKOV_PYTHON), str(RUN), "--out", str(out), "--json", str(results)],
-        cwd=REPO, capture_output=True, text=True, timeout=900,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     return proc, (json.loads(results.read_text()) if results.exists() else {})
 
@@ -76,7 +81,9 @@ def violations(synth_dir, tmp_path_factory):
             "role": "arn:aws:iam::123456789012:role/replication",
             "rule": [{"id": "all", "status": "Enabled", "destination": {"bucket": "arn:aws:s3:::elsewhere"}}],
         }
-        planted.append(("CKV_MCAI_3", "prod-aws-us-east-1-datalake", "aws_s3_bucket_replication_configuration.pii_leak"))
+        planted.append(
+            ("CKV_MCAI_3", "prod-aws-us-east-1-datalake", "aws_s3_bucket_replication_configuration.pii_leak")
+        )
 
     edit("prod-aws-us-east-1-datalake", replicate_pii)
 

@@ -16,7 +16,7 @@ import pytest
 
 from review.cli import EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, main
 from review.diff import diff_plans
-from review.plan import blocks_of, StackPlan
+from review.plan import StackPlan, blocks_of
 from review.risk import attention
 from review.synth import synthesize
 
@@ -47,10 +47,15 @@ def aws_cluster_stack() -> dict[str, Any]:
                     **META,
                     "name": "prod-use1",
                     "role_arn": "${aws_iam_role.cluster.arn}",
-                    "vpc_config": {"endpoint_private_access": True, "endpoint_public_access": False,
-                                   "subnet_ids": ["subnet-a", "subnet-b"]},
-                    "encryption_config": {"provider": {"key_arn": "${aws_kms_key.secrets.arn}"},
-                                          "resources": ["secrets"]},
+                    "vpc_config": {
+                        "endpoint_private_access": True,
+                        "endpoint_public_access": False,
+                        "subnet_ids": ["subnet-a", "subnet-b"],
+                    },
+                    "encryption_config": {
+                        "provider": {"key_arn": "${aws_kms_key.secrets.arn}"},
+                        "resources": ["secrets"],
+                    },
                     "tags": {"env": "prod", "owner": "platform", "jurisdiction": "us"},
                 }
             },
@@ -113,7 +118,10 @@ def gcp_datalake_stack() -> dict[str, Any]:
                     "location": "europe-west1",
                     "deletion_protection": True,
                     "private_cluster_config": {"enable_private_endpoint": True, "enable_private_nodes": True},
-                    "database_encryption": {"state": "ENCRYPTED", "key_name": "${google_kms_crypto_key.gke.id}"},
+                    "database_encryption": {
+                        "state": "ENCRYPTED",
+                        "key_name": "${google_kms_crypto_key.gke.id}",
+                    },
                 }
             },
         },
@@ -149,7 +157,7 @@ def attention_section(report: str) -> str:
 
 
 def changes_section(report: str) -> str:
-    return report[report.index("\n## Environment"):]
+    return report[report.index("\n## Environment") :]
 
 
 def attention_for(base: dict[str, dict], head: dict[str, dict]):
@@ -191,7 +199,9 @@ def test_removed_node_pool_needs_attention(tmp_path, base_stacks, head_stacks):
 def test_removed_gke_node_pool_and_bucket_and_key_need_attention(base_stacks, head_stacks):
     head_stacks[DATALAKE_STACK]["resource"].pop("google_container_node_pool")
     head_stacks[DATALAKE_STACK]["resource"].pop("google_storage_bucket")
-    base_stacks[DATALAKE_STACK]["resource"]["google_kms_crypto_key"] = {"gke": {"name": "gke", "key_ring": "r"}}
+    base_stacks[DATALAKE_STACK]["resource"]["google_kms_crypto_key"] = {
+        "gke": {"name": "gke", "key_ring": "r"}
+    }
 
     found = {(a.address, a.category) for a in attention_for(base_stacks, head_stacks)}
 
@@ -201,7 +211,9 @@ def test_removed_gke_node_pool_and_bucket_and_key_need_attention(base_stacks, he
 
 
 def test_public_endpoint_opened_needs_attention(tmp_path, base_stacks, head_stacks):
-    res(head_stacks[CLUSTER_STACK], "aws_eks_cluster", "cluster")["vpc_config"]["endpoint_public_access"] = True
+    res(head_stacks[CLUSTER_STACK], "aws_eks_cluster", "cluster")["vpc_config"]["endpoint_public_access"] = (
+        True
+    )
 
     _, report = run_review(tmp_path, base_stacks, head_stacks)
 
@@ -221,9 +233,12 @@ def test_public_endpoint_opened_by_removing_the_explicit_false_needs_attention(b
 
 def test_open_cidr_in_authorized_networks_needs_attention(base_stacks, head_stacks):
     res(head_stacks[CLUSTER_STACK], "aws_eks_cluster", "cluster")["vpc_config"]["public_access_cidrs"] = [
-        "203.0.113.0/24", "0.0.0.0/0"]
-    res(head_stacks[DATALAKE_STACK], "google_container_cluster", "cluster")["master_authorized_networks_config"] = {
-        "cidr_blocks": [{"cidr_block": "0.0.0.0/0", "display_name": "anyone"}]}
+        "203.0.113.0/24",
+        "0.0.0.0/0",
+    ]
+    res(head_stacks[DATALAKE_STACK], "google_container_cluster", "cluster")[
+        "master_authorized_networks_config"
+    ] = {"cidr_blocks": [{"cidr_block": "0.0.0.0/0", "display_name": "anyone"}]}
 
     items = [a for a in attention_for(base_stacks, head_stacks) if "open to the internet" in a.reason]
 
@@ -232,7 +247,9 @@ def test_open_cidr_in_authorized_networks_needs_attention(base_stacks, head_stac
 
 def test_private_cluster_turned_off_needs_attention(base_stacks, head_stacks):
     del res(head_stacks[DATALAKE_STACK], "google_container_cluster", "cluster")["private_cluster_config"]
-    aks_base = {"resource": {"azurerm_kubernetes_cluster": {"aks": {"name": "aks", "private_cluster_enabled": True}}}}
+    aks_base = {
+        "resource": {"azurerm_kubernetes_cluster": {"aks": {"name": "aks", "private_cluster_enabled": True}}}
+    }
     aks_head = copy.deepcopy(aks_base)
     aks_head["resource"]["azurerm_kubernetes_cluster"]["aks"]["private_cluster_enabled"] = False
     base_stacks["prod-azure-westeurope-cluster"] = aks_base
@@ -246,20 +263,29 @@ def test_private_cluster_turned_off_needs_attention(base_stacks, head_stacks):
     assert ("azurerm_kubernetes_cluster.aks", "private cluster turned off") in public
     # private_cluster_enabled and enable_private_nodes also force a new cluster.
     assert {a.address for a in items if a.category == "replaced"} >= {
-        "azurerm_kubernetes_cluster.aks", "google_container_cluster.cluster"}
+        "azurerm_kubernetes_cluster.aks",
+        "google_container_cluster.cluster",
+    }
 
 
 def test_s3_public_access_block_flag_off_needs_attention(base_stacks, head_stacks):
-    pab = {"bucket": "${aws_s3_bucket.data_lake_pii.id}", "block_public_acls": True, "block_public_policy": True,
-           "ignore_public_acls": True, "restrict_public_buckets": True}
+    pab = {
+        "bucket": "${aws_s3_bucket.data_lake_pii.id}",
+        "block_public_acls": True,
+        "block_public_policy": True,
+        "ignore_public_acls": True,
+        "restrict_public_buckets": True,
+    }
     base_stacks[CLUSTER_STACK]["resource"]["aws_s3_bucket_public_access_block"] = {"pii": pab}
     head_stacks[CLUSTER_STACK]["resource"]["aws_s3_bucket_public_access_block"] = {
-        "pii": {**pab, "block_public_policy": False}}
+        "pii": {**pab, "block_public_policy": False}
+    }
 
     items = attention_for(base_stacks, head_stacks)
 
     assert [a.reason for a in items if a.address == "aws_s3_bucket_public_access_block.pii"] == [
-        "S3 public access block `block_public_policy` turned off: `block_public_policy` true → false"]
+        "S3 public access block `block_public_policy` turned off: `block_public_policy` true → false"
+    ]
 
 
 def test_moving_pii_s3_bucket_to_another_region_provider_needs_attention(tmp_path, base_stacks, head_stacks):
@@ -311,18 +337,26 @@ def test_jurisdiction_tag_change_needs_attention(tmp_path, base_stacks, head_sta
 
     _, report = run_review(tmp_path, base_stacks, head_stacks)
 
-    assert "residency jurisdiction changed: `tags.jurisdiction` \"us\" → \"eu\"" in attention_section(report)
+    assert 'residency jurisdiction changed: `tags.jurisdiction` "us" → "eu"' in attention_section(report)
 
 
 def test_residency_label_removed_and_provider_default_tag_change_need_attention(base_stacks, head_stacks):
-    del res(head_stacks[DATALAKE_STACK], "google_storage_bucket", "data_lake_pii")["labels"]["data_classification"]
+    del res(head_stacks[DATALAKE_STACK], "google_storage_bucket", "data_lake_pii")["labels"][
+        "data_classification"
+    ]
     head_stacks[CLUSTER_STACK]["provider"]["aws"][0]["default_tags"][0]["tags"]["jurisdiction"] = "eu"
     base_stacks[CLUSTER_STACK]["provider"]["aws"][0]["default_tags"][0]["tags"]["jurisdiction"] = "us"
 
-    residency = {a.address: a.reason for a in attention_for(base_stacks, head_stacks) if a.category == "residency"}
+    residency = {
+        a.address: a.reason for a in attention_for(base_stacks, head_stacks) if a.category == "residency"
+    }
 
-    assert residency["google_storage_bucket.data_lake_pii"].startswith("residency data_classification removed")
-    assert residency["provider.aws"].startswith("residency jurisdiction changed: `default_tags.0.tags.jurisdiction`")
+    assert residency["google_storage_bucket.data_lake_pii"].startswith(
+        "residency data_classification removed"
+    )
+    assert residency["provider.aws"].startswith(
+        "residency jurisdiction changed: `default_tags.0.tags.jurisdiction`"
+    )
 
 
 def test_deletion_protection_and_encryption_turned_off_need_attention(base_stacks, head_stacks):
@@ -334,10 +368,17 @@ def test_deletion_protection_and_encryption_turned_off_need_attention(base_stack
 
     found = {(a.address, a.category, a.reason.split(":")[0]) for a in attention_for(base_stacks, head_stacks)}
 
-    assert ("google_container_cluster.cluster", "deletion protection", "deletion protection turned off") in found
+    assert (
+        "google_container_cluster.cluster",
+        "deletion protection",
+        "deletion protection turned off",
+    ) in found
     assert ("google_storage_bucket.data_lake_pii", "deletion protection", "force_destroy turned on") in found
-    assert ("google_container_cluster.cluster", "encryption",
-            "application-layer secrets encryption no longer ENCRYPTED") in found
+    assert (
+        "google_container_cluster.cluster",
+        "encryption",
+        "application-layer secrets encryption no longer ENCRYPTED",
+    ) in found
     assert ("aws_eks_cluster.cluster", "encryption", "Kubernetes secrets encryption (KMS) removed") in found
     # EKS cannot turn envelope encryption off in place: the provider replaces the cluster.
     assert ("aws_eks_cluster.cluster", "replaced", "cluster replaced") in found
@@ -348,7 +389,9 @@ def test_prevent_destroy_dropped_needs_attention(base_stacks, head_stacks):
 
     items = attention_for(base_stacks, head_stacks)
 
-    assert [(a.address, a.category) for a in items] == [("aws_s3_bucket.data_lake_pii", "deletion protection")]
+    assert [(a.address, a.category) for a in items] == [
+        ("aws_s3_bucket.data_lake_pii", "deletion protection")
+    ]
 
 
 def test_force_new_attribute_change_is_a_node_pool_replacement(base_stacks, head_stacks):
@@ -361,9 +404,17 @@ def test_force_new_attribute_change_is_a_node_pool_replacement(base_stacks, head
 
 
 def test_aks_default_node_pool_vm_size_change_cycles_the_pool(base_stacks, head_stacks):
-    aks = {"resource": {"azurerm_kubernetes_cluster": {"aks": {
-        "name": "aks", "private_cluster_enabled": True,
-        "default_node_pool": {"name": "system", "vm_size": "Standard_D4s_v5", "node_count": 3}}}}}
+    aks = {
+        "resource": {
+            "azurerm_kubernetes_cluster": {
+                "aks": {
+                    "name": "aks",
+                    "private_cluster_enabled": True,
+                    "default_node_pool": {"name": "system", "vm_size": "Standard_D4s_v5", "node_count": 3},
+                }
+            }
+        }
+    }
     base_stacks["prod-azure-westeurope-cluster"] = aks
     head = copy.deepcopy(aks)
     head["resource"]["azurerm_kubernetes_cluster"]["aks"]["default_node_pool"]["vm_size"] = "Standard_D8s_v5"
@@ -388,7 +439,9 @@ def test_renamed_node_pool_without_moved_block_is_a_replacement(base_stacks, hea
 def test_renamed_node_pool_with_moved_block_is_a_move_not_a_risk(tmp_path, base_stacks, head_stacks):
     pools = head_stacks[CLUSTER_STACK]["resource"]["aws_eks_node_group"]
     pools["gpu"] = pools.pop("gpu_pool")
-    head_stacks[CLUSTER_STACK]["moved"] = [{"from": "aws_eks_node_group.gpu_pool", "to": "aws_eks_node_group.gpu"}]
+    head_stacks[CLUSTER_STACK]["moved"] = [
+        {"from": "aws_eks_node_group.gpu_pool", "to": "aws_eks_node_group.gpu"}
+    ]
 
     code, report = run_review(tmp_path, base_stacks, head_stacks, "--fail-on-attention")
 
@@ -399,7 +452,10 @@ def test_renamed_node_pool_with_moved_block_is_a_move_not_a_risk(tmp_path, base_
 
 def test_new_public_cluster_needs_attention(base_stacks, head_stacks):
     head_stacks[CLUSTER_STACK]["resource"]["aws_eks_cluster"]["second"] = {
-        "name": "prod-use1-b", "role_arn": "r", "vpc_config": {"subnet_ids": ["subnet-a"]}}
+        "name": "prod-use1-b",
+        "role_arn": "r",
+        "vpc_config": {"subnet_ids": ["subnet-a"]},
+    }
 
     items = attention_for(base_stacks, head_stacks)
 
@@ -421,7 +477,9 @@ def test_innocuous_changes_are_listed_but_need_no_attention(tmp_path, base_stack
     changes = changes_section(report)
     assert '| `tags.owner` | `"platform"` | `"ml-platform"` |' in changes
     assert "| `scaling_config.max_size` | `10` | `16` |" in changes
-    assert "**Summary:** 2 stacks compared (1 changed) · resources: ~2 changed · **0 need attention**" in report
+    assert (
+        "**Summary:** 2 stacks compared (1 changed) · resources: ~2 changed · **0 need attention**" in report
+    )
 
 
 def test_added_and_removed_stacks_are_listed(tmp_path, base_stacks, head_stacks):
@@ -458,14 +516,16 @@ def test_attribute_paths_are_dotted_json_paths(tmp_path, base_stacks, head_stack
 
 
 def test_cdktf_metadata_changes_are_ignored(tmp_path, base_stacks, head_stacks):
-    res(head_stacks[CLUSTER_STACK], "aws_eks_cluster", "cluster")["//"] = {"metadata": {"path": "moved/elsewhere"}}
+    res(head_stacks[CLUSTER_STACK], "aws_eks_cluster", "cluster")["//"] = {
+        "metadata": {"path": "moved/elsewhere"}
+    }
     head_stacks[CLUSTER_STACK]["//"]["metadata"]["version"] = "0.21.1"
 
     code, report = run_review(tmp_path, base_stacks, head_stacks)
 
     assert code == EXIT_OK
     assert "No differences between the synthesized plans." in report
-    body = report[report.index("**Summary:**"):]
+    body = report[report.index("**Summary:**") :]
     assert '"//"' not in body and "metadata" not in body
 
 
@@ -477,14 +537,16 @@ def test_long_values_are_truncated_and_secrets_masked(tmp_path, base_stacks, hea
 
     _, report = run_review(tmp_path, base_stacks, head_stacks)
 
-    line = next(l for l in report.splitlines() if l.startswith("| `tags.description`"))
+    line = next(row for row in report.splitlines() if row.startswith("| `tags.description`"))
     assert "x" * 70 in line and "x" * 100 not in line and "…" in line
     # override_special is not secret-named: shown, with the pipe and backticks escaped for the table.
     assert '| `override_special` | `"old"` | ``"\\|`secret`\\|"`` |' in report
 
 
 def test_report_is_deterministic(tmp_path, base_stacks, head_stacks):
-    res(head_stacks[CLUSTER_STACK], "aws_eks_cluster", "cluster")["vpc_config"]["endpoint_public_access"] = True
+    res(head_stacks[CLUSTER_STACK], "aws_eks_cluster", "cluster")["vpc_config"]["endpoint_public_access"] = (
+        True
+    )
     del head_stacks[CLUSTER_STACK]["resource"]["aws_eks_node_group"]["gpu_pool"]
     res(head_stacks[DATALAKE_STACK], "google_storage_bucket", "data_lake_pii")["location"] = "US"
     # Same content, different key order on disk.
@@ -530,9 +592,24 @@ def test_python_dash_m_review_runs_without_jsii(tmp_path, base_stacks):
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 
     result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "review", "--base-out", str(base_dir), "--head-out",
-         str(base_dir), "--output", "-"],
-        cwd=REPO_ROOT, capture_output=True, text=True, env=env, timeout=60,
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-m",
+            "review",
+            "--base-out",
+            str(base_dir),
+            "--head-out",
+            str(base_dir),
+            "--output",
+            "-",
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
     )
 
     assert result.returncode == EXIT_OK, result.stderr
@@ -550,8 +627,11 @@ out = pathlib.Path("cdktf.out")
 
 
 def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        check=True,
+        capture_output=True,
+    )
 
 
 def test_base_ref_is_synthesized_in_a_temporary_worktree_that_is_removed(tmp_path, monkeypatch):
@@ -569,14 +649,27 @@ def test_base_ref_is_synthesized_in_a_temporary_worktree_that_is_removed(tmp_pat
     temp_root.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp_root))
 
-    code = main(["--base", "HEAD", "--repo", str(repo), "--synth-cmd", f"{sys.executable} fake_synth.py",
-                 "--output", str(tmp_path / "review.md"), "--fail-on-attention"])
+    code = main(
+        [
+            "--base",
+            "HEAD",
+            "--repo",
+            str(repo),
+            "--synth-cmd",
+            f"{sys.executable} fake_synth.py",
+            "--output",
+            str(tmp_path / "review.md"),
+            "--fail-on-attention",
+        ]
+    )
 
     report = (tmp_path / "review.md").read_text()
     assert code == EXIT_ATTENTION
     assert "node pool removed" in attention_section(report)
     assert "Head: `working tree`" in report and "Base: `HEAD (" in report
-    worktrees = subprocess.run(["git", "-C", str(repo), "worktree", "list"], capture_output=True, text=True).stdout
+    worktrees = subprocess.run(
+        ["git", "-C", str(repo), "worktree", "list"], capture_output=True, text=True
+    ).stdout
     assert len(worktrees.strip().splitlines()) == 1
     assert list(temp_root.iterdir()) == []
 
@@ -590,8 +683,16 @@ def test_base_ref_that_cannot_be_synthesized_fails_unless_allowed(tmp_path, monk
     _git(repo, "commit", "-q", "-m", "no app yet")
     (repo / "fake_synth.py").write_text(FAKE_SYNTH)
     (repo / "plan.json").write_text(json.dumps({"resource": {"random_id": {"x": {"byte_length": 4}}}}))
-    common = ["--base", "HEAD", "--repo", str(repo), "--synth-cmd", f"{sys.executable} fake_synth.py",
-              "--output", str(tmp_path / "review.md")]
+    common = [
+        "--base",
+        "HEAD",
+        "--repo",
+        str(repo),
+        "--synth-cmd",
+        f"{sys.executable} fake_synth.py",
+        "--output",
+        str(tmp_path / "review.md"),
+    ]
 
     assert main(common) == EXIT_ERROR
     assert main([*common, "--base-missing-ok"]) == EXIT_OK
@@ -603,7 +704,9 @@ def test_synthesis_replaces_a_stale_output_but_never_deletes_the_tree(tmp_path):
     write_out(tree / "cdktf.out", {"dev-global-stale": {}})
     (tree / "stacks").mkdir()
     (tree / "stacks" / "app.py").write_text("# the app, not an output\n")
-    write_new = f"{sys.executable} -c \"import pathlib; pathlib.Path('cdktf.out/stacks').mkdir(parents=True)\""
+    write_new = (
+        f"{sys.executable} -c \"import pathlib; pathlib.Path('cdktf.out/stacks').mkdir(parents=True)\""
+    )
 
     out = synthesize(tree, shlex.split(write_new), "cdktf.out")
     synthesize(tree, [sys.executable, "-c", "pass"], ".")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 
 import pytest
 from syrupy.extensions.json import JSONSnapshotExtension
@@ -69,14 +68,22 @@ def test_logical_ids_carry_no_hash_suffix(synthesized):
     assert not offenders, offenders[:10]
 
 
-@pytest.mark.skipif(not (REPO / "node_modules" / ".bin" / "cdktf").exists(), reason="run `make install-node` (make test does)")
+@pytest.mark.skipif(
+    not (REPO / "node_modules" / ".bin" / "cdktf").exists(), reason="run `make install-node` (make test does)"
+)
 def test_cdktf_cli_synth_writes_the_same_stacks(synth_dir, tmp_path):
     """The real CLI (pinned cdktf-cli) runs main.py and writes the same files as `make synth`."""
     out = tmp_path / "cli.out"
-    env = dict(os.environ, ENV="dev", JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20", CHECKPOINT_DISABLE="1")
+    env = dict(
+        os.environ, ENV="dev", JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20", CHECKPOINT_DISABLE="1"
+    )
     proc = subprocess.run(
         [str(REPO / "node_modules" / ".bin" / "cdktf"), "synth", "--output", str(out)],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=600,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     cli = sorted((out / "stacks").glob("*/cdk.tf.json"))

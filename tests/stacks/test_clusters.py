@@ -66,11 +66,20 @@ def test_every_cluster_of_the_environment_has_its_stack(synthesized, env_name):
 
 
 def test_prod_topology_eight_clusters_on_three_clouds(synthesized):
-    regions = sorted(s.removeprefix("prod-").removesuffix("-cluster") for s in synthesized if s.startswith("prod-") and s.endswith("-cluster"))
+    regions = sorted(
+        s.removeprefix("prod-").removesuffix("-cluster")
+        for s in synthesized
+        if s.startswith("prod-") and s.endswith("-cluster")
+    )
     assert regions == [
-        "aws-eu-west-1", "aws-us-east-1", "aws-us-west-2",
-        "azure-eastus", "azure-westeurope",
-        "gcp-asia-east1", "gcp-europe-west1", "gcp-us-central1",
+        "aws-eu-west-1",
+        "aws-us-east-1",
+        "aws-us-west-2",
+        "azure-eastus",
+        "azure-westeurope",
+        "gcp-asia-east1",
+        "gcp-europe-west1",
+        "gcp-us-central1",
     ]
 
 
@@ -98,29 +107,54 @@ def synthesized_pools(stack: dict, cloud: str) -> dict[str, dict]:
     """role -> {min, max, taints, labels, machine} as the synthesized JSON states them."""
     pools: dict[str, dict] = {}
     if cloud == "aws":
-        for name, ng in resources(stack, "aws_eks_node_group").items():
+        for _name, ng in resources(stack, "aws_eks_node_group").items():
             sc = ng["scaling_config"]
             pools[ng["node_group_name"]] = dict(
-                min=sc["min_size"], max=sc["max_size"], taints=_taints_enum(ng.get("taint")), labels=ng.get("labels", {}),
-                machine=ng["instance_types"][0], spot=ng["capacity_type"] == "SPOT",
+                min=sc["min_size"],
+                max=sc["max_size"],
+                taints=_taints_enum(ng.get("taint")),
+                labels=ng.get("labels", {}),
+                machine=ng["instance_types"][0],
+                spot=ng["capacity_type"] == "SPOT",
             )
     elif cloud == "gcp":
-        for name, np_ in resources(stack, "google_container_node_pool").items():
+        for _name, np_ in resources(stack, "google_container_node_pool").items():
             a, cfg = np_["autoscaling"], np_["node_config"]
             pools[np_["name"]] = dict(
-                min=a["total_min_node_count"], max=a["total_max_node_count"], taints=_taints_enum(cfg.get("taint")),
-                labels=cfg.get("labels", {}), machine=cfg["machine_type"], spot=cfg.get("spot", False),
+                min=a["total_min_node_count"],
+                max=a["total_max_node_count"],
+                taints=_taints_enum(cfg.get("taint")),
+                labels=cfg.get("labels", {}),
+                machine=cfg["machine_type"],
+                spot=cfg.get("spot", False),
             )
     else:
         cluster = one(stack, "azurerm_kubernetes_cluster", "aks_cluster")
         d = cluster["default_node_pool"]
-        taints = {("CriticalAddonsOnly", "true", "NoSchedule")} if d.get("only_critical_addons_enabled") else set()
-        size = (d["node_count"], d["node_count"]) if not d.get("auto_scaling_enabled") else (d["min_count"], d["max_count"])
-        pools[d["name"]] = dict(min=size[0], max=size[1], taints=taints, labels=d.get("node_labels", {}), machine=d["vm_size"], spot=False)
-        for name, np_ in resources(stack, "azurerm_kubernetes_cluster_node_pool").items():
+        taints = (
+            {("CriticalAddonsOnly", "true", "NoSchedule")} if d.get("only_critical_addons_enabled") else set()
+        )
+        size = (
+            (d["node_count"], d["node_count"])
+            if not d.get("auto_scaling_enabled")
+            else (d["min_count"], d["max_count"])
+        )
+        pools[d["name"]] = dict(
+            min=size[0],
+            max=size[1],
+            taints=taints,
+            labels=d.get("node_labels", {}),
+            machine=d["vm_size"],
+            spot=False,
+        )
+        for _name, np_ in resources(stack, "azurerm_kubernetes_cluster_node_pool").items():
             pools[np_["name"]] = dict(
-                min=np_["min_count"], max=np_["max_count"], taints=_taints_kubectl(np_.get("node_taints")),
-                labels=np_.get("node_labels", {}), machine=np_["vm_size"], spot=np_.get("priority") == "Spot",
+                min=np_["min_count"],
+                max=np_["max_count"],
+                taints=_taints_kubectl(np_.get("node_taints")),
+                labels=np_.get("node_labels", {}),
+                machine=np_["vm_size"],
+                spot=np_.get("priority") == "Spot",
             )
     return pools
 
@@ -183,10 +217,16 @@ def test_eks_gpu_pool_uses_nvidia_ami_and_cpu_pools_standard_ami(synthesized, pa
 @pytest.mark.parametrize("pair", of_cloud("gcp"), ids=cid)
 def test_gke_gpu_pool_guest_accelerator_with_driver_installation(synthesized, pair):
     env, cluster = pair
-    cfg = one(stack_of(synthesized, env, cluster), "google_container_node_pool", "gke_gpu_pool")["node_config"]
+    cfg = one(stack_of(synthesized, env, cluster), "google_container_node_pool", "gke_gpu_pool")[
+        "node_config"
+    ]
     accel = cluster.node_pools.gpu.accelerator
     assert cfg["guest_accelerator"] == [
-        {"type": accel.type, "count": accel.count, "gpu_driver_installation_config": {"gpu_driver_version": accel.driver_version}}
+        {
+            "type": accel.type,
+            "count": accel.count,
+            "gpu_driver_installation_config": {"gpu_driver_version": accel.driver_version},
+        }
     ]
 
 
@@ -225,11 +265,19 @@ def test_eks_all_control_plane_logs_incl_audit_to_encrypted_group_with_retention
     env, cluster = pair
     stack = stack_of(synthesized, env, cluster)
     eks = one(stack, "aws_eks_cluster", "eks_cluster")
-    assert set(eks["enabled_cluster_log_types"]) == {"api", "audit", "authenticator", "controllerManager", "scheduler"}
+    assert set(eks["enabled_cluster_log_types"]) == {
+        "api",
+        "audit",
+        "authenticator",
+        "controllerManager",
+        "scheduler",
+    }
     group = one(stack, "aws_cloudwatch_log_group", "eks_control_plane_logs")
     assert group["name"] == f"/aws/eks/{eks['name']}/cluster"
     assert group["retention_in_days"] == cluster.security.audit_log_retention_days
-    assert one(stack, "aws_kms_key", ref_name(group["kms_key_id"], "aws_kms_key"))["enable_key_rotation"] is True
+    assert (
+        one(stack, "aws_kms_key", ref_name(group["kms_key_id"], "aws_kms_key"))["enable_key_rotation"] is True
+    )
 
 
 @pytest.mark.parametrize("pair", of_cloud("aws"), ids=cid)
@@ -259,7 +307,11 @@ def test_eks_every_node_group_imdsv2_required_hop_limit_1_encrypted_root(synthes
     for ng in groups.values():
         lt = one(stack, "aws_launch_template", ref_name(ng["launch_template"]["id"], "aws_launch_template"))
         md = lt["metadata_options"]
-        assert (md["http_tokens"], md["http_put_response_hop_limit"], md["http_endpoint"]) == ("required", 1, "enabled")
+        assert (md["http_tokens"], md["http_put_response_hop_limit"], md["http_endpoint"]) == (
+            "required",
+            1,
+            "enabled",
+        )
         assert all(b["ebs"]["encrypted"] == "true" for b in lt["block_device_mappings"])
         assert "disk_size" not in ng  # the template's volume decides
 
@@ -272,8 +324,16 @@ def test_eks_node_role_least_privilege_three_managed_policies_only(synthesized, 
         for a in resources(stack, "aws_iam_role_policy_attachment").values()
         if a["role"] == "${aws_iam_role.eks_node_role.name}"
     )
-    assert attached == ["AmazonEC2ContainerRegistryPullOnly", "AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy"]
-    inline = [p for p in resources(stack, "aws_iam_role_policy").values() if p["role"] == "${aws_iam_role.eks_node_role.name}"]
+    assert attached == [
+        "AmazonEC2ContainerRegistryPullOnly",
+        "AmazonEKSWorkerNodePolicy",
+        "AmazonEKS_CNI_Policy",
+    ]
+    inline = [
+        p
+        for p in resources(stack, "aws_iam_role_policy").values()
+        if p["role"] == "${aws_iam_role.eks_node_role.name}"
+    ]
     assert not inline
 
 
@@ -342,7 +402,9 @@ def test_gke_secrets_encrypted_with_rotating_cloud_kms_key(synthesized, pair):
 @pytest.mark.parametrize("pair", of_cloud("gcp"), ids=cid)
 def test_gke_workload_identity_and_gke_metadata_on_every_pool(synthesized, pair):
     env, cluster = pair
-    assert gke(synthesized, pair)["workload_identity_config"] == {"workload_pool": f"{env.accounts.gcp.project_id}.svc.id.goog"}
+    assert gke(synthesized, pair)["workload_identity_config"] == {
+        "workload_pool": f"{env.accounts.gcp.project_id}.svc.id.goog"
+    }
     for np_ in resources(stack_of(synthesized, env, cluster), "google_container_node_pool").values():
         assert np_["node_config"]["workload_metadata_config"] == {"mode": "GKE_METADATA"}
 
@@ -364,24 +426,36 @@ def test_gke_shielded_nodes_secure_boot_and_integrity_monitoring_on_every_pool(s
     pools = resources(stack_of(synthesized, *pair), "google_container_node_pool")
     assert pools
     for np_ in pools.values():
-        assert np_["node_config"]["shielded_instance_config"] == {"enable_secure_boot": True, "enable_integrity_monitoring": True}
+        assert np_["node_config"]["shielded_instance_config"] == {
+            "enable_secure_boot": True,
+            "enable_integrity_monitoring": True,
+        }
 
 
 @pytest.mark.parametrize("pair", of_cloud("gcp"), ids=cid)
 def test_gke_least_privilege_node_service_account(synthesized, pair):
     stack = stack_of(synthesized, *pair)
-    roles = sorted(m["role"] for m in resources(stack, "google_project_iam_member").values() if m["member"] == "${google_service_account.gke_node_sa.member}")
-    assert roles == sorted([
-        "roles/artifactregistry.reader", "roles/logging.logWriter", "roles/monitoring.metricWriter",
-        "roles/monitoring.viewer", "roles/stackdriver.resourceMetadata.writer",
-    ])
+    roles = sorted(
+        m["role"]
+        for m in resources(stack, "google_project_iam_member").values()
+        if m["member"] == "${google_service_account.gke_node_sa.member}"
+    )
+    assert roles == sorted(
+        [
+            "roles/artifactregistry.reader",
+            "roles/logging.logWriter",
+            "roles/monitoring.metricWriter",
+            "roles/monitoring.viewer",
+            "roles/stackdriver.resourceMetadata.writer",
+        ]
+    )
     for np_ in resources(stack, "google_container_node_pool").values():
         assert np_["node_config"]["service_account"] == "${google_service_account.gke_node_sa.email}"
 
 
 @pytest.mark.parametrize("pair", of_cloud("gcp"), ids=cid)
 def test_gke_release_channel_and_weekly_maintenance_window(synthesized, pair):
-    env, cluster = pair
+    _env, cluster = pair
     c = gke(synthesized, pair)
     m = cluster.maintenance
     assert c["release_channel"] == {"channel": m.upgrade_channel.upper()}
@@ -399,7 +473,8 @@ def test_gke_vpc_native_with_pod_and_service_ranges_from_the_environment(synthes
     sub = one(stack, "google_compute_subnetwork", "network_nodes")
     assert sub["ip_cidr_range"] == str(cluster.network.cidr)
     assert {r["range_name"]: r["ip_cidr_range"] for r in sub["secondary_ip_range"]} == {
-        "pods": str(cluster.network.pods_cidr), "services": str(cluster.network.services_cidr)
+        "pods": str(cluster.network.pods_cidr),
+        "services": str(cluster.network.services_cidr),
     }
     assert sub["private_ip_google_access"] is True
     c = gke(synthesized, pair)
@@ -431,7 +506,10 @@ def test_aks_etcd_encrypted_by_kms_with_rotating_key_vault_key(synthesized, pair
     stack = stack_of(synthesized, env, cluster)
     kms = aks(synthesized, pair)["key_management_service"]
     key = one(stack, "azurerm_key_vault_key", ref_name(kms["key_vault_key_id"], "azurerm_key_vault_key"))
-    assert key["rotation_policy"]["automatic"]["time_after_creation"] == f"P{cluster.security.key_rotation_days}D"
+    assert (
+        key["rotation_policy"]["automatic"]["time_after_creation"]
+        == f"P{cluster.security.key_rotation_days}D"
+    )
     vault = one(stack, "azurerm_key_vault", ref_name(key["key_vault_id"], "azurerm_key_vault"))
     assert vault["purge_protection_enabled"] is True
     assert vault["rbac_authorization_enabled"] is True
@@ -447,7 +525,7 @@ def test_aks_workload_identity_and_oidc_issuer(synthesized, pair):
 
 @pytest.mark.parametrize("pair", of_cloud("azure"), ids=cid)
 def test_aks_entra_id_rbac_and_local_accounts_disabled(synthesized, pair):
-    env, cluster = pair
+    env, _cluster = pair
     c = aks(synthesized, pair)
     assert c["local_account_disabled"] is True
     assert c["role_based_access_control_enabled"] is True
@@ -457,7 +535,7 @@ def test_aks_entra_id_rbac_and_local_accounts_disabled(synthesized, pair):
 
 @pytest.mark.parametrize("pair", of_cloud("azure"), ids=cid)
 def test_aks_network_policy_cilium_on_cni_overlay(synthesized, pair):
-    env, cluster = pair
+    _env, cluster = pair
     net = aks(synthesized, pair)["network_profile"]
     assert (net["network_plugin"], net["network_plugin_mode"]) == ("azure", "overlay")
     assert net["network_policy"] == net["network_data_plane"] == "cilium"
@@ -472,20 +550,29 @@ def test_aks_audit_logs_to_log_analytics(synthesized, pair):
     setting = one(stack, "azurerm_monitor_diagnostic_setting", "aks_audit_logs_setting")
     assert setting["target_resource_id"] == "${azurerm_kubernetes_cluster.aks_cluster.id}"
     assert "kube-audit-admin" in {log["category"] for log in setting["enabled_log"]}
-    ws = one(stack, "azurerm_log_analytics_workspace", ref_name(setting["log_analytics_workspace_id"], "azurerm_log_analytics_workspace"))
+    ws = one(
+        stack,
+        "azurerm_log_analytics_workspace",
+        ref_name(setting["log_analytics_workspace_id"], "azurerm_log_analytics_workspace"),
+    )
     assert ws["retention_in_days"] == cluster.security.audit_log_retention_days
 
 
 @pytest.mark.parametrize("pair", of_cloud("azure"), ids=cid)
 def test_aks_upgrade_channels_inside_the_weekly_maintenance_window(synthesized, pair):
-    env, cluster = pair
+    _env, cluster = pair
     c = aks(synthesized, pair)
     m = cluster.maintenance
     assert c["automatic_upgrade_channel"] in {"patch", "stable", "rapid"}
     assert c["node_os_upgrade_channel"] == "NodeImage"
     for block in ("maintenance_window_auto_upgrade", "maintenance_window_node_os"):
         w = c[block]
-        assert (w["frequency"], w["day_of_week"], w["start_time"], w["duration"]) == ("Weekly", m.day, f"{m.start_hour_utc:02d}:00", m.duration_hours)
+        assert (w["frequency"], w["day_of_week"], w["start_time"], w["duration"]) == (
+            "Weekly",
+            m.day,
+            f"{m.start_hour_utc:02d}:00",
+            m.duration_hours,
+        )
 
 
 @pytest.mark.parametrize("pair", of_cloud("azure"), ids=cid)
@@ -508,21 +595,35 @@ def test_aks_control_plane_identity_user_assigned_with_two_scoped_roles(synthesi
 def test_aks_host_encryption_on_every_pool(synthesized, pair):
     stack = stack_of(synthesized, *pair)
     assert aks(synthesized, pair)["default_node_pool"]["host_encryption_enabled"] is True
-    assert all(p["host_encryption_enabled"] is True for p in resources(stack, "azurerm_kubernetes_cluster_node_pool").values())
+    assert all(
+        p["host_encryption_enabled"] is True
+        for p in resources(stack, "azurerm_kubernetes_cluster_node_pool").values()
+    )
 
 
 @pytest.mark.parametrize("pair", of_cloud("azure"), ids=cid)
 def test_aks_node_disks_encrypted_with_rotating_customer_key(synthesized, pair):
     stack = stack_of(synthesized, *pair)
-    des = one(stack, "azurerm_disk_encryption_set", ref_name(aks(synthesized, pair)["disk_encryption_set_id"], "azurerm_disk_encryption_set"))
+    des = one(
+        stack,
+        "azurerm_disk_encryption_set",
+        ref_name(aks(synthesized, pair)["disk_encryption_set_id"], "azurerm_disk_encryption_set"),
+    )
     assert des["auto_key_rotation_enabled"] is True
     key = one(stack, "azurerm_key_vault_key", ref_name(des["key_vault_key_id"], "azurerm_key_vault_key"))
     assert key["rotation_policy"]["automatic"]["time_after_creation"].startswith("P")
-    roles = {a["role_definition_name"] for a in resources(stack, "azurerm_role_assignment").values()
-             if a["principal_id"] == "${azurerm_disk_encryption_set.aks_disk_encryption_set.identity[0].principal_id}"}
+    roles = {
+        a["role_definition_name"]
+        for a in resources(stack, "azurerm_role_assignment").values()
+        if a["principal_id"]
+        == "${azurerm_disk_encryption_set.aks_disk_encryption_set.identity[0].principal_id}"
+    }
     assert roles == {"Key Vault Crypto Service Encryption User"}
-    scopes = {a["scope"] for a in resources(stack, "azurerm_role_assignment").values()
-              if a["role_definition_name"] == "Key Vault Crypto Service Encryption User"}
+    scopes = {
+        a["scope"]
+        for a in resources(stack, "azurerm_role_assignment").values()
+        if a["role_definition_name"] == "Key Vault Crypto Service Encryption User"
+    }
     assert scopes == {"${azurerm_key_vault_key.aks_disk_key.resource_versionless_id}"}
 
 
@@ -549,14 +650,29 @@ def test_azure_vnet_has_a_gateway_subnet_27_inside_its_cidr(synthesized, pair):
 def test_outputs_later_stacks_need(synthesized, pair):
     env, cluster = pair
     out = stack_of(synthesized, env, cluster)["output"]
-    for key in ("endpoint", "ca_certificate", "oidc_issuer_url", "network_id", "network_name", "ingress_hostname"):
+    for key in (
+        "endpoint",
+        "ca_certificate",
+        "oidc_issuer_url",
+        "network_id",
+        "network_name",
+        "ingress_hostname",
+    ):
         assert key in out, key
     assert out["ca_certificate"]["sensitive"] is True
     # Every endpoint is an https URL (EKS reports one; GKE and AKS report an address or FQDN).
     endpoint = out["endpoint"]["value"]
-    assert endpoint == "${aws_eks_cluster.eks_cluster.endpoint}" if cluster.cloud == "aws" else endpoint.startswith("https://")
+    assert (
+        endpoint == "${aws_eks_cluster.eks_cluster.endpoint}"
+        if cluster.cloud == "aws"
+        else endpoint.startswith("https://")
+    )
     assert out["ingress_hostname"]["value"] == cluster.ingress_hostname
-    extra = {"aws": {"private_route_table_ids"}, "azure": {"resource_group_name", "gateway_subnet_id"}, "gcp": set()}
+    extra = {
+        "aws": {"private_route_table_ids"},
+        "azure": {"resource_group_name", "gateway_subnet_id"},
+        "gcp": set(),
+    }
     assert extra[cluster.cloud] <= set(out)
     if cluster.cloud == "aws":
         assert len(out["private_route_table_ids"]["value"]) == 3
@@ -581,11 +697,26 @@ def test_provider_pinned_to_the_environment_account_and_region(synthesized, pair
 TAG_KEYS = {"aws": "tags", "azure": "tags"}
 # Taggable types in these stacks that must carry the common tags/labels.
 MUST_BE_TAGGED = {
-    "aws": ["aws_vpc", "aws_subnet", "aws_eks_cluster", "aws_eks_node_group", "aws_kms_key", "aws_cloudwatch_log_group",
-            "aws_nat_gateway", "aws_launch_template", "aws_iam_role"],
+    "aws": [
+        "aws_vpc",
+        "aws_subnet",
+        "aws_eks_cluster",
+        "aws_eks_node_group",
+        "aws_kms_key",
+        "aws_cloudwatch_log_group",
+        "aws_nat_gateway",
+        "aws_launch_template",
+        "aws_iam_role",
+    ],
     "gcp": ["google_container_cluster", "google_kms_crypto_key"],
-    "azure": ["azurerm_resource_group", "azurerm_virtual_network", "azurerm_kubernetes_cluster",
-              "azurerm_kubernetes_cluster_node_pool", "azurerm_key_vault", "azurerm_log_analytics_workspace"],
+    "azure": [
+        "azurerm_resource_group",
+        "azurerm_virtual_network",
+        "azurerm_kubernetes_cluster",
+        "azurerm_kubernetes_cluster_node_pool",
+        "azurerm_key_vault",
+        "azurerm_log_analytics_workspace",
+    ],
 }
 
 
@@ -593,7 +724,12 @@ MUST_BE_TAGGED = {
 def test_taggable_resources_carry_common_tags_and_jurisdiction(synthesized, pair):
     env, cluster = pair
     stack = stack_of(synthesized, env, cluster)
-    want = {"env": env.name, "component": "cluster", "managed_by": "cdktf", "jurisdiction": cluster.jurisdiction}
+    want = {
+        "env": env.name,
+        "component": "cluster",
+        "managed_by": "cdktf",
+        "jurisdiction": cluster.jurisdiction,
+    }
     for rtype in MUST_BE_TAGGED[cluster.cloud]:
         items = resources(stack, rtype)
         assert items, rtype
@@ -627,14 +763,15 @@ def test_cluster_logical_ids_are_construct_paths_without_hash_suffix(synthesized
     hashed = re.compile(r"_[0-9A-F]{8}$")
     names = [
         f"{sid}:{rtype}.{name}"
-        for sid, doc in synthesized.items() if sid.endswith("-cluster")
+        for sid, doc in synthesized.items()
+        if sid.endswith("-cluster")
         for rtype, items in doc.get("resource", {}).items()
         for name in items
     ]
     assert names and not [n for n in names if hashed.search(n)]
     for sid, doc in synthesized.items():
         if sid.endswith("-cluster"):
-            for rtype, items in doc["resource"].items():
+            for _rtype, items in doc["resource"].items():
                 for name, res in items.items():
                     assert res["//"]["metadata"]["path"].split("/", 1)[1].replace("/", "_") == name
 
@@ -643,8 +780,11 @@ def test_cluster_logical_ids_are_construct_paths_without_hash_suffix(synthesized
 def test_secure_default_turned_off_keeps_its_reason_in_the_plan(synthesized, pair):
     env, cluster = pair
     stack = stack_of(synthesized, env, cluster)
-    rtype, name = {"aws": ("aws_eks_cluster", "eks_cluster"), "gcp": ("google_container_cluster", "gke_cluster"),
-                   "azure": ("azurerm_kubernetes_cluster", "aks_cluster")}[cluster.cloud]
+    rtype, name = {
+        "aws": ("aws_eks_cluster", "eks_cluster"),
+        "gcp": ("google_container_cluster", "gke_cluster"),
+        "azure": ("azurerm_kubernetes_cluster", "aks_cluster"),
+    }[cluster.cloud]
     comment = one(stack, rtype, name)["//"]
     if cluster.security.deletion_protection:
         assert "deletion_protection_reason" not in comment

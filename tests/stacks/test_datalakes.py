@@ -75,9 +75,7 @@ def stack_cloud_region(sid: str) -> tuple[str, str]:
 
 
 def test_one_datalake_stack_per_cluster_region_in_every_environment(synthesized):
-    expected = {
-        f"{env.name}-{c.cloud}-{c.region}-datalake" for env in ENVS.values() for c in env.clusters
-    }
+    expected = {f"{env.name}-{c.cloud}-{c.region}-datalake" for env in ENVS.values() for c in env.clusters}
     assert set(lakes(synthesized)) == expected
 
 
@@ -119,24 +117,30 @@ def test_classification_and_jurisdiction_tags_on_every_storage_resource_and_key(
                 assert all(re.fullmatch(r"[a-z0-9_-]{0,63}", v) for v in tags.values()), where
                 if rtype in STORAGE_TYPES:
                     # The jurisdiction tag tells the truth about where the data lives.
-                    assert residency.jurisdiction_of(cloud, region_of(rtype, body)) == tags["jurisdiction"], where
+                    assert residency.jurisdiction_of(cloud, region_of(rtype, body)) == tags["jurisdiction"], (
+                        where
+                    )
 
 
 @pytest.mark.parametrize("env", sorted(ENVS))
 def test_each_key_carries_the_classification_and_jurisdiction_of_the_storage_it_encrypts(synthesized, env):
     for sid, stack in lakes(synthesized, env).items():
         pairs = []  # (storage tags, key tags)
-        for name, enc in resources(stack, "aws_s3_bucket_server_side_encryption_configuration").items():
+        for _name, enc in resources(stack, "aws_s3_bucket_server_side_encryption_configuration").items():
             sse = enc["rule"][0]["apply_server_side_encryption_by_default"]
             if sse["sse_algorithm"] == "aws:kms":
                 bucket = resources(stack, "aws_s3_bucket")[ref(enc["bucket"])[1]]
                 key = resources(stack, "aws_kms_key")[ref(sse["kms_master_key_id"])[1]]
                 pairs.append((bucket["tags"], key["tags"]))
         for bucket in resources(stack, "google_storage_bucket").values():
-            key = resources(stack, "google_kms_crypto_key")[ref(bucket["encryption"]["default_kms_key_name"])[1]]
+            key = resources(stack, "google_kms_crypto_key")[
+                ref(bucket["encryption"]["default_kms_key_name"])[1]
+            ]
             pairs.append((bucket["labels"], key["labels"]))
         for account in resources(stack, "azurerm_storage_account").values():
-            key = resources(stack, "azurerm_key_vault_key")[ref(account["customer_managed_key"]["key_vault_key_id"])[1]]
+            key = resources(stack, "azurerm_key_vault_key")[
+                ref(account["customer_managed_key"]["key_vault_key_id"])[1]
+            ]
             pairs.append((account["tags"], key["tags"]))
         assert pairs, sid
         for storage_tags, key_tags in pairs:
@@ -169,10 +173,15 @@ def _aws_tiers(stack):
         else:
             assert prefixes == {f"{z}/" for z in ZONES}, name
         for r in tiering:
-            assert [(t["days"], t["storage_class"]) for t in r["transition"]] == [(30, "STANDARD_IA"), (90, "GLACIER")]
+            assert [(t["days"], t["storage_class"]) for t in r["transition"]] == [
+                (30, "STANDARD_IA"),
+                (90, "GLACIER"),
+            ]
         (hygiene,) = [r for r in rules if not r.get("transition")]
         assert hygiene["filter"] == [{}], "old versions and uploads are handled across the whole bucket"
-        noncurrent = [(t["noncurrent_days"], t["storage_class"]) for t in hygiene["noncurrent_version_transition"]]
+        noncurrent = [
+            (t["noncurrent_days"], t["storage_class"]) for t in hygiene["noncurrent_version_transition"]
+        ]
         assert noncurrent == [(30, "GLACIER")]
         assert hygiene["abort_incomplete_multipart_upload"] == [{"days_after_initiation": 7}]
         yield name
@@ -183,14 +192,19 @@ def _gcp_tiers(stack):
         if is_log("google_storage_bucket", bucket):
             continue
         rules = bucket["lifecycle_rule"]
-        live = [(r["condition"].get("matches_prefix"), r["condition"]["age"], r["action"]["storage_class"])
-                for r in rules if r["action"]["type"] == "SetStorageClass" and r["condition"].get("with_state") == "LIVE"]
+        live = [
+            (r["condition"].get("matches_prefix"), r["condition"]["age"], r["action"]["storage_class"])
+            for r in rules
+            if r["action"]["type"] == "SetStorageClass" and r["condition"].get("with_state") == "LIVE"
+        ]
         zones = [None] if bucket["labels"]["data_classification"] == "archive" else [[f"{z}/"] for z in ZONES]
         assert sorted(live, key=str) == sorted(
             [(z, 30, "NEARLINE") for z in zones] + [(z, 90, "COLDLINE") for z in zones], key=str
         ), name
-        assert {"action": {"storage_class": "COLDLINE", "type": "SetStorageClass"},
-                "condition": {"days_since_noncurrent_time": 30, "with_state": "ARCHIVED"}} in rules, name
+        assert {
+            "action": {"storage_class": "COLDLINE", "type": "SetStorageClass"},
+            "condition": {"days_since_noncurrent_time": 30, "with_state": "ARCHIVED"},
+        } in rules, name
         assert {"action": {"type": "AbortIncompleteMultipartUpload"}, "condition": {"age": 7}} in rules, name
         yield name
 
@@ -202,7 +216,11 @@ def _azure_tiers(stack):
             continue
         cold = "archive" if account["account_replication_type"] == "LRS" else "cold"
         rules = {r["name"]: r for r in policy["rule"]}
-        tier_names = {"tier-all"} if account["tags"]["data_classification"] == "archive" else {f"tier-{z}" for z in ZONES}
+        tier_names = (
+            {"tier-all"}
+            if account["tags"]["data_classification"] == "archive"
+            else {f"tier-{z}" for z in ZONES}
+        )
         assert set(rules) == tier_names | {"noncurrent-versions"}, name
         for n in tier_names:
             base = rules[n]["actions"]["base_blob"]
@@ -238,13 +256,18 @@ def test_prod_tiers_warm_after_30_cold_after_90_old_versions_cold_after_30(synth
 def test_archive_retention_is_7_years_on_every_cloud(synthesized, env):
     lock = ENVS[env].data_lake.archive_lock_mode
     for sid, stack in lakes(synthesized, env).items():
-        archives = [(t, n, b) for t, n, b in storage(stack) if labels(t, b).get("data_classification") == "archive"]
+        archives = [
+            (t, n, b) for t, n, b in storage(stack) if labels(t, b).get("data_classification") == "archive"
+        ]
         assert len(archives) == 1, sid
         rtype, name, body = archives[0]
         if rtype == "aws_s3_bucket":
             assert body["object_lock_enabled"] is True
-            (cfg,) = [c for c in resources(stack, "aws_s3_bucket_object_lock_configuration").values()
-                      if ref(c["bucket"])[1] == name]
+            (cfg,) = [
+                c
+                for c in resources(stack, "aws_s3_bucket_object_lock_configuration").values()
+                if ref(c["bucket"])[1] == name
+            ]
             assert cfg["rule"]["default_retention"] == {"days": SEVEN_YEARS_DAYS, "mode": lock}
         elif rtype == "google_storage_bucket":
             assert body["retention_policy"] == {
@@ -275,7 +298,10 @@ def test_prod_archive_is_locked_in_compliance_mode_on_aws_and_gcp(synthesized):
 def test_s3_versioning_cmk_public_access_blocked_tls_only_and_access_logs(synthesized, env):
     for sid, stack in lakes(synthesized, env, "aws").items():
         buckets = resources(stack, "aws_s3_bucket")
-        by_bucket = lambda rtype: {ref(r["bucket"])[1]: r for r in resources(stack, rtype).values()}  # noqa: E731
+
+        def by_bucket(rtype, stack=stack):
+            return {ref(r["bucket"])[1]: r for r in resources(stack, rtype).values()}
+
         versioning = by_bucket("aws_s3_bucket_versioning")
         encryption = by_bucket("aws_s3_bucket_server_side_encryption_configuration")
         pab = by_bucket("aws_s3_bucket_public_access_block")
@@ -296,7 +322,12 @@ def test_s3_versioning_cmk_public_access_blocked_tls_only_and_access_logs(synthe
                 key = keys[ref(sse["kms_master_key_id"])[1]]
                 assert key["enable_key_rotation"] is True, where
                 assert logging[name]["target_bucket"].startswith("${aws_s3_bucket."), where
-            blocks = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+            blocks = (
+                "block_public_acls",
+                "block_public_policy",
+                "ignore_public_acls",
+                "restrict_public_buckets",
+            )
             assert all(pab[name][k] is True for k in blocks), where
             assert ownership[name]["rule"] == {"object_ownership": "BucketOwnerEnforced"}, where
             doc = docs[ref(policy[name]["policy"])[1]]
@@ -318,7 +349,9 @@ def test_gcs_single_region_versioning_cmek_public_access_prevented_and_usage_log
             where = f"{sid}:{name}"
             assert re.fullmatch(r"[A-Z]+-[A-Z]+\d+", b["location"]), where  # one region, not EU/US/dual
             assert "custom_placement_config" not in b, where
-            assert b["uniform_bucket_level_access"] is True and b["public_access_prevention"] == "enforced", where
+            assert b["uniform_bucket_level_access"] is True and b["public_access_prevention"] == "enforced", (
+                where
+            )
             assert b["encryption"]["default_kms_key_name"].startswith("${google_kms_crypto_key."), where
             # GCS forbids versioning with a retention policy; the archive is protected by the policy.
             assert b["versioning"]["enabled"] is ("retention_policy" not in b), where
@@ -335,15 +368,19 @@ def test_azure_in_region_redundancy_cmk_no_public_access_tls12_https_only(synthe
             where = f"{sid}:{name}"
             assert a["account_replication_type"] in ("LRS", "ZRS"), where
             assert a["min_tls_version"] == "TLS1_2" and a["https_traffic_only_enabled"] is True, where
-            assert a["allow_nested_items_to_be_public"] is False and a["shared_access_key_enabled"] is False, where
+            assert (
+                a["allow_nested_items_to_be_public"] is False and a["shared_access_key_enabled"] is False
+            ), where
             assert a["public_network_access_enabled"] is is_log("azurerm_storage_account", a), where
             assert a["network_rules"]["default_action"] == "Deny", where
             assert a["infrastructure_encryption_enabled"] is True, where
             assert a["customer_managed_key"]["key_vault_key_id"].startswith("${azurerm_key_vault_key."), where
             assert a["blob_properties"]["versioning_enabled"] is True, where
             assert re.fullmatch(r"[a-z0-9]{3,24}", a["name"]), where
-        logged = {ref(d["target_resource_id"].removesuffix("/blobServices/default"))[1]
-                  for d in resources(stack, "azurerm_monitor_diagnostic_setting").values()}
+        logged = {
+            ref(d["target_resource_id"].removesuffix("/blobServices/default"))[1]
+            for d in resources(stack, "azurerm_monitor_diagnostic_setting").values()
+        }
         accounts = resources(stack, "azurerm_storage_account").items()
         data = {n for n, a in accounts if not is_log("azurerm_storage_account", a)}
         assert logged == data, sid
@@ -389,13 +426,17 @@ def test_pii_never_replicates_nor_leaves_its_region_in_any_environment(synthesiz
                 continue
             assert "replica_of" not in tags, f"{sid}:{name} is a copy of PII"
             if rtype == "google_storage_bucket":
-                assert "custom_placement_config" not in body and re.fullmatch(r"[A-Z]+-[A-Z]+\d+", body["location"]), name
+                assert "custom_placement_config" not in body and re.fullmatch(
+                    r"[A-Z]+-[A-Z]+\d+", body["location"]
+                ), name
             if rtype == "azurerm_storage_account":
                 assert body["account_replication_type"] in ("LRS", "ZRS"), name
 
 
 @pytest.mark.parametrize("env", sorted(ENVS))
-def test_only_training_models_and_models_gdpr_replicate_and_replicas_keep_their_classification(synthesized, env):
+def test_only_training_models_and_models_gdpr_replicate_and_replicas_keep_their_classification(
+    synthesized, env
+):
     residency = load_residency()
     for sid, stack in lakes(synthesized, env).items():
         cloud_of_stack, region = stack_cloud_region(sid)
@@ -403,7 +444,11 @@ def test_only_training_models_and_models_gdpr_replicate_and_replicas_keep_their_
             s, d = _tags(cloud, src), _tags(cloud, dst)
             assert s["data_classification"] in REPLICABLE, sid
             assert d["data_classification"] == s["data_classification"], sid
-            dst_type = {"aws": "aws_s3_bucket", "gcp": "google_storage_bucket", "azure": "azurerm_storage_account"}[cloud]
+            dst_type = {
+                "aws": "aws_s3_bucket",
+                "gcp": "google_storage_bucket",
+                "azure": "azurerm_storage_account",
+            }[cloud]
             dst_region = region_of(dst_type, dst)
             assert dst_region != region, f"{sid}: a replica in the same region is no DR copy"
             assert residency.jurisdiction_of(cloud_of_stack, dst_region) == d["jurisdiction"], sid

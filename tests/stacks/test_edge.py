@@ -76,11 +76,18 @@ def test_prod_api_lb_has_region_pools_fallback_failover_and_affinity(synthesized
     assert {"WNAM", "ENAM", "WEU", "EEU", "SEAS"} <= set(lb["region_pools"])
     assert [_resolve(stack, r) for r in lb["region_pools"]["SEAS"]] == ["prod-gcp-asia-east1"]
     assert {_resolve(stack, r) for r in lb["region_pools"]["WEU"]} == {
-        "prod-aws-eu-west-1", "prod-gcp-europe-west1", "prod-azure-westeurope"}
+        "prod-aws-eu-west-1",
+        "prod-gcp-europe-west1",
+        "prod-azure-westeurope",
+    }
     assert _resolve(stack, lb["fallback_pool"]) == "prod-aws-us-east-1"
     assert len(lb["default_pools"]) == 8
     assert lb["adaptive_routing"] == {"failover_across_pools": True}
-    assert (lb["steering_policy"], lb["session_affinity"], lb["session_affinity_ttl"]) == ("proximity", "cookie", 1800)
+    assert (lb["steering_policy"], lb["session_affinity"], lb["session_affinity_ttl"]) == (
+        "proximity",
+        "cookie",
+        1800,
+    )
     assert lb["proxied"] is True
     assert "jurisdiction=" not in lb.get("description", "")
 

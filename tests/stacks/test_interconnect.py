@@ -21,7 +21,9 @@ from tests.secret_scan import find_literal_secrets
 
 ENVS = ("dev", "staging", "prod")
 REF = re.compile(r"^\$\{(?:data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)\}$")
-REMOTE = re.compile(r"^\$\{data\.terraform_remote_state\.cross-stack-reference-input-[a-z0-9-]+-cluster\.outputs\.[A-Za-z0-9_-]+\}$")
+REMOTE = re.compile(
+    r"^\$\{data\.terraform_remote_state\.cross-stack-reference-input-[a-z0-9-]+-cluster\.outputs\.[A-Za-z0-9_-]+\}$"
+)
 
 
 @pytest.fixture(scope="module")
@@ -79,13 +81,16 @@ def test_prod_has_two_diverse_vxcs_to_each_cloud_per_router(ic):
         _, mcr, attr = ref(vxc["a_end"]["requested_product_uid"])
         assert mcr in mcrs and attr == "product_uid"
         per_router[(mcr, vxc["b_end_partner_config"]["partner"])] += 1
-    assert {k: v for k, v in per_router.items()} == {(m, p): 2 for m in mcrs for p in ("aws", "google", "azure")}
+    assert dict(per_router.items()) == {(m, p): 2 for m in mcrs for p in ("aws", "google", "azure")}
     assert all(len(v) >= 2 for v in vxcs_by_partner(ic["prod"]).values())
 
 
 def test_prod_required_providers_declares_megaport_and_credentials_stay_out(ic):
     doc = ic["prod"]
-    assert doc["terraform"]["required_providers"]["megaport"] == {"source": "megaport/megaport", "version": "~> 1.13"}
+    assert doc["terraform"]["required_providers"]["megaport"] == {
+        "source": "megaport/megaport",
+        "version": "~> 1.13",
+    }
     (block,) = doc["provider"]["megaport"]
     assert block == {"accept_purchase_terms": True, "environment": "production"}
 
@@ -99,7 +104,10 @@ def test_prod_pairing_keys_reference_the_gcp_attachment_of_the_same_diversity_zo
     assert len(google) == 4
     for name, vxc in google:
         rtype, att, attr = ref(vxc["b_end_partner_config"]["google_config"]["pairing_key"])
-        assert (rtype, attr) == ("google_compute_interconnect_attachment", "pairing_key") and att in attachments
+        assert (rtype, attr) == (
+            "google_compute_interconnect_attachment",
+            "pairing_key",
+        ) and att in attachments
         _, port, _ = ref(vxc["b_end"]["requested_product_uid"])
         assert partners[port]["connect_type"] == "GOOGLE"
         zone = partners[port]["diversity_zone"]
@@ -237,25 +245,42 @@ def test_vpn_environments_have_gateways_on_all_three_clouds_and_no_megaport(ic, 
     stack = ic[env]
     for rtype in ("aws_vpn_gateway", "aws_customer_gateway", "aws_vpn_connection"):
         assert resources(stack, rtype), rtype
-    for rtype in ("google_compute_ha_vpn_gateway", "google_compute_router", "google_compute_external_vpn_gateway",
-                  "google_compute_vpn_tunnel", "google_compute_router_interface", "google_compute_router_peer"):
+    for rtype in (
+        "google_compute_ha_vpn_gateway",
+        "google_compute_router",
+        "google_compute_external_vpn_gateway",
+        "google_compute_vpn_tunnel",
+        "google_compute_router_interface",
+        "google_compute_router_peer",
+    ):
         assert resources(stack, rtype), rtype
-    for rtype in ("azurerm_virtual_network_gateway", "azurerm_local_network_gateway",
-                  "azurerm_virtual_network_gateway_connection"):
+    for rtype in (
+        "azurerm_virtual_network_gateway",
+        "azurerm_local_network_gateway",
+        "azurerm_virtual_network_gateway_connection",
+    ):
         assert resources(stack, rtype), rtype
     assert not any(t.startswith("megaport") for t in stack.get("resource", {}))
-    assert "megaport" not in stack["terraform"]["required_providers"] and "megaport" not in stack.get("provider", {})
+    assert "megaport" not in stack["terraform"]["required_providers"] and "megaport" not in stack.get(
+        "provider", {}
+    )
 
 
 @pytest.mark.parametrize("env", ["dev", "staging"])
 def test_vpn_two_tunnels_per_link_on_every_side(ic, envs, env):
     e = envs[env]
     links = vpn_links(e.clusters, e.interconnect)
-    by_clouds = Counter(l.clouds for l in links)
+    by_clouds = Counter(link.clouds for link in links)
     stack = ic[env]
-    assert len(resources(stack, "aws_vpn_connection")) == by_clouds[("aws", "gcp")] + by_clouds[("aws", "azure")]
-    assert len(resources(stack, "google_compute_vpn_tunnel")) == 2 * (by_clouds[("aws", "gcp")] + by_clouds[("gcp", "azure")])
-    assert len(resources(stack, "google_compute_router_peer")) == len(resources(stack, "google_compute_vpn_tunnel"))
+    assert (
+        len(resources(stack, "aws_vpn_connection")) == by_clouds[("aws", "gcp")] + by_clouds[("aws", "azure")]
+    )
+    assert len(resources(stack, "google_compute_vpn_tunnel")) == 2 * (
+        by_clouds[("aws", "gcp")] + by_clouds[("gcp", "azure")]
+    )
+    assert len(resources(stack, "google_compute_router_peer")) == len(
+        resources(stack, "google_compute_vpn_tunnel")
+    )
     conns = resources(stack, "azurerm_virtual_network_gateway_connection")
     assert len(conns) == 2 * (by_clouds[("aws", "azure")] + by_clouds[("gcp", "azure")])
     assert all(c["type"] == "IPsec" and c["enable_bgp"] is True for c in conns.values())
@@ -292,7 +317,9 @@ def test_vpn_generated_keys_fit_aws_psk_rules(ic):
 def test_vpn_bgp_addresses_agree_between_the_two_ends(ic):
     stack = ic["staging"]
     gateways = resources(stack, "azurerm_virtual_network_gateway")
-    apipa = {n: set(g["bgp_settings"]["peering_addresses"][0]["apipa_addresses"]) for n, g in gateways.items()}
+    apipa = {
+        n: set(g["bgp_settings"]["peering_addresses"][0]["apipa_addresses"]) for n, g in gateways.items()
+    }
     lngs = resources(stack, "azurerm_local_network_gateway")
     for conn in resources(stack, "azurerm_virtual_network_gateway_connection").values():
         _, gw, _ = ref(conn["virtual_network_gateway_id"])
@@ -314,7 +341,9 @@ def test_vpn_gcp_routers_advertise_declared_ranges_only(ic, envs):
         for router in resources(ic[env], "google_compute_router").values():
             assert router["bgp"]["advertise_mode"] == "CUSTOM"
             (cluster,) = [c for n, c in gcp.items() if router["name"] == f"{env}-{n}-vpn"]
-            assert [r["range"] for r in router["bgp"]["advertised_ip_ranges"]] == [str(n) for _k, n in cluster.network.ranges()]
+            assert [r["range"] for r in router["bgp"]["advertised_ip_ranges"]] == [
+                str(n) for _k, n in cluster.network.ranges()
+            ]
 
 
 # ---- every environment ---------------------------------------------------------------------

@@ -115,7 +115,9 @@ def clustered(synthesized) -> dict[str, dict]:
 
 def test_prod_has_eight_kubernetes_auth_backends_one_per_cluster(clustered):
     backends = _kubernetes_backends(_vault(clustered))
-    assert sorted(b["path"] for b in backends.values()) == sorted(f"kubernetes-{c.name}" for c in _params("prod").clusters)
+    assert sorted(b["path"] for b in backends.values()) == sorted(
+        f"kubernetes-{c.name}" for c in _params("prod").clusters
+    )
     assert len(backends) == 8
 
 
@@ -153,7 +155,10 @@ def test_auth_roles_bind_each_service_account_to_its_role_policy(clustered):
 def test_three_secret_engines_federated_without_static_credentials(synthesized):
     stack = _vault(synthesized)
     aws = _one(stack, "vault_aws_secret_backend")
-    assert aws["role_arn"] == "arn:aws:iam::123456789012:role/prod-vault-secrets-aws" and aws["identity_token_audience"]
+    assert (
+        aws["role_arn"] == "arn:aws:iam::123456789012:role/prod-vault-secrets-aws"
+        and aws["identity_token_audience"]
+    )
     assert not {"access_key", "secret_key"} & set(aws)
     gcp = _one(stack, "vault_gcp_secret_backend")
     assert gcp["identity_token_audience"].startswith("//iam.googleapis.com/projects/${data.google_project.")
@@ -168,12 +173,20 @@ def test_three_secret_engines_federated_without_static_credentials(synthesized):
 def test_each_cloud_trusts_only_its_own_engine_mount(synthesized):
     stack = _vault(synthesized)
     trust = next(
-        r["assume_role_policy"] for r in resources(stack, "aws_iam_role").values() if r["name"] == "prod-vault-secrets-aws"
+        r["assume_role_policy"]
+        for r in resources(stack, "aws_iam_role").values()
+        if r["name"] == "prod-vault-secrets-aws"
     )
     assert "plugin-identity:root:secret:${vault_aws_secret_backend." in trust
     provider = _one(stack, "google_iam_workload_identity_pool_provider")
-    assert provider["attribute_condition"].startswith("assertion.sub == 'plugin-identity:root:secret:${vault_gcp_secret_backend.")
-    (fed,) = [f for f in resources(stack, "azurerm_federated_identity_credential").values() if "plugin-identity" in f["subject"]]
+    assert provider["attribute_condition"].startswith(
+        "assertion.sub == 'plugin-identity:root:secret:${vault_gcp_secret_backend."
+    )
+    (fed,) = [
+        f
+        for f in resources(stack, "azurerm_federated_identity_credential").values()
+        if "plugin-identity" in f["subject"]
+    ]
     assert _refers(fed["subject"], "vault_azure_secret_backend", "accessor")
     issuer = "https://vault.mlops-platform.com/v1/identity/oidc/plugins"  # no port: AWS refuses one
     assert _one(stack, "aws_iam_openid_connect_provider")["url"] == issuer
@@ -185,7 +198,9 @@ def test_engine_roles_exist_for_every_unified_role_on_every_cloud(synthesized):
     stack = _vault(synthesized)
     names = {r.name for r in _params("prod").vault.roles}
     assert {r["name"] for r in resources(stack, "vault_aws_secret_backend_role").values()} == names
-    assert {r["static_account"] for r in resources(stack, "vault_gcp_secret_static_account").values()} == names
+    assert {
+        r["static_account"] for r in resources(stack, "vault_gcp_secret_static_account").values()
+    } == names
     assert {r["role"] for r in resources(stack, "vault_azure_secret_backend_role").values()} == names
     for role in resources(stack, "vault_aws_secret_backend_role").values():
         assert role["credential_type"] == "assumed_role"
@@ -194,7 +209,8 @@ def test_engine_roles_exist_for_every_unified_role_on_every_cloud(synthesized):
 def test_azure_engine_may_assign_only_the_platform_roles(synthesized):
     stack = _vault(synthesized)
     (admin,) = [
-        r for r in resources(stack, "azurerm_role_assignment").values()
+        r
+        for r in resources(stack, "azurerm_role_assignment").values()
         if r.get("role_definition_name") == "Role Based Access Control Administrator"
     ]
     assert admin["condition_version"] == "2.0"
@@ -209,7 +225,11 @@ def test_azure_engine_may_assign_only_the_platform_roles(synthesized):
 
 def test_aws_platform_roles_are_scoped_to_data_lake_buckets(synthesized):
     stack = _vault(synthesized)
-    policies = [json.loads(p["policy"]) for p in resources(stack, "aws_iam_role_policy").values() if p["name"] == "data-lake"]
+    policies = [
+        json.loads(p["policy"])
+        for p in resources(stack, "aws_iam_role_policy").values()
+        if p["name"] == "data-lake"
+    ]
     assert len(policies) == 3
     for doc in policies:
         for stmt in doc["Statement"]:
@@ -218,7 +238,11 @@ def test_aws_platform_roles_are_scoped_to_data_lake_buckets(synthesized):
 
 def test_gcp_platform_grants_are_conditioned_on_data_lake_buckets(synthesized):
     members = resources(_vault(synthesized), "google_project_iam_member").values()
-    assert {m["role"] for m in members} == {"roles/storage.objectViewer", "roles/storage.objectUser", "roles/storage.admin"}
+    assert {m["role"] for m in members} == {
+        "roles/storage.objectViewer",
+        "roles/storage.objectUser",
+        "roles/storage.admin",
+    }
     for m in members:
         assert m["condition"]["expression"] == 'resource.name.startsWith("projects/_/buckets/prod-datalake-")'
 
@@ -261,9 +285,14 @@ def test_vault_server_identities_are_bound_to_the_vault_service_account(synthesi
     (stmt,) = json.loads(role["assume_role_policy"])["Statement"]
     assert stmt["Principal"] == {"Service": "pods.eks.amazonaws.com"}
     assert stmt["Condition"]["StringEquals"] == {
-        "aws:RequestTag/kubernetes-namespace": "vault", "aws:RequestTag/kubernetes-service-account": "vault"}
-    wi = [m for m in resources(stack, "google_service_account_iam_member").values() if m["role"] == "roles/iam.workloadIdentityUser"
-          and m["member"].startswith("serviceAccount:")]
+        "aws:RequestTag/kubernetes-namespace": "vault",
+        "aws:RequestTag/kubernetes-service-account": "vault",
+    }
+    wi = [
+        m
+        for m in resources(stack, "google_service_account_iam_member").values()
+        if m["role"] == "roles/iam.workloadIdentityUser" and m["member"].startswith("serviceAccount:")
+    ]
     assert [m["member"] for m in wi] == ["serviceAccount:mcai-prod-platform.svc.id.goog[vault/vault]"]
 
 
@@ -277,7 +306,9 @@ def test_unseal_keys_rotate(synthesized):
     stack = _vault(synthesized)
     assert _one(stack, "aws_kms_key")["enable_key_rotation"] is True
     assert _one(stack, "google_kms_crypto_key")["rotation_period"] == "7776000s"
-    assert _one(stack, "azurerm_key_vault_key")["rotation_policy"]["automatic"]["time_after_creation"] == "P90D"
+    assert (
+        _one(stack, "azurerm_key_vault_key")["rotation_policy"]["automatic"]["time_after_creation"] == "P90D"
+    )
 
 
 def test_aws_unseal_key_only_vault_server_role_encrypts_or_decrypts(synthesized):
@@ -297,7 +328,11 @@ def test_gcp_unseal_key_only_vault_server_account_with_encrypter_decrypter(synth
     (member,) = resources(stack, "google_kms_crypto_key_iam_member").values()
     assert member["role"] == "roles/cloudkms.cryptoKeyEncrypterDecrypter"
     assert _refers(member["crypto_key_id"], "google_kms_crypto_key", "id")
-    server = next(k for k, s in resources(stack, "google_service_account").items() if s["account_id"] == "prod-vault-server")
+    server = next(
+        k
+        for k, s in resources(stack, "google_service_account").items()
+        if s["account_id"] == "prod-vault-server"
+    )
     assert member["member"] == f"${{google_service_account.{server}.member}}"
 
 
@@ -307,12 +342,17 @@ def test_azure_unseal_key_vault_rbac_purge_protected_and_only_vault_identity_use
     assert kv["rbac_authorization_enabled"] is True and kv["purge_protection_enabled"] is True
     assert kv["network_acls"]["default_action"] == "Deny"
     users = [
-        r for r in resources(stack, "azurerm_role_assignment").values()
+        r
+        for r in resources(stack, "azurerm_role_assignment").values()
         if r.get("role_definition_name") == "Key Vault Crypto Service Encryption User"
     ]
     assert len(users) == 1
     assert _refers(users[0]["scope"], "azurerm_key_vault_key", "resource_versionless_id")
-    server = next(k for k, i in resources(stack, "azurerm_user_assigned_identity").items() if i["name"] == "prod-vault-server")
+    server = next(
+        k
+        for k, i in resources(stack, "azurerm_user_assigned_identity").items()
+        if i["name"] == "prod-vault-server"
+    )
     assert users[0]["principal_id"] == f"${{azurerm_user_assigned_identity.{server}.principal_id}}"
 
 

@@ -21,7 +21,9 @@ def scenario(facts: dict) -> None:
     from cdktf_cdktf_provider_aws.eks_cluster import EksCluster
     from cdktf_cdktf_provider_aws.provider import AwsProvider
 
-    facts["aws_modules_after_two_imports"] = sorted(m for m in sys.modules if m.startswith("cdktf_cdktf_provider_aws"))
+    facts["aws_modules_after_two_imports"] = sorted(
+        m for m in sys.modules if m.startswith("cdktf_cdktf_provider_aws")
+    )
 
     app = Testing.app()
     stack = TerraformStack(app, "probe")
@@ -43,12 +45,11 @@ def scenario(facts: dict) -> None:
 
     # An object node creates whose class lives in a submodule nobody imported: jsii must find
     # `cdktf_cdktf_provider_random.pet` from the FQN alone.
+    import cdktf_cdktf_provider_random._jsii  # noqa: F401  (the assembly, no submodule)
     import jsii
+    from cdktf_cdktf_provider_random.provider import RandomProvider
     from jsii._kernel import _make_reference_for_native
     from jsii._kernel.types import CreateRequest
-
-    import cdktf_cdktf_provider_random._jsii  # noqa: F401  (the assembly, no submodule)
-    from cdktf_cdktf_provider_random.provider import RandomProvider
 
     RandomProvider(stack, "random")
     facts["pet_imported_before_lookup"] = "cdktf_cdktf_provider_random.pet" in sys.modules
@@ -65,7 +66,9 @@ def scenario(facts: dict) -> None:
         facts["node_created_pet"] = f"{type(exc).__name__}: {exc}"
 
     facts["synth"] = Testing.synth(stack)
-    facts["has_eks"] = Testing.to_have_resource_with_properties(facts["synth"], "aws_eks_cluster", {"name": "probe"})
+    facts["has_eks"] = Testing.to_have_resource_with_properties(
+        facts["synth"], "aws_eks_cluster", {"name": "probe"}
+    )
 
 
 def package_access(facts: dict) -> None:
@@ -81,7 +84,7 @@ def package_access(facts: dict) -> None:
     facts["from_import"] = s3_bucket.S3Bucket.__module__
     facts["attr_after_from_import"] = aws.s3_bucket is s3_bucket
     try:
-        aws.not_a_submodule
+        _ = aws.not_a_submodule
         facts["missing_attr"] = "no error"
     except AttributeError as exc:
         facts["missing_attr"] = f"AttributeError: {exc}"

@@ -26,7 +26,9 @@ def test_cluster_props_and_translations_import_no_cdktf_or_provider():
         "import sys, stacks.cluster_props, constructs_lib.specs, constructs_lib.maintenance, constructs_lib.cidrs;"
         "print(sorted(m for m in sys.modules if m.startswith(('cdktf', 'jsii'))))"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"
 
 
@@ -45,7 +47,9 @@ def test_pool_specs_carry_every_pool_of_every_cluster(env_name):
 
 
 def test_pool_specs_gpu_instance_types_per_cloud_default():
-    machines = {c.cloud: {s.role: s.instance_type for s in pool_specs(c)}["gpu"] for c in ENVS["prod"].clusters}
+    machines = {
+        c.cloud: {s.role: s.instance_type for s in pool_specs(c)}["gpu"] for c in ENVS["prod"].clusters
+    }
     assert machines == {"aws": "g5.12xlarge", "gcp": "a2-highgpu-1g", "azure": "Standard_NC24ads_A100_v4"}
 
 
@@ -72,7 +76,11 @@ def test_names_fit_cloud_limits_key_vault_3_24_and_gcp_account_6_30():
 
 def test_gke_window_weekly_on_the_configured_day_and_hours():
     w = gke_recurring_window("Sunday", 3, 12)
-    assert w == {"start_time": "2025-01-12T03:00:00Z", "end_time": "2025-01-12T15:00:00Z", "recurrence": "FREQ=WEEKLY;BYDAY=SU"}
+    assert w == {
+        "start_time": "2025-01-12T03:00:00Z",
+        "end_time": "2025-01-12T15:00:00Z",
+        "recurrence": "FREQ=WEEKLY;BYDAY=SU",
+    }
     assert gke_recurring_window("Wednesday", 22, 12)["end_time"] == "2025-01-09T10:00:00Z"
 
 
@@ -83,7 +91,12 @@ def test_gke_window_refuses_less_than_48_hours_per_32_days():
 
 def test_aks_window_weekly_and_channel_keeps_the_pinned_minor_by_default():
     assert aks_weekly_window("Sunday", 3, 12) == {
-        "frequency": "Weekly", "interval": 1, "day_of_week": "Sunday", "start_time": "03:00", "utc_offset": "+00:00", "duration": 12
+        "frequency": "Weekly",
+        "interval": 1,
+        "day_of_week": "Sunday",
+        "start_time": "03:00",
+        "utc_offset": "+00:00",
+        "duration": 12,
     }
     assert AKS_UPGRADE_CHANNELS["stable"] == "patch"
     with pytest.raises(ValueError):

@@ -35,7 +35,9 @@ def imported_modules(tree: ast.AST) -> list[str]:
 def test_constructs_do_not_import_stacks_or_read_environment(path):
     tree = ast.parse(path.read_text())
     mods = imported_modules(tree)
-    assert not [m for m in mods if m == "stacks" or m.startswith("stacks.")], "constructs take props, not the env model"
+    assert not [m for m in mods if m == "stacks" or m.startswith("stacks.")], (
+        "constructs take props, not the env model"
+    )
     text = path.read_text()
     assert "os.environ" not in text and "getenv" not in text
     assert "open(" not in text and "read_text(" not in text, "constructs never read files"

@@ -54,7 +54,11 @@ def test_megaport_vxc_links_are_a_router_block_then_a_30_by_position():
 def test_prod_megaport_link_addresses_are_unique_and_outside_every_cluster_range(envs):
     prod = envs["prod"]
     mp = prod.interconnect
-    links = [vxc_link(mp.link_cidr, r, v).network for r, router in enumerate(mp.routers) for v in range(len(router.vxcs))]
+    links = [
+        vxc_link(mp.link_cidr, r, v).network
+        for r, router in enumerate(mp.routers)
+        for v in range(len(router.vxcs))
+    ]
     assert len(links) == 12 and len(set(links)) == 12
     for a, b in combinations(links, 2):
         assert not a.overlaps(b)
@@ -69,7 +73,10 @@ def test_prod_azure_circuit_pairs_red_primary_blue_secondary_with_one_peering_vl
     assert us.primary[1].diversity_zone == "red" and us.secondary[1].diversity_zone == "blue"
     assert us.peering_vlan == 301
     # the red VXC is the 5th of mcr-us (index 4), the blue the 6th
-    assert (str(us.primary_link.network), str(us.secondary_link.network)) == ("192.168.255.16/30", "192.168.255.20/30")
+    assert (str(us.primary_link.network), str(us.secondary_link.network)) == (
+        "192.168.255.16/30",
+        "192.168.255.20/30",
+    )
     (eu,) = azure_circuits(mp, 1)
     assert eu.cluster == "azure-westeurope" and eu.peering_vlan == 311
     assert str(eu.primary_link.network) == "192.168.255.80/30"
@@ -94,8 +101,8 @@ def test_vpn_link_sides_follow_aws_gcp_azure_order(envs):
 def test_vpn_dev_has_three_links_with_two_tunnels_each_from_the_inside_pool(envs):
     dev = envs["dev"]
     links = vpn_links(dev.clusters, dev.interconnect)
-    assert [l.clouds for l in links] == [("aws", "gcp"), ("aws", "azure"), ("gcp", "azure")]
-    insides = [str(t.inside.network) for l in links for t in l.tunnels]
+    assert [link.clouds for link in links] == [("aws", "gcp"), ("aws", "azure"), ("gcp", "azure")]
+    insides = [str(t.inside.network) for link in links for t in link.tunnels]
     assert insides == [f"169.254.21.{4 * i}/30" for i in range(6)]
     t0 = links[0].tunnels[0]
     assert (str(t0.address_of("a")), str(t0.address_of("b"))) == ("169.254.21.1", "169.254.21.2")
@@ -104,7 +111,7 @@ def test_vpn_dev_has_three_links_with_two_tunnels_each_from_the_inside_pool(envs
 def test_vpn_tunnel_inside_cidrs_unique_in_apipa_and_not_aws_reserved(envs):
     staging = envs["staging"]
     links = vpn_links(staging.clusters, staging.interconnect)
-    nets = [t.inside.network for l in links for t in l.tunnels]
+    nets = [t.inside.network for link in links for t in link.tunnels]
     assert len(nets) == 42 and len(set(nets)) == 42
     assert all(any(n.subnet_of(r) for r in AZURE_APIPA) for n in nets)
     assert not any(n.overlaps(r) for n in nets for r in AWS_RESERVED_INSIDE)
@@ -112,8 +119,14 @@ def test_vpn_tunnel_inside_cidrs_unique_in_apipa_and_not_aws_reserved(envs):
 
 def test_vpn_adding_a_cluster_at_the_end_keeps_existing_tunnel_addresses(envs):
     staging = envs["staging"]
-    before = {l.name: [t.inside.network for t in l.tunnels] for l in vpn_links(staging.clusters[:-1], staging.interconnect)}
-    after = {l.name: [t.inside.network for t in l.tunnels] for l in vpn_links(staging.clusters, staging.interconnect)}
+    before = {
+        link.name: [t.inside.network for t in link.tunnels]
+        for link in vpn_links(staging.clusters[:-1], staging.interconnect)
+    }
+    after = {
+        link.name: [t.inside.network for t in link.tunnels]
+        for link in vpn_links(staging.clusters, staging.interconnect)
+    }
     assert before and all(after[name] == nets for name, nets in before.items())
 
 
@@ -122,4 +135,4 @@ def test_vpn_hub_keeps_only_the_hubs_links(envs):
     vpn = Vpn(hub_cluster="aws-us-east-1")
     links = vpn_links(staging.clusters, vpn)
     assert len(links) == 5  # 3 gcp + 2 azure clusters
-    assert all("aws-us-east-1" in (l.a.name, l.b.name) for l in links)
+    assert all("aws-us-east-1" in (link.a.name, link.b.name) for link in links)

@@ -21,7 +21,9 @@ def test_megaport_link_cidr_overlapping_a_cluster_range_rejected(tmp_path):
     data["interconnect"]["link_cidr"] = "10.10.200.0/24"
     probs = problems_for(tmp_path, data)
     assert any(
-        p.startswith("interconnect.link_cidr: 10.10.200.0/24 overlaps 10.10.0.0/16 at clusters[0 aws-us-east-1].network.cidr")
+        p.startswith(
+            "interconnect.link_cidr: 10.10.200.0/24 overlaps 10.10.0.0/16 at clusters[0 aws-us-east-1].network.cidr"
+        )
         and "Pick a free range" in p
         for p in probs
     )
@@ -31,22 +33,35 @@ def test_megaport_link_cidr_too_small_for_the_routers_rejected(tmp_path):
     data = base()
     data["interconnect"]["link_cidr"] = "192.168.255.0/26"  # one router block, two routers
     probs = problems_for(tmp_path, data)
-    assert any(p.startswith("interconnect.link_cidr: 192.168.255.0/26 holds 1 router block(s)") and "/25 or larger" in p for p in probs)
+    assert any(
+        p.startswith("interconnect.link_cidr: 192.168.255.0/26 holds 1 router block(s)")
+        and "/25 or larger" in p
+        for p in probs
+    )
 
 
 def test_megaport_asn_clash_between_router_and_dx_gateway_rejected(tmp_path):
     data = base()
     data["interconnect"]["aws_amazon_side_asn"] = 133937
     probs = problems_for(tmp_path, data)
-    assert any(p.startswith("interconnect.routers[0 mcr-us].asn: ASN 133937 is already used at interconnect.aws_amazon_side_asn") for p in probs)
-    assert any(p.startswith("interconnect.aws_amazon_side_asn: ASN 133937 is not accepted by AWS") for p in probs)
+    assert any(
+        p.startswith(
+            "interconnect.routers[0 mcr-us].asn: ASN 133937 is already used at interconnect.aws_amazon_side_asn"
+        )
+        for p in probs
+    )
+    assert any(
+        p.startswith("interconnect.aws_amazon_side_asn: ASN 133937 is not accepted by AWS") for p in probs
+    )
 
 
 def test_megaport_router_asn_reserved_by_azure_rejected(tmp_path):
     data = base()
     router(data, "mcr-eu")["asn"] = 65515
     probs = problems_for(tmp_path, data)
-    assert any(p.startswith("interconnect.routers[1 mcr-eu].asn: ASN 65515 is reserved by Azure") for p in probs)
+    assert any(
+        p.startswith("interconnect.routers[1 mcr-eu].asn: ASN 65515 is reserved by Azure") for p in probs
+    )
 
 
 def test_megaport_vlan_clash_across_routers_of_one_cloud_rejected(tmp_path):
@@ -54,7 +69,9 @@ def test_megaport_vlan_clash_across_routers_of_one_cloud_rejected(tmp_path):
     router(data, "mcr-eu")["vxcs"][2]["vlan"] = 201  # gcp red of mcr-eu takes mcr-us's gcp VLAN
     probs = problems_for(tmp_path, data)
     assert any(
-        p.startswith("interconnect.routers[1 mcr-eu].vxcs[2].vlan: VLAN 201 is already used at interconnect.routers[0 mcr-us].vxcs[2]")
+        p.startswith(
+            "interconnect.routers[1 mcr-eu].vxcs[2].vlan: VLAN 201 is already used at interconnect.routers[0 mcr-us].vxcs[2]"
+        )
         for p in probs
     )
 
@@ -64,7 +81,9 @@ def test_megaport_vxc_to_a_cluster_of_another_jurisdiction_rejected(tmp_path):
     router(data, "mcr-us")["vxcs"][2]["cluster"] = "gcp-europe-west1"
     probs = problems_for(tmp_path, data)
     assert any(
-        p.startswith("interconnect.routers[0 mcr-us].vxcs[2].cluster: cluster 'gcp-europe-west1' lies in jurisdiction 'eu'")
+        p.startswith(
+            "interconnect.routers[0 mcr-us].vxcs[2].cluster: cluster 'gcp-europe-west1' lies in jurisdiction 'eu'"
+        )
         for p in probs
     )
 
@@ -73,12 +92,16 @@ def test_megaport_two_routers_in_one_jurisdiction_rejected(tmp_path):
     data = base()
     router(data, "mcr-eu")["jurisdiction"] = "us"
     probs = problems_for(tmp_path, data)
-    assert any(p.startswith("interconnect.routers[1 mcr-eu].jurisdiction: 'us' already has a router") for p in probs)
+    assert any(
+        p.startswith("interconnect.routers[1 mcr-eu].jurisdiction: 'us' already has a router") for p in probs
+    )
 
 
 def test_megaport_azure_circuit_needs_one_red_and_one_blue_per_cluster(tmp_path):
     data = base()
-    router(data, "mcr-us")["vxcs"].append({"cloud": "azure", "cluster": "azure-eastus", "diversity_zone": "red", "vlan": 303})
+    router(data, "mcr-us")["vxcs"].append(
+        {"cloud": "azure", "cluster": "azure-eastus", "diversity_zone": "red", "vlan": 303}
+    )
     probs = problems_for(tmp_path, data)
     assert any("azure cluster 'azure-eastus' has VXCs on zones ['blue', 'red', 'red']" in p for p in probs)
 
@@ -87,7 +110,12 @@ def test_megaport_vxc_rate_above_port_speed_or_circuit_rejected(tmp_path):
     data = base()
     router(data, "mcr-us")["vxcs"][4]["rate_limit_mbps"] = 20000
     probs = problems_for(tmp_path, data)
-    assert any(p.startswith("interconnect.routers[0 mcr-us].vxcs[4].rate_limit_mbps: 20000 Mbps exceeds the router's port_speed_mbps") for p in probs)
+    assert any(
+        p.startswith(
+            "interconnect.routers[0 mcr-us].vxcs[4].rate_limit_mbps: 20000 Mbps exceeds the router's port_speed_mbps"
+        )
+        for p in probs
+    )
     assert any("exceeds azure_circuit_bandwidth_mbps 10000" in p for p in probs)
 
 
@@ -98,7 +126,10 @@ def test_vpn_inside_cidr_outside_azure_apipa_rejected(tmp_path):
     data = base("dev")
     data["interconnect"]["bgp_inside_cidr"] = "169.254.100.0/24"
     probs = problems_for(tmp_path, data, env="dev")
-    assert any(p.startswith("interconnect.bgp_inside_cidr: 169.254.100.0/24 lies outside Azure's APIPA range") for p in probs)
+    assert any(
+        p.startswith("interconnect.bgp_inside_cidr: 169.254.100.0/24 lies outside Azure's APIPA range")
+        for p in probs
+    )
 
 
 def test_vpn_inside_cidr_not_link_local_rejected(tmp_path):
@@ -113,7 +144,9 @@ def test_vpn_inside_cidr_too_small_for_the_mesh_rejected(tmp_path):
     data["interconnect"]["bgp_inside_cidr"] = "169.254.21.0/26"  # 16 /30s, staging needs 42
     probs = problems_for(tmp_path, data, env="staging")
     assert any(
-        p.startswith("interconnect.bgp_inside_cidr: 169.254.21.0/26 holds 16 tunnel /30s but the topology has 42 tunnels")
+        p.startswith(
+            "interconnect.bgp_inside_cidr: 169.254.21.0/26 holds 16 tunnel /30s but the topology has 42 tunnels"
+        )
         for p in probs
     )
 
@@ -129,7 +162,12 @@ def test_vpn_asn_clash_rejected(tmp_path):
     data = base("dev")
     data["interconnect"]["gcp_router_asn"] = 64512
     probs = problems_for(tmp_path, data, env="dev")
-    assert any(p.startswith("interconnect.gcp_router_asn: ASN 64512 is already used at interconnect.aws_amazon_side_asn") for p in probs)
+    assert any(
+        p.startswith(
+            "interconnect.gcp_router_asn: ASN 64512 is already used at interconnect.aws_amazon_side_asn"
+        )
+        for p in probs
+    )
 
 
 def test_vpn_peer_asn_reserved_by_azure_rejected(tmp_path):

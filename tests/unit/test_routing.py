@@ -53,7 +53,7 @@ def test_pool_origin_is_cluster_ingress_hostname(prod):
 
 
 def test_pool_check_regions_are_its_jurisdictions_cloudflare_regions(prod):
-    env, plan = prod
+    _env, plan = prod
     for pool in plan.pools:
         assert pool.check_regions == RESIDENCY.cloudflare_regions[pool.jurisdiction]
         assert pool.check_regions  # never "every data centre" by accident
@@ -121,8 +121,17 @@ def test_adding_a_cluster_adds_its_pool_and_routing():
     data = _raw("prod")
     before = plan_edge(_validated(copy.deepcopy(data)), RESIDENCY)
     data["clusters"].append(
-        {"name": "azure-northeurope", "cloud": "azure", "region": "northeurope", "jurisdiction": "eu",
-         "network": {"cidr": "10.32.0.0/16", "pods_cidr": "10.146.0.0/16", "services_cidr": "10.140.80.0/20"}}
+        {
+            "name": "azure-northeurope",
+            "cloud": "azure",
+            "region": "northeurope",
+            "jurisdiction": "eu",
+            "network": {
+                "cidr": "10.32.0.0/16",
+                "pods_cidr": "10.146.0.0/16",
+                "services_cidr": "10.140.80.0/20",
+            },
+        }
     )
     after = plan_edge(_validated(data), RESIDENCY)
     added = {p.name for p in after.pools} - {p.name for p in before.pools}
@@ -162,4 +171,6 @@ def test_every_cluster_region_of_every_environment_has_coordinates():
     for path in sorted(Path(ENV_DIR).glob("*.yaml")):
         env = load_environment(path)
         missing = [c.name for c in env.clusters if (c.cloud, c.region) not in REGION_COORDINATES]
-        assert not missing, f"{path.name}: add these regions to stacks/routing.py REGION_COORDINATES: {missing}"
+        assert not missing, (
+            f"{path.name}: add these regions to stacks/routing.py REGION_COORDINATES: {missing}"
+        )

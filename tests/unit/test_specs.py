@@ -36,7 +36,14 @@ def gpu(**kw) -> NodePoolSpec:
 
 
 def system(**kw) -> NodePoolSpec:
-    base = dict(role="system", instance_type="m6i.xlarge", min_size=3, max_size=3, taints=(SYSTEM_TAINT,), labels={"pool": "system"})
+    base = dict(
+        role="system",
+        instance_type="m6i.xlarge",
+        min_size=3,
+        max_size=3,
+        taints=(SYSTEM_TAINT,),
+        labels={"pool": "system"},
+    )
     base.update(kw)
     return NodePoolSpec(**base)
 
@@ -71,7 +78,11 @@ def test_eks_gpu_pool_uses_nvidia_ami_and_enum_taint_effect():
 
 
 def test_eks_sizes_go_to_scaling_config():
-    assert to_eks(gpu(min_size=1, max_size=7, initial_size=2))["scaling_config"] == {"min_size": 1, "max_size": 7, "desired_size": 2}
+    assert to_eks(gpu(min_size=1, max_size=7, initial_size=2))["scaling_config"] == {
+        "min_size": 1,
+        "max_size": 7,
+        "desired_size": 2,
+    }
 
 
 def test_eks_cpu_pool_uses_standard_ami_and_on_demand():
@@ -85,7 +96,10 @@ def test_eks_spot_pool_capacity_type_spot():
     assert to_eks(system(role="batch", min_size=0, max_size=20, spot=True))["capacity_type"] == "SPOT"
 
 
-@pytest.mark.parametrize("effect,enum", [("NoSchedule", "NO_SCHEDULE"), ("PreferNoSchedule", "PREFER_NO_SCHEDULE"), ("NoExecute", "NO_EXECUTE")])
+@pytest.mark.parametrize(
+    "effect,enum",
+    [("NoSchedule", "NO_SCHEDULE"), ("PreferNoSchedule", "PREFER_NO_SCHEDULE"), ("NoExecute", "NO_EXECUTE")],
+)
 def test_eks_and_gke_taint_effect_mapping(effect, enum):
     spec = system(taints=(Taint("k", "v", effect),))
     assert to_eks(spec)["taint"][0]["effect"] == enum
@@ -99,7 +113,11 @@ def test_gke_gpu_pool_guest_accelerator_with_driver_installation():
     spec = gpu(instance_type="a2-highgpu-1g", accelerator=Accelerator("nvidia-tesla-a100", 1, "LATEST"))
     cfg = to_gke(spec)["node_config"]
     assert cfg["guest_accelerator"] == [
-        {"type": "nvidia-tesla-a100", "count": 1, "gpu_driver_installation_config": {"gpu_driver_version": "LATEST"}}
+        {
+            "type": "nvidia-tesla-a100",
+            "count": 1,
+            "gpu_driver_installation_config": {"gpu_driver_version": "LATEST"},
+        }
     ]
     assert cfg["machine_type"] == "a2-highgpu-1g"
     assert cfg["taint"] == [{"key": "nvidia.com/gpu", "value": "present", "effect": "NO_SCHEDULE"}]
@@ -147,7 +165,9 @@ def test_aks_default_pool_refuses_other_taints():
 
 
 def test_aks_spot_pool_priority_eviction_price_and_azure_spot_taint():
-    args = to_aks(system(role="batch", min_size=0, max_size=20, spot=True, taints=(Taint("workload", "batch"),)))
+    args = to_aks(
+        system(role="batch", min_size=0, max_size=20, spot=True, taints=(Taint("workload", "batch"),))
+    )
     assert (args["priority"], args["eviction_policy"], args["spot_max_price"]) == ("Spot", "Delete", -1)
     assert args["node_taints"] == ["workload=batch:NoSchedule", AKS_SPOT_TAINT]
     assert args["node_labels"][AKS_SPOT_LABEL[0]] == "spot"

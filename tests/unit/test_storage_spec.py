@@ -54,7 +54,12 @@ def test_tier_translation_azure_zrs_uses_cold_because_archive_is_unavailable_on_
 
 @pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
 def test_tier_translation_keeps_the_days_of_the_spec(cloud):
-    spec = TierSpec(warm_after_days=45, cold_after_days=180, noncurrent_cold_after_days=10, noncurrent_expire_after_days=400)
+    spec = TierSpec(
+        warm_after_days=45,
+        cold_after_days=180,
+        noncurrent_cold_after_days=10,
+        noncurrent_expire_after_days=400,
+    )
     plan = lifecycle_plan(spec, cloud)
     assert [t.after_days for t in plan.current] == [45, 180]
     assert [t.after_days for t in plan.noncurrent] == [10]
@@ -97,7 +102,13 @@ def test_training_and_general_models_replicate(classification, src, dst):
 
 @pytest.mark.parametrize(
     "src,dst,allowed",
-    [("eu", "eu", True), ("eu", "us", False), ("us", "eu", False), ("us", "us", False), ("apac", "apac", False)],
+    [
+        ("eu", "eu", True),
+        ("eu", "us", False),
+        ("us", "eu", False),
+        ("us", "us", False),
+        ("apac", "apac", False),
+    ],
 )
 def test_models_gdpr_replicates_only_from_eu_to_eu(src, dst, allowed):
     assert may_replicate("models-gdpr", source_jurisdiction=src, replica_jurisdiction=dst) is allowed
@@ -110,7 +121,9 @@ def test_models_gdpr_exists_only_in_the_eu():
 
 
 def test_replicated_classifications_without_replica_region_is_empty():
-    assert replicated_classifications(CLASSIFICATIONS, source_jurisdiction="eu", replica_jurisdiction=None) == ()
+    assert (
+        replicated_classifications(CLASSIFICATIONS, source_jurisdiction="eu", replica_jurisdiction=None) == ()
+    )
 
 
 def test_replicated_classifications_in_the_eu_are_training_models_and_models_gdpr():
@@ -129,7 +142,9 @@ def test_check_replication_refuses_pii():
 @pytest.mark.parametrize("purpose", [*CLASSIFICATIONS, "logs"])
 @pytest.mark.parametrize("replica", [False, True])
 def test_azure_storage_account_names_are_3_to_24_lowercase_alphanumerics(purpose, replica):
-    name = storage_account_name(env="staging", seed="sub", region="westeurope", purpose=purpose, replica=replica)
+    name = storage_account_name(
+        env="staging", seed="sub", region="westeurope", purpose=purpose, replica=replica
+    )
     assert re.fullmatch(r"[a-z0-9]{3,24}", name), name
 
 

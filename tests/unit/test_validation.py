@@ -57,7 +57,9 @@ def test_defaults_fill_pools_per_cloud_and_role():
     assert (gke.gpu.min_size, gke.gpu.max_size) == (0, 10)
     assert gke.gpu.instance_type == "a2-highgpu-1g" and gke.gpu.accelerator.type == "nvidia-tesla-a100"
     assert gke.gpu.labels["accelerator"] == "nvidia-tesla-a100"
-    assert [(t.key, t.value, t.effect) for t in gke.gpu.taints] == [("nvidia.com/gpu", "present", "NoSchedule")]
+    assert [(t.key, t.value, t.effect) for t in gke.gpu.taints] == [
+        ("nvidia.com/gpu", "present", "NoSchedule")
+    ]
     assert prod["azure-eastus"].node_pools.gpu.instance_type == "Standard_NC24ads_A100_v4"
     assert prod["aws-us-east-1"].node_pools.gpu.instance_type == "g5.12xlarge"
 
@@ -83,14 +85,18 @@ def test_unknown_key_named_with_its_path(tmp_path):
     data = base()
     find_cluster(data, "aws-us-east-1")["node_pools"] = {"gpu": {"max_sise": 4}}
     probs = problems_for(tmp_path, data)
-    assert any(p.startswith("clusters[0 aws-us-east-1].node_pools.gpu.max_sise: is not a known key") for p in probs)
+    assert any(
+        p.startswith("clusters[0 aws-us-east-1].node_pools.gpu.max_sise: is not a known key") for p in probs
+    )
 
 
 def test_unknown_region_rejected_with_choices(tmp_path):
     data = base()
     find_cluster(data, "aws-us-west-2")["region"] = "us-west-9"
     probs = problems_for(tmp_path, data)
-    assert any(p.startswith("clusters[1 aws-us-west-2].region: 'us-west-9' is not a known aws region") for p in probs)
+    assert any(
+        p.startswith("clusters[1 aws-us-west-2].region: 'us-west-9' is not a known aws region") for p in probs
+    )
 
 
 def test_region_of_another_cloud_is_named(tmp_path):
@@ -105,7 +111,8 @@ def test_region_outside_declared_jurisdiction_rejected(tmp_path):
     find_cluster(data, "gcp-europe-west1")["jurisdiction"] = "us"
     probs = problems_for(tmp_path, data)
     assert any(
-        p.startswith("clusters[4 gcp-europe-west1].region: 'europe-west1' lies in jurisdiction 'eu'") for p in probs
+        p.startswith("clusters[4 gcp-europe-west1].region: 'europe-west1' lies in jurisdiction 'eu'")
+        for p in probs
     )
 
 
@@ -113,7 +120,10 @@ def test_duplicate_cluster_names_rejected(tmp_path):
     data = base()
     find_cluster(data, "aws-us-west-2")["name"] = "aws-us-east-1"
     probs = problems_for(tmp_path, data)
-    assert any("is already used by clusters[0]" in p and p.startswith("clusters[1 aws-us-east-1].name") for p in probs)
+    assert any(
+        "is already used by clusters[0]" in p and p.startswith("clusters[1 aws-us-east-1].name")
+        for p in probs
+    )
 
 
 def test_overlapping_cidrs_rejected(tmp_path):
@@ -121,7 +131,8 @@ def test_overlapping_cidrs_rejected(tmp_path):
     find_cluster(data, "aws-us-west-2")["network"]["cidr"] = "10.10.128.0/20"
     probs = problems_for(tmp_path, data)
     assert any(
-        p.startswith("clusters[1 aws-us-west-2].network.cidr: 10.10.128.0/20 overlaps 10.10.0.0/16") for p in probs
+        p.startswith("clusters[1 aws-us-west-2].network.cidr: 10.10.128.0/20 overlaps 10.10.0.0/16")
+        for p in probs
     )
 
 
@@ -129,7 +140,10 @@ def test_min_above_max_rejected(tmp_path):
     data = base()
     find_cluster(data, "azure-eastus")["node_pools"] = {"workload": {"min_size": 9, "max_size": 3}}
     probs = problems_for(tmp_path, data)
-    assert any(p.startswith("clusters[6 azure-eastus].node_pools.workload.min_size: min_size 9 is larger") for p in probs)
+    assert any(
+        p.startswith("clusters[6 azure-eastus].node_pools.workload.min_size: min_size 9 is larger")
+        for p in probs
+    )
 
 
 def test_mixed_kubernetes_minor_versions_rejected(tmp_path):
@@ -143,7 +157,10 @@ def test_gpu_pool_needs_gpu_family(tmp_path):
     data = base()
     find_cluster(data, "aws-us-east-1")["node_pools"] = {"gpu": {"instance_type": "m5.2xlarge"}}
     probs = problems_for(tmp_path, data)
-    assert any(p.startswith("clusters[0 aws-us-east-1].node_pools.gpu.instance_type: 'm5.2xlarge' is not a GPU") for p in probs)
+    assert any(
+        p.startswith("clusters[0 aws-us-east-1].node_pools.gpu.instance_type: 'm5.2xlarge' is not a GPU")
+        for p in probs
+    )
 
 
 def test_every_problem_reported_at_once(tmp_path):
@@ -175,7 +192,9 @@ def test_reserved_cloud_asn_rejected(tmp_path):
 def test_megaport_needs_two_diverse_vxcs_per_cloud(tmp_path):
     data = base()
     data["interconnect"]["routers"][0]["vxcs"] = [
-        v for v in data["interconnect"]["routers"][0]["vxcs"] if not (v["cloud"] == "gcp" and v["diversity_zone"] == "blue")
+        v
+        for v in data["interconnect"]["routers"][0]["vxcs"]
+        if not (v["cloud"] == "gcp" and v["diversity_zone"] == "blue")
     ]
     probs = problems_for(tmp_path, data)
     assert any("gcp needs two VXCs on diverse zones" in p for p in probs)
@@ -228,7 +247,9 @@ def test_cli_validate_prints_file_key_and_fix_without_traceback(tmp_path):
 
 
 def test_cli_validate_ok_exit_zero():
-    proc = subprocess.run([sys.executable, "-m", "stacks", "validate"], cwd=REPO, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "stacks", "validate"], cwd=REPO, capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count(": ok (") == 3
 
@@ -254,7 +275,9 @@ def test_cli_synth_refuses_bad_file_and_writes_nothing(tmp_path):
 
 
 def test_schema_json_is_current():
-    proc = subprocess.run([sys.executable, "-m", "stacks", "schema", "--check"], cwd=REPO, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "stacks", "schema", "--check"], cwd=REPO, capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stderr
 
 

@@ -31,10 +31,16 @@ def test_s3_grant_never_uses_a_bare_star_resource():
 
 
 def test_s3_bucket_and_object_actions_land_on_their_own_resources():
-    stmts = s3_data_statements(["s3:GetObject", "s3:ListBucket", "s3:PutObject"], ["arn:aws:s3:::p-datalake-*"])
+    stmts = s3_data_statements(
+        ["s3:GetObject", "s3:ListBucket", "s3:PutObject"], ["arn:aws:s3:::p-datalake-*"]
+    )
     by_sid = {s["Sid"]: s for s in stmts}
     assert by_sid["DataLakeBuckets"] == {
-        "Sid": "DataLakeBuckets", "Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": ["arn:aws:s3:::p-datalake-*"]}
+        "Sid": "DataLakeBuckets",
+        "Effect": "Allow",
+        "Action": ["s3:ListBucket"],
+        "Resource": ["arn:aws:s3:::p-datalake-*"],
+    }
     assert by_sid["DataLakeObjects"]["Action"] == ["s3:GetObject", "s3:PutObject"]
     assert by_sid["DataLakeObjects"]["Resource"] == ["arn:aws:s3:::p-datalake-*/*"]
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import yaml
 import pytest
+import yaml
 
 from stacks.environments import ENV_DIR
 from stacks.params import Environment
@@ -46,8 +46,13 @@ def test_login_roles_follow_kubernetes_bindings_and_their_policy():
 def test_adding_a_cluster_adds_its_auth_backend():
     data = yaml.safe_load((ENV_DIR / "prod.yaml").read_text(encoding="utf-8"))
     data["clusters"].append(
-        {"name": "aws-eu-central-1", "cloud": "aws", "region": "eu-central-1", "jurisdiction": "eu",
-         "network": {"cidr": "10.13.0.0/16"}}
+        {
+            "name": "aws-eu-central-1",
+            "cloud": "aws",
+            "region": "eu-central-1",
+            "jurisdiction": "eu",
+            "network": {"cidr": "10.13.0.0/16"},
+        }
     )
     env = Environment.model_validate(data)
     assert not list(check_environment(env, load_residency()))
