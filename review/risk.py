@@ -226,6 +226,15 @@ def shortened(before: Any, after: Any) -> bool:
     return b is not None and (after is MISSING or (a is not None and a < b))
 
 
+def log_retention_shortened(before: Any, after: Any) -> bool:
+    """CloudWatch ``retention_in_days``: 0 or absent keeps events forever (aws logs/group.go)."""
+
+    def days(v: Any) -> float:
+        return float("inf") if v in (MISSING, 0, None) else float(v)
+
+    return days(after) < days(before)
+
+
 def ranked_down(*order: Any) -> Test:
     """The value moved down an ordered scale (weakest first), or was removed."""
 
@@ -355,6 +364,13 @@ VALUE_RULES: tuple[ValueRule, ...] = (
         "object_lock_enabled",
         left("Enabled"),
         "object lock turned off",
+    ),
+    ValueRule(
+        "data protection",
+        _types("aws_cloudwatch_log_group"),
+        "retention_in_days",
+        log_retention_shortened,
+        "log retention shortened",
     ),
     ValueRule(
         "data protection",

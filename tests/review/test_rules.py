@@ -309,3 +309,14 @@ def test_vxc_and_tunnel_removed_capacity_zero_and_kubernetes_versions(head_docs,
 def test_one_minor_upgrade_is_not_flagged(head_docs, review_of):
     res(head_docs, EKS, "aws_eks_cluster")["version"] = "1.35"
     assert review_of(head_docs).of("availability") == []
+
+
+def test_audit_log_retention_shortened_but_raising_it_is_fine(head_docs, review_of):
+    logs = res(head_docs, EKS, "aws_cloudwatch_log_group", "eks_control_plane_logs")
+    logs["retention_in_days"] = 30
+    shorter = review_of(head_docs).of("data protection", "log retention shortened")
+    assert [i.address for i in shorter] == ["aws_cloudwatch_log_group.eks_control_plane_logs"]
+    assert "365 → 30" in shorter[0].reason
+
+    logs["retention_in_days"] = 0  # 0 keeps the events forever (aws logs/group.go)
+    assert review_of(head_docs).of("data protection") == []
