@@ -114,3 +114,35 @@ def plan_reach(env: Environment) -> tuple[ClusterReach, ...]:
         )
         for c in env.clusters
     )
+
+
+def markdown_table(env: Environment) -> str:
+    """Per cluster: how Vault checks its workloads' tokens and how it reaches the API server."""
+    home = home_cluster(env)
+    lines = [
+        f"**{env.name}** (Vault {env.vault.edition} >= {env.vault.min_version}, servers in {home.name}, "
+        f"source ranges {', '.join(api_sources(env))}):",
+        "",
+        "| cluster | auth backend | token review | CA | network path | DNS |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in plan_reach(env):
+        network = r.network or "**none declared** (needs peering / a VXC; see issue 18)"
+        lines.append(
+            f"| {r.cluster} | `kubernetes-{r.cluster}` | client JWT, `disable_local_ca_jwt` | cluster stack handle "
+            f"| {network} | {r.dns} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def readme_section(envs: list[Environment]) -> str:
+    return "\n".join(markdown_table(e) for e in envs)
+
+
+if __name__ == "__main__":  # python -m stacks.vault_reach: the README table
+    from stacks.environments import ENV_DIR
+    from stacks.validation import load_environment
+
+    print(
+        readme_section([load_environment(ENV_DIR / f"{n}.yaml") for n in ("dev", "staging", "prod")]), end=""
+    )

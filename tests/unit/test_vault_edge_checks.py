@@ -214,3 +214,16 @@ def test_sticky_failover_with_header_affinity_is_refused():
     data = _raw("prod")
     data["edge"]["session_affinity"] = "header"
     assert "edge.zero_downtime_failover" in _problems(data)
+
+
+def test_readme_vault_reach_table_is_current():
+    """The README's per-cluster table is the output of `python -m stacks.vault_reach`."""
+    from pathlib import Path
+
+    from stacks.validation import load_environment
+    from stacks.vault_reach import readme_section
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("<!-- vault-reach:begin -->\n", 1)[1].split("<!-- vault-reach:end -->", 1)[0]
+    envs = [load_environment(ENV_DIR / f"{n}.yaml") for n in ("dev", "staging", "prod")]
+    assert table == readme_section(envs), "run `python -m stacks.vault_reach` and paste it into the README"
