@@ -329,6 +329,29 @@ def check(stack: StackDiff, add: Add) -> None:
                         f"role assignment changed{broad}: " + "; ".join(moved),
                         rule="Azure role assignment changed",
                     )
+        elif rtype == "azuread_app_role_assignment":
+            role = _value(after, "app_role_id")
+            if is_new:
+                add(
+                    change.address,
+                    "privilege",
+                    f"new Entra ID app role assignment: `{role}`",
+                    rule="Entra ID app role assigned",
+                )
+            else:
+                moved = [
+                    f"`{c.dotted}`: `{c.before}` → `{c.after}`"
+                    for c in change.changes
+                    if c.canonical[:1]
+                    in (("app_role_id",), ("principal_object_id",), ("resource_object_id",))
+                ]
+                if moved:
+                    add(
+                        change.address,
+                        "privilege",
+                        "app role assignment changed: " + "; ".join(moved),
+                        rule="Entra ID app role changed",
+                    )
         elif rtype == "vault_kubernetes_auth_backend_role":
             points = []
             for key in ("bound_service_account_names", "bound_service_account_namespaces", "token_policies"):

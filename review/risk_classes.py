@@ -249,6 +249,17 @@ def _pool_jurisdiction(address: str, plan: StackPlan | None) -> str | None:
 
 def check_load_balancers(stack: StackDiff, add: Add) -> None:
     for change in stack.blocks:
+        if change.type == "cloudflare_regional_hostname" and change.action in ("changed", "moved", "removed"):
+            # Regional Services: TLS termination and processing only inside region_key's region.
+            before = change.before.config.get("region_key") if change.before else None
+            after = change.after.config.get("region_key") if change.after else None
+            if before != after:
+                add(
+                    change.address,
+                    "residency",
+                    f"regional hostname region_key {before!r} → {after!r}: traffic may be processed outside {before}",
+                    rule="regional hostname region changed",
+                )
         if change.type != "cloudflare_load_balancer" or change.action not in ("changed", "moved"):
             continue
         assert change.before is not None and change.after is not None

@@ -47,6 +47,15 @@ PROVIDERS = {
         "v5.14.0",
         lambda short, files: [f for f in files if f == f"internal/services/{short}/schema.go"],
     ),
+    "azuread": (
+        "hashicorp+terraform-provider-azuread/repo",
+        "v3.7.0",
+        lambda short, files: [
+            f
+            for f in files
+            if f.endswith(f"/{short}_resource.go") and "/services/" in f and "/migrations/" not in f
+        ],
+    ),
     "megaport": (
         "megaport+terraform-provider-megaport/repo",
         "v1.13.1",

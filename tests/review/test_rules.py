@@ -320,3 +320,18 @@ def test_audit_log_retention_shortened_but_raising_it_is_fine(head_docs, review_
 
     logs["retention_in_days"] = 0  # 0 keeps the events forever (aws logs/group.go)
     assert review_of(head_docs).of("data protection") == []
+
+
+def test_regional_hostname_region_changed_and_entra_app_role_changed(head_docs, review_of):
+    hostname = res(head_docs, EDGE, "cloudflare_regional_hostname")
+    hostname["region_key"] = "us"
+    grant = res(head_docs, VAULT, "azuread_app_role_assignment")
+    grant["app_role_id"] = (
+        '${data.azuread_service_principal.azure_secrets_microsoft_graph.app_role_ids["Application.ReadWrite.All"]}'
+    )
+
+    review = review_of(head_docs)
+
+    assert [i.rule_name for i in review.of("residency")] == ["regional hostname region changed"]
+    assert "'eu' → 'us'" in review.of("residency")[0].reason
+    assert "Application.ReadWrite.All" in review.of("privilege", "Entra ID app role changed")[0].reason
