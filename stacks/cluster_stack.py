@@ -285,4 +285,5 @@ def _build_azure(
         ingress_hostname=ingress_hostname(env, cluster),
         resource_group_name=network.resource_group.name,
         gateway_subnet_id=network.gateway_subnet.id,
+        node_subnet_id=network.node_subnet.id,
     )

@@ -148,6 +148,9 @@ class DataLakeStack(PlatformStack):
             resource_group_name=f"rg-{self.env.name}-{region}-datalake",
             tags=tags,
             replica=self._replica(AzureReplica),
+            # The deployment runner's path to the vaults' data plane (params.Runner).
+            key_vault_allowed_cidrs=[str(n) for n in self.env.runner.ip_ranges],
+            key_vault_allowed_subnet_ids=list(self.env.runner.azure_subnet_ids),
             **self._lake_props(region, tiers),
         )
 

@@ -139,6 +139,8 @@ class AzureDataLake(Construct):
     - `key_vault_allowed_cidrs`: networks (the deployment runner) allowed to reach the key vaults.
       Left out: none - only trusted Azure services and private endpoints reach them, so Terraform
       must run from a network with a private endpoint.
+    - `key_vault_allowed_subnet_ids`: subnets (a self-hosted runner with the Microsoft.KeyVault
+      service endpoint) allowed to reach the key vaults. Left out: none.
     - `force_destroy`: allow `terraform destroy` to remove the keys. Left out: False (keys carry
       `prevent_destroy`).
     """
@@ -165,6 +167,7 @@ class AzureDataLake(Construct):
         replica: AzureReplica | None = None,
         key_rotation_days: int = 90,
         key_vault_allowed_cidrs: Sequence[str] = (),
+        key_vault_allowed_subnet_ids: Sequence[str] = (),
         force_destroy: bool = False,
     ) -> None:
         super().__init__(scope, id_)
@@ -187,6 +190,7 @@ class AzureDataLake(Construct):
         self._log_retention = access_log_retention_days
         self._soft_delete = soft_delete_days
         self._allowed_cidrs = list(key_vault_allowed_cidrs)
+        self._allowed_subnets = list(key_vault_allowed_subnet_ids)
         self._force_destroy = force_destroy
 
         self.client = self._pin(DataAzurermClientConfig(self, "client"), "client")
@@ -274,7 +278,10 @@ class AzureDataLake(Construct):
                 purge_protection_enabled=True,  # required for storage customer-managed keys
                 soft_delete_retention_days=90,
                 network_acls=KeyVaultNetworkAcls(
-                    default_action="Deny", bypass="AzureServices", ip_rules=self._allowed_cidrs or None
+                    default_action="Deny",
+                    bypass="AzureServices",
+                    ip_rules=self._allowed_cidrs or None,
+                    virtual_network_subnet_ids=self._allowed_subnets or None,
                 ),
                 tags=self._tags_for(None, jurisdiction),
             ),
@@ -388,16 +395,22 @@ class AzureDataLake(Construct):
                 key_type="RSA",
                 key_size=3072,
                 key_opts=["wrapKey", "unwrapKey"],
+                # No expire_after: the provider reads `expiration_date` back from the NEWEST
+                # version and forces a replacement when state has a date the configuration does
+                # not (azurerm v4.55.0 internal/services/keyvault/key_vault_key_resource.go,
+                # CustomizeDiff ForceNewIfChange("expiration_date") and the read's d.Set), so an
+                # expiring rotated version would make every plan replace the key, which
+                # prevent_destroy then refuses. Rotation alone keeps the key fresh.
                 rotation_policy=KeyVaultKeyRotationPolicy(
                     automatic=KeyVaultKeyRotationPolicyAutomatic(time_after_creation=f"P{self._rotation}D"),
-                    # Old versions expire well after the account has moved to the rotated one.
-                    expire_after=f"P{2 * self._rotation}D",
-                    notify_before_expiry="P30D",
                 ),
                 tags=tags,
                 depends_on=[side.key_admin],
                 # Destroying a key makes its data unreadable: only throwaway environments may.
-                lifecycle=TerraformResourceLifecycle(prevent_destroy=not self._force_destroy),
+                # expiration_date ignored: a date set outside Terraform must not replace the key.
+                lifecycle=TerraformResourceLifecycle(
+                    prevent_destroy=not self._force_destroy, ignore_changes=["expiration_date"]
+                ),
             ),
             p,
             "key",
