@@ -22,7 +22,15 @@ from stacks.params import Environment
 # Ranges a Key Vault IP rule cannot match (a runner there reaches Azure through NAT or a VNet):
 # RFC 1918, shared address space (RFC 6598), loopback, link-local.
 NON_PUBLIC = tuple(
-    IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16")
+    IPv4Network(n)
+    for n in (
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+    )
 )
 
 
@@ -65,7 +73,9 @@ def check_gpu_capacity(env: Environment, problem) -> Iterable:
         pool = cluster.node_pools.gpu
         if pool.instance_type is None or pool.max_size == 0:
             continue
-        for message in gpu_capacity_problems(cluster.cloud, cluster.region, pool.instance_type, cluster.zones):
+        for message in gpu_capacity_problems(
+            cluster.cloud, cluster.region, pool.instance_type, cluster.zones
+        ):
             yield problem(
                 f"clusters[{i} {cluster.name}].node_pools.gpu.instance_type",
                 f"{message} Set node_pools.gpu.instance_type (and its accelerator) for this cluster.",

@@ -92,6 +92,7 @@ class DataLakeStack(PlatformStack):
             archive_retention_days=lake.archive_retention_days,
             access_log_retention_days=lake.access_log_retention_days,
             force_destroy=lake.force_destroy,
+            erasure_days=dict(lake.erasure_days),
         )
 
     def _replica(self, replica_cls):

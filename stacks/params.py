@@ -467,8 +467,13 @@ class Runner(Model):
         default=(), description="Public egress ranges of the runner (a CI NAT, an operator VPN)."
     )
     azure_subnet_ids: tuple[
-        Annotated[str, Field(pattern=r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/"
-                                     r"virtualNetworks/[^/]+/subnets/[^/]+$")],
+        Annotated[
+            str,
+            Field(
+                pattern=r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/"
+                r"virtualNetworks/[^/]+/subnets/[^/]+$"
+            ),
+        ],
         ...,
     ] = Field(
         default=(),

@@ -169,6 +169,7 @@ class AzureDataLake(Construct):
         key_vault_allowed_cidrs: Sequence[str] = (),
         key_vault_allowed_subnet_ids: Sequence[str] = (),
         force_destroy: bool = False,
+        erasure_days: Mapping[str, int] | None = None,
     ) -> None:
         super().__init__(scope, id_)
         if replication_type not in IN_REGION_REPLICATION_TYPES:
@@ -187,6 +188,7 @@ class AzureDataLake(Construct):
             tiers, "azure", azure_replication_type=replication_type
         )
         self._rotation = key_rotation_days
+        self._erasure = dict(erasure_days or {})
         self._log_retention = access_log_retention_days
         self._soft_delete = soft_delete_days
         self._allowed_cidrs = list(key_vault_allowed_cidrs)
@@ -206,7 +208,7 @@ class AzureDataLake(Construct):
                 c,
                 c,
                 containers=("archive",) if archive else self._zones,
-                lifecycle=self._tier_rules(whole_account=archive),
+                lifecycle=self._tier_rules(whole_account=archive, classification=c),
                 log_to=self.log_account,
                 immutability=(archive_retention_days, immutability_locked) if archive else None,
             )
@@ -233,7 +235,7 @@ class AzureDataLake(Construct):
                     c,
                     c,
                     containers=self._zones,
-                    lifecycle=self._tier_rules(whole_account=False),
+                    lifecycle=self._tier_rules(whole_account=False, classification=c),
                     log_to=self.replica_log_account,
                     extra_tags={"replica_of": self._account_name(primary, c)},
                 )
@@ -304,8 +306,9 @@ class AzureDataLake(Construct):
             env=self._stem, seed=self._seed, region=side.region, purpose=part, replica=bool(side.name)
         )
 
-    def _tier_rules(self, *, whole_account: bool) -> list[Rule]:
-        plan = self._plan
+    def _tier_rules(self, *, whole_account: bool, classification: str) -> list[Rule]:
+        # Erasure classes delete their noncurrent versions (storage_spec.erasure_plan).
+        plan = storage_spec.erasure_plan(self._plan, classification, self._erasure.get(classification))
         warm, cold = plan.current
         base = {"tier_to_cool_after_days_since_modification_greater_than": warm.after_days}
         if cold.storage_class == storage_spec.AZURE_COLD_LRS:
@@ -324,12 +327,12 @@ class AzureDataLake(Construct):
             )
             for name, prefix in prefixes
         ]
-        (nc,) = plan.noncurrent
         version: dict[str, int] = {}
-        if nc.storage_class == storage_spec.AZURE_COLD_LRS:
-            version["change_tier_to_archive_after_days_since_creation"] = nc.after_days
-        else:
-            version["tier_to_cold_after_days_since_creation_greater_than"] = nc.after_days
+        for nc in plan.noncurrent:  # none when an erasure deletes versions before they go cold
+            if nc.storage_class == storage_spec.AZURE_COLD_LRS:
+                version["change_tier_to_archive_after_days_since_creation"] = nc.after_days
+            else:
+                version["tier_to_cold_after_days_since_creation_greater_than"] = nc.after_days
         if plan.noncurrent_expire_after_days:
             version["delete_after_days_since_creation"] = plan.noncurrent_expire_after_days
         rules.append(
