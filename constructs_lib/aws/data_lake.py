@@ -451,7 +451,8 @@ class S3DataLake(Construct):
                 noncurrent_version_transition=[
                     NoncurrentTransition(noncurrent_days=t.after_days, storage_class=t.storage_class)
                     for t in plan.noncurrent
-                ],
+                ]
+                or None,
                 noncurrent_version_expiration=(
                     [NoncurrentExpiration(noncurrent_days=plan.noncurrent_expire_after_days)]
                     if plan.noncurrent_expire_after_days
