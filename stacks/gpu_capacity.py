@@ -31,9 +31,29 @@ AS_OF = "2026-11-30"
 GPU_MACHINES: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
     "aws": {
         # G5 (NVIDIA A10G)
-        "g5.12xlarge": dict.fromkeys(("us-east-1", "us-east-2", "us-west-2", "ca-central-1", "eu-central-1", "eu-west-1", "eu-west-2", "eu-north-1", "ap-northeast-1", "ap-northeast-2", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "sa-east-1"), ()),
+        "g5.12xlarge": dict.fromkeys(
+            (
+                "us-east-1",
+                "us-east-2",
+                "us-west-2",
+                "ca-central-1",
+                "eu-central-1",
+                "eu-west-1",
+                "eu-west-2",
+                "eu-north-1",
+                "ap-northeast-1",
+                "ap-northeast-2",
+                "ap-south-1",
+                "ap-southeast-1",
+                "ap-southeast-2",
+                "sa-east-1",
+            ),
+            (),
+        ),
         # P4d (NVIDIA A100 40 GB)
-        "p4d.24xlarge": dict.fromkeys(("us-east-1", "us-west-2", "eu-central-1", "eu-west-1", "ap-northeast-1"), ()),
+        "p4d.24xlarge": dict.fromkeys(
+            ("us-east-1", "us-west-2", "eu-central-1", "eu-west-1", "ap-northeast-1"), ()
+        ),
     },
     "gcp": {
         # A2 (NVIDIA A100 40 GB): a few zones per region, and not in europe-west1 or asia-east1.
@@ -67,7 +87,22 @@ GPU_MACHINES: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
     },
     "azure": {
         # NC A100 v4
-        "Standard_NC24ads_A100_v4": dict.fromkeys(("eastus", "eastus2", "southcentralus", "westus2", "westus3", "westeurope", "northeurope", "swedencentral", "uksouth", "japaneast", "australiaeast"), ()),
+        "Standard_NC24ads_A100_v4": dict.fromkeys(
+            (
+                "eastus",
+                "eastus2",
+                "southcentralus",
+                "westus2",
+                "westus3",
+                "westeurope",
+                "northeurope",
+                "swedencentral",
+                "uksouth",
+                "japaneast",
+                "australiaeast",
+            ),
+            (),
+        ),
     },
 }
 

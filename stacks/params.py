@@ -460,7 +460,9 @@ class Runner(Model):
     Terraform creates Key Vault keys through the vault's data plane from the machine that runs it,
     so a vault that denies all networks needs at least one of these (stacks/validation.py refuses
     an environment with Azure key vaults and no path). Storage accounts are managed through ARM
-    only (the provider's `data_plane_available = false`), so they need no runner path.
+    only (the provider's `data_plane_available = false`; containers by `storage_account_id` use the
+    Resource Manager client, azurerm v4.55.0 internal/services/storage/storage_container_resource.go),
+    so they need no runner path.
     """
 
     ip_ranges: tuple[IPv4Network, ...] = Field(
