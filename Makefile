@@ -25,7 +25,7 @@ export UV_PYTHON_DOWNLOADS := never
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: all synth synth-only validate lint lint-ci format test policy review snapshot-update schema install install-node \
-        plan deploy cli-synth bench clean
+        plan deploy cli-synth bench bench-install clean
 
 all: synth
 
@@ -99,6 +99,10 @@ schema: .venv/.installed
 
 bench: .venv/.installed
 	$(PY) bench/run.py
+
+# Fresh clone of HEAD -> first `make synth` with an empty uv cache and no uv on PATH, then warm.
+bench-install: .venv/.installed
+	$(PY) bench/cold_install.py
 
 # ---- real accounts (credentials from the usual environment variables, never files) -----------
 plan: .venv/.installed node_modules/.installed
