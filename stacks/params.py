@@ -41,18 +41,26 @@ class Model(BaseModel):
 # The instance types a pool gets when the file leaves `instance_type` out (from the design's
 # instance-type table). GPU defaults: "LLM serving" row.
 DEFAULT_INSTANCE_TYPES: dict[str, dict[str, str]] = {
-    "aws": {"system": "m6i.xlarge", "workload": "m5.2xlarge", "gpu": "g5.12xlarge", "batch": "m5.2xlarge"},
+    "aws": {
+        "system": "m6i.xlarge",
+        "workload": "m5.2xlarge",
+        "gpu": "g5.12xlarge",
+        "batch": "m5.2xlarge",
+        "training": "p4d.24xlarge",
+    },
     "gcp": {
         "system": "n2-standard-4",
         "workload": "n2-standard-8",
         "gpu": "a2-highgpu-1g",
         "batch": "n2-standard-8",
+        "training": "a2-ultragpu-8g",
     },
     "azure": {
         "system": "Standard_D4s_v5",
         "workload": "Standard_D8s_v3",
         "gpu": "Standard_NC24ads_A100_v4",
         "batch": "Standard_D8s_v3",
+        "training": "Standard_NC96ads_A100_v4",
     },
 }
 
@@ -62,6 +70,14 @@ DEFAULT_ACCELERATORS: dict[str, dict[str, Any]] = {
     "aws": {"type": "nvidia-a10g", "count": 4},
     "gcp": {"type": "nvidia-tesla-a100", "count": 1},
     "azure": {"type": "nvidia-a100", "count": 1},
+}
+
+# The design's "Training" row: p4d.24xlarge carries 8 A100 40GB, a2-ultragpu-8g 8 A100 80GB
+# (GCP accelerator type nvidia-a100-80gb), NC96ads_A100_v4 4 A100 80GB (the clouds' machine pages).
+TRAINING_ACCELERATORS: dict[str, dict[str, Any]] = {
+    "aws": {"type": "nvidia-a100", "count": 8},
+    "gcp": {"type": "nvidia-a100-80gb", "count": 8},
+    "azure": {"type": "nvidia-a100", "count": 4},
 }
 
 GPU_TAINT = {"key": "nvidia.com/gpu", "value": "present", "effect": "NoSchedule"}
@@ -136,11 +152,20 @@ class BatchPool(NodePool):
     labels: dict[LabelKey, LabelValue] = Field(default_factory=lambda: {"pool": "batch"})
 
 
+class TrainingPool(GpuPool):
+    """Optional scale-from-zero pool on the design's training machines (p4d.24xlarge,
+    a2-ultragpu-8g, NC96ads_A100_v4), GPU-tainted like the GPU pool."""
+
+    max_size: int = Field(default=4, ge=0, le=1000)
+    labels: dict[LabelKey, LabelValue] = Field(default_factory=lambda: {"pool": "training"})
+
+
 class NodePools(Model):
     system: SystemPool = SystemPool()
     workload: WorkloadPool = WorkloadPool()
     gpu: GpuPool = GpuPool()
     batch: BatchPool | None = None
+    training: TrainingPool | None = None
 
     def items(self) -> list[tuple[str, NodePool]]:
         pools: list[tuple[str, NodePool]] = [
@@ -150,6 +175,8 @@ class NodePools(Model):
         ]
         if self.batch is not None:
             pools.append(("batch", self.batch))
+        if self.training is not None:
+            pools.append(("training", self.training))
         return pools
 
 
@@ -224,14 +251,15 @@ class Cluster(Model):
         for role, pool in pools.items():
             if isinstance(pool, dict) and role in DEFAULT_INSTANCE_TYPES[cloud]:
                 pool.setdefault("instance_type", DEFAULT_INSTANCE_TYPES[cloud][role])
-        gpu = pools.get("gpu")
-        if isinstance(gpu, dict):
-            gpu.setdefault("accelerator", dict(DEFAULT_ACCELERATORS[cloud]))
-            accel = gpu["accelerator"]
-            if isinstance(accel, dict):
-                labels = gpu.setdefault("labels", {"pool": "gpu"})
-                if isinstance(labels, dict):
-                    labels.setdefault("accelerator", accel.get("type"))
+        for role, accelerators in (("gpu", DEFAULT_ACCELERATORS), ("training", TRAINING_ACCELERATORS)):
+            gpu = pools.get(role)
+            if isinstance(gpu, dict):
+                gpu.setdefault("accelerator", dict(accelerators[cloud]))
+                accel = gpu["accelerator"]
+                if isinstance(accel, dict):
+                    labels = gpu.setdefault("labels", {"pool": role})
+                    if isinstance(labels, dict):
+                        labels.setdefault("accelerator", accel.get("type"))
         return data
 
     @property

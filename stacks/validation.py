@@ -280,18 +280,20 @@ def _check_pools(env: Environment) -> Iterable[Problem]:
                     f"{path}.desired_size",
                     f"{pool.desired_size} is outside {pool.min_size}..{pool.max_size}; keep it between min_size and max_size.",
                 )
-        gpu = c.node_pools.gpu
-        if gpu.instance_type and not GPU_FAMILIES[c.cloud].match(gpu.instance_type):
-            yield Problem(
-                f"{_cpath(env, i)}.node_pools.gpu.instance_type",
-                f"'{gpu.instance_type}' is not a GPU machine type on {c.cloud}; use a GPU family "
-                f"(pattern {GPU_FAMILIES[c.cloud].pattern}).",
-            )
-        if not any(t.key == "nvidia.com/gpu" for t in gpu.taints):
-            yield Problem(
-                f"{_cpath(env, i)}.node_pools.gpu.taints",
-                "the GPU pool must keep the nvidia.com/gpu taint so only GPU workloads schedule there.",
-            )
+        for role, gpu in (("gpu", c.node_pools.gpu), ("training", c.node_pools.training)):
+            if gpu is None:
+                continue
+            if gpu.instance_type and not GPU_FAMILIES[c.cloud].match(gpu.instance_type):
+                yield Problem(
+                    f"{_cpath(env, i)}.node_pools.{role}.instance_type",
+                    f"'{gpu.instance_type}' is not a GPU machine type on {c.cloud}; use a GPU family "
+                    f"(pattern {GPU_FAMILIES[c.cloud].pattern}).",
+                )
+            if not any(t.key == "nvidia.com/gpu" for t in gpu.taints):
+                yield Problem(
+                    f"{_cpath(env, i)}.node_pools.{role}.taints",
+                    f"the {role} pool must keep the nvidia.com/gpu taint so only GPU workloads schedule there.",
+                )
         if c.security.public_endpoint and not c.security.public_endpoint_reason:
             yield Problem(
                 f"{_cpath(env, i)}.security.public_endpoint_reason",
