@@ -307,34 +307,75 @@ class DataLake(Model):
 # --------------------------------------------------------------------------------------------
 
 
+class OnRamp(Model):
+    """Where a cloud's Megaport partner ports are: `megaport_partner` filters (provider 1.13.1
+    internal/provider/partner_port_data_source.go filters on product_name, connect_type,
+    company_name, location_id and diversity_zone). The diversity zone is the router's."""
+
+    location_id: int = Field(ge=1, description="Megaport location id of the on-ramp (its name in a comment).")
+    product_name: str = Field(
+        min_length=1,
+        description="The partner port's product name, e.g. 'US East (N. Virginia) (us-east-1)' for AWS.",
+    )
+    metro: Name = Field(
+        description="Short name of the on-ramp's metro; names the VXC (vxc_<cluster>_<zone>_<metro>)."
+    )
+
+
 class VxcPlan(Model):
-    """One virtual cross connect from a Megaport Cloud Router to one cloud's on-ramp."""
+    """One virtual cross connect from a Megaport Cloud Router to one cloud's on-ramp.
+
+    The VXC's diversity zone is its router's (`routers[].diversity_zone`)."""
 
     cloud: Cloud
     cluster: Name = Field(description="The cluster whose network this VXC lands in.")
-    diversity_zone: Literal["red", "blue"]
     vlan: int = Field(ge=2, le=4093, description="VLAN on the cloud side (Azure peering VLAN, AWS VIF VLAN).")
     rate_limit_mbps: int | None = Field(default=None, ge=1, description="Left out: the interconnect's.")
+    onramp: OnRamp | None = Field(
+        default=None, description="AWS and GCP: the partner port's on-ramp. Azure: left out (service key)."
+    )
 
 
 class MegaportRouter(Model):
     name: Name
     jurisdiction: Jurisdiction
-    location_id: int = Field(ge=1, description="Megaport location id (megaport_location).")
+    diversity_zone: Literal["red", "blue"] = Field(
+        description="The MCR's diversity zone; a jurisdiction has one red and one blue router so the two "
+        "paths to each cloud share no router."
+    )
+    location_id: int = Field(ge=1, description="Megaport location id of the MCR (megaport_location).")
     asn: int = Field(ge=1, le=4294967295)
     port_speed_mbps: Literal[1000, 2500, 5000, 10000, 25000, 50000, 100000] = 10000
     azure_peering_location: str = Field(description="ExpressRoute peering location served by Megaport.")
     vxcs: tuple[VxcPlan, ...]
 
 
+class SlaClaims(Model):
+    """The availability each cloud path claims (percent); validation refuses a claim the topology
+    cannot meet (stacks/interconnect_plan.py path_slas)."""
+
+    aws: float = Field(default=99.99, ge=0, le=100)
+    gcp: float = Field(default=99.99, ge=0, le=100)
+    azure: float = Field(default=99.95, ge=0, le=100)
+
+
 class Megaport(Model):
     kind: Literal["megaport"] = "megaport"
     environment: Literal["production", "staging", "development"] = "production"
     contract_term_months: Literal[1, 12, 24, 36, 48, 60] = 12
-    rate_limit_mbps: int = Field(default=10000, ge=1)
+    rate_limit_mbps: int = Field(default=10000, ge=1, description="VXC speed unless a VXC sets its own.")
+    wait_time_minutes: int = Field(
+        default=30,
+        ge=1,
+        description="Provider wait_time: its default is 10 and its docs advise more for VXCs to cloud providers.",
+    )
     aws_amazon_side_asn: int = Field(default=64512, ge=1)
     azure_circuit_bandwidth_mbps: int = Field(default=10000, ge=50)
     azure_sku_tier: Literal["Standard", "Premium"] = "Standard"
+    azure_gateway_sku: Literal["ErGw1AZ", "ErGw2AZ", "ErGw3AZ"] = Field(
+        default="ErGw3AZ", description="ExpressRoute gateway; must carry azure_circuit_bandwidth_mbps."
+    )
+    sla_claims: SlaClaims = SlaClaims()
     link_cidr: IPv4Network = Field(
         default=IPv4Network("192.168.255.0/24"),
         description="Pool of the /30s of the links (AWS VIF and Azure peering addresses): a /26 per "

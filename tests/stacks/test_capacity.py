@@ -19,7 +19,9 @@ def test_training_pool_on_design_training_machine_where_design_places_training(s
     assert training["node_config"]["machine_type"] == DESIGN_TRAINING["gcp"]
     assert training["node_config"]["guest_accelerator"][0]["type"] == "nvidia-a100-80gb"
     assert training["node_config"]["guest_accelerator"][0]["count"] == 8
-    assert {"key": "nvidia.com/gpu", "value": "present", "effect": "NO_SCHEDULE"} in training["node_config"]["taint"]
+    assert {"key": "nvidia.com/gpu", "value": "present", "effect": "NO_SCHEDULE"} in training["node_config"][
+        "taint"
+    ]
     assert training["autoscaling"]["total_min_node_count"] == 0
 
 
