@@ -141,6 +141,20 @@ PARTNER_LOOKUP = {"aws": ("AWS", "AWS"), "gcp": ("GOOGLE", "Google inc..")}
 EXPRESSROUTE_GATEWAY_MBPS = {"ErGw1AZ": 1000, "ErGw2AZ": 2000, "ErGw3AZ": 10000}
 
 
+# Azure VPN gateway aggregate throughput (Microsoft "About VPN Gateway SKUs", benchmark table):
+# VpnGw1AZ 650 Mbps, VpnGw2AZ 1 Gbps, VpnGw3AZ 1.25 Gbps, VpnGw4AZ 5 Gbps, VpnGw5AZ 10 Gbps.
+AZURE_VPN_GATEWAY_MBPS = {
+    "VpnGw1AZ": 650,
+    "VpnGw2AZ": 1000,
+    "VpnGw3AZ": 1250,
+    "VpnGw4AZ": 5000,
+    "VpnGw5AZ": 10000,
+}
+# AWS Site-to-Site VPN quotas: up to 1.25 Gbps per tunnel, and a virtual private gateway uses one
+# tunnel of a connection at a time (no ECMP), so a link to an AWS VGW carries at most that.
+AWS_VGW_LINK_MBPS = 1250
+
+
 def logical(name: str) -> str:
     """`mcr-us-red` -> `mcr_us_red`: a construct id from a name of the environment file."""
     return name.replace("-", "_")

@@ -395,7 +395,14 @@ class Vpn(Model):
     aws_amazon_side_asn: int = Field(default=64512, ge=1)
     gcp_router_asn: int = Field(default=65010, ge=1)
     azure_gateway_asn: int = Field(default=65515, ge=1)
-    azure_gateway_sku: str = "VpnGw1AZ"
+    throughput_mbps: int = Field(
+        default=1000,
+        ge=100,
+        description="What each link must carry (design: VPN 1-10 Gbps). Sizes the Azure gateway (validated).",
+    )
+    azure_gateway_sku: Literal["VpnGw1AZ", "VpnGw2AZ", "VpnGw3AZ", "VpnGw4AZ", "VpnGw5AZ"] = Field(
+        default="VpnGw2AZ", description="Azure VPN gateway; must carry throughput_mbps."
+    )
     tunnels_per_link: Literal[2] = 2
     bgp_inside_cidr: IPv4Network = Field(
         default=IPv4Network("169.254.21.0/24"),

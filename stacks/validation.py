@@ -20,7 +20,9 @@ from pydantic import ValidationError
 
 from stacks.interconnect_plan import (
     AWS_RESERVED_INSIDE,
+    AWS_VGW_LINK_MBPS,
     AZURE_APIPA,
+    AZURE_VPN_GATEWAY_MBPS,
     EXPRESSROUTE_GATEWAY_MBPS,
     LINK_LOCAL,
     LINKS_PER_ROUTER,
@@ -576,6 +578,20 @@ def _check_interconnect(env: Environment) -> Iterable[Problem]:
                     "for a full mesh.",
                 )
         yield from _check_vpn_inside_cidr(env)
+        if env.clusters_of("azure") and AZURE_VPN_GATEWAY_MBPS[ic.azure_gateway_sku] < ic.throughput_mbps:
+            yield Problem(
+                "interconnect.azure_gateway_sku",
+                f"{ic.azure_gateway_sku} carries {AZURE_VPN_GATEWAY_MBPS[ic.azure_gateway_sku]} Mbps, less than "
+                f"throughput_mbps {ic.throughput_mbps}; pick a SKU from "
+                + ", ".join(f"{k} ({v})" for k, v in AZURE_VPN_GATEWAY_MBPS.items())
+                + ".",
+            )
+        if env.clusters_of("aws") and ic.throughput_mbps > AWS_VGW_LINK_MBPS:
+            yield Problem(
+                "interconnect.throughput_mbps",
+                f"{ic.throughput_mbps} Mbps is more than a link to an AWS virtual private gateway carries "
+                f"({AWS_VGW_LINK_MBPS} Mbps: one tunnel at a time, 1.25 Gbps each); use {AWS_VGW_LINK_MBPS} or less.",
+            )
     seen: dict[int, str] = {}
     for path, asn in asns:
         if asn in RESERVED_ASNS:

@@ -205,3 +205,52 @@ def test_readme_sla_table_matches_the_topology():
         (p.jurisdiction, p.cluster): f"{p.percent:g}" for p in path_slas(prod.clusters, prod.interconnect)
     }
     assert computed == EXPECTED_SLA_ROWS
+
+
+# ---- VPN (dev, staging) -------------------------------------------------------------------------
+
+# Microsoft's custom IPsec policy example (New-AzIpsecPolicy), in AWS's and Azure's names.
+AWS_SUITE = {
+    "phase1_encryption_algorithms": ["AES256"],
+    "phase1_integrity_algorithms": ["SHA2-256"],
+    "phase1_dh_group_numbers": [14],
+    "phase2_encryption_algorithms": ["AES256-GCM-16"],
+    "phase2_integrity_algorithms": ["SHA2-256"],
+    "phase2_dh_group_numbers": [14],
+}
+AZURE_SUITE = {
+    "ike_encryption": "AES256",
+    "ike_integrity": "SHA256",
+    "dh_group": "DHGroup14",
+    "ipsec_encryption": "GCMAES256",
+    "ipsec_integrity": "GCMAES256",
+    "pfs_group": "PFS2048",
+}
+
+
+@pytest.mark.parametrize("env", ["dev", "staging"])
+def test_vpn_tunnels_pin_one_ipsec_suite_on_aws_and_azure(synthesized, env):
+    stack = synthesized[f"{env}-global-interconnect"]
+    connections = resources(stack, "aws_vpn_connection")
+    assert connections
+    for name, conn in connections.items():
+        for t in (1, 2):
+            got = {k: conn[f"tunnel{t}_{k}"] for k in AWS_SUITE}
+            assert got == AWS_SUITE, (name, t)
+    azure = [
+        c
+        for c in resources(stack, "azurerm_virtual_network_gateway_connection").values()
+        if c["type"] == "IPsec"
+    ]
+    assert azure
+    for conn in azure:
+        (policy,) = conn["ipsec_policy"] if isinstance(conn["ipsec_policy"], list) else [conn["ipsec_policy"]]
+        assert {k: policy[k] for k in AZURE_SUITE} == AZURE_SUITE
+
+
+@pytest.mark.parametrize("env", ["dev", "staging"])
+def test_vpn_azure_gateway_carries_the_designs_1_gbps(synthesized, env):
+    """Design: VPN 1-10 Gbps; VpnGw1AZ carries 650 Mbps, VpnGw2AZ 1 Gbps (Microsoft's SKU table)."""
+    stack = synthesized[f"{env}-global-interconnect"]
+    gateways = [g for g in resources(stack, "azurerm_virtual_network_gateway").values() if g["type"] == "Vpn"]
+    assert gateways and {g["sku"] for g in gateways} == {"VpnGw2AZ"}

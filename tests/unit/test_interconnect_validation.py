@@ -286,3 +286,27 @@ def test_vpn_hub_on_aws_accepted_and_cidr_clash_still_reported(tmp_path):
     probs = problems_for(tmp_path, data, env="staging")
     assert not any(p.startswith("interconnect.") for p in probs)
     assert any(p.startswith("clusters[1 aws-us-west-2].network.cidr: 10.40.0.0/16 overlaps") for p in probs)
+
+
+def test_vpn_azure_gateway_too_small_for_the_throughput_rejected(tmp_path):
+    """Microsoft's SKU table: VpnGw1AZ carries 650 Mbps; the default throughput is 1000."""
+    data = base("dev")
+    data["interconnect"]["azure_gateway_sku"] = "VpnGw1AZ"
+    probs = problems_for(tmp_path, data, env="dev")
+    assert any(
+        p.startswith(
+            "interconnect.azure_gateway_sku: VpnGw1AZ carries 650 Mbps, less than throughput_mbps 1000"
+        )
+        for p in probs
+    )
+
+
+def test_vpn_throughput_above_an_aws_vgw_link_rejected(tmp_path):
+    data = base("dev")
+    data["interconnect"]["throughput_mbps"] = 5000
+    data["interconnect"]["azure_gateway_sku"] = "VpnGw4AZ"
+    probs = problems_for(tmp_path, data, env="dev")
+    assert any(
+        p.startswith("interconnect.throughput_mbps: 5000 Mbps is more than a link to an AWS") for p in probs
+    )
+    assert not any(p.startswith("interconnect.azure_gateway_sku") for p in probs)
