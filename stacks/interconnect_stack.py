@@ -5,22 +5,21 @@ address and the topology, so this module only turns the plan into constructs. Cl
 networks come from the cluster stacks' ClusterHandles (`ctx.clusters`): VPC, route tables,
 GCP network, Azure resource group and GatewaySubnet are cross-stack references.
 
-prod - Megaport (`kind: megaport`), one Megaport Cloud Router (MCR) per router entry:
-  AWS    Direct Connect gateway (amazon_side_asn from the file) associated, through a virtual
-         private gateway per VPC, with every AWS cluster of the router's jurisdiction; each AWS
-         VXC orders a hosted private VIF (aws_config) that the AWS side accepts onto the
-         Direct Connect gateway. The MCR configures BGP for a hosted VIF itself, from
-         aws_config's ASNs and addresses.
-  GCP    per cluster a Cloud Router with ASN 16550 and one PARTNER attachment per VXC
-         (red -> AVAILABILITY_DOMAIN_1, blue -> _2); the attachment's pairing key is the
-         VXC's google_config.pairing_key and megaport_partner (GOOGLE, same diversity zone)
-         its B-End. Google and Megaport set up the BGP session (layer-3 partner).
-  Azure  per cluster an ExpressRoute circuit (provider Megaport); the red VXC takes the
-         primary port, the blue the secondary, both with the circuit's service key. The
-         private peering is configured on the Azure side (azurerm), so the MCR side of each
-         VXC carries a vrouter interface (inner VLAN = peering VLAN, first host of the /30)
-         with a BGP session to Microsoft (12076). An ExpressRoute gateway in the VNet's
-         GatewaySubnet connects the circuit once the peering exists.
+prod - Megaport (`kind: megaport`), a loop over interconnect_plan.megaport_plan(): per
+jurisdiction a red and a blue Megaport Cloud Router (MCR), each with a prefix filter list of the
+jurisdiction's declared cluster ranges; the pattern constructs of
+constructs_lib/megaport/cloud_vxcs.py build each VXC with its cloud side:
+  AWS    one Direct Connect gateway per jurisdiction (a VPN gateway joins only one), associated
+         through a virtual private gateway per VPC with every AWS cluster of the jurisdiction;
+         each AWS VXC (HostedVifVxc) orders a hosted private VIF (<= 5 Gbps) from the partner
+         port found at its on-ramp, which the AWS side accepts onto the gateway. Megaport sets
+         up the MCR's BGP session for a hosted VIF from aws_config.
+  GCP    per cluster a Cloud Router with ASN 16550 and one PARTNER attachment per VXC (red ->
+         AVAILABILITY_DOMAIN_1, blue -> _2, two metros); GooglePartnerVxc pairs with it by key.
+  Azure  per cluster an ExpressRoute circuit (provider Megaport): the red router's VXC on the
+         primary port, the blue router's on the secondary (ExpressRouteVxc), each with a
+         vrouter BGP session to Microsoft (12076) filtered by the MCR's prefix list; an
+         ExpressRoute gateway (ErGw3AZ) connects the circuit once the private peering exists.
 dev/staging - IPsec VPN (`kind: vpn`): links and tunnel addresses from vpn_links(); per
   cluster one gateway (AWS VGW, GCP HA VPN + Cloud Router, Azure VPN gateway), per link two
   tunnels with BGP, each with its own generated pre-shared key (random_password; the JSON
@@ -200,8 +199,7 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
             )
             dxgw.associate(f"{cid}_association", gateway=vgw, allowed_prefixes=[str(cluster.network.cidr)])
         announced = declared_ranges(c for c in j.clusters if c.cloud != "aws")
-        company, connect_type = PARTNER_LOOKUP["aws"][1], PARTNER_LOOKUP["aws"][0]
-        assert connect_type == "AWS"
+        company = PARTNER_LOOKUP["aws"][1]
         for link in links:
             mcr, onramp = routers[link.router.name], link.vxc.onramp
             assert onramp is not None  # validation: AWS VXCs name their on-ramp
