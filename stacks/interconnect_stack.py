@@ -32,7 +32,8 @@ advertise their own VPC/VNet.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from constructs import Construct
 
@@ -56,7 +57,18 @@ from stacks.interconnect_plan import (
 from stacks.logical_ids import PathLogicalIds
 from stacks.params import Cluster, Environment, Megaport, Vpn
 
+if TYPE_CHECKING:  # imported lazily at build time (stacks/lazy_providers.py)
+    from constructs_lib.megaport import Mcr, McrPrefixFilterList
+
 COMPONENT = "interconnect"
+
+
+@dataclass(frozen=True)
+class RouterHandle:
+    """An MCR and the prefix filter list its BGP sessions and VXCs use."""
+
+    mcr: Mcr
+    prefix_filter: McrPrefixFilterList
 
 
 def build(app: Construct, ctx: BuildContext) -> None:
@@ -154,14 +166,14 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
             diversity_zone=router.diversity_zone,
             resource_tags=self.tags(jurisdiction=router.jurisdiction),
         )
-        mcr.prefix_filter = McrPrefixFilterList(  # type: ignore[attr-defined]
+        prefix_filter = McrPrefixFilterList(
             self,
             f"{plan.id}_prefix_filter",
             mcr=mcr,
             description=f"{env.name}-{jurisdiction.name}-clusters",
             entries=[PrefixFilterEntry(prefix=p) for p in jurisdiction.prefixes()],
         )
-        return mcr
+        return RouterHandle(mcr=mcr, prefix_filter=prefix_filter)
 
     def _vxc_common(self, env: Environment, mp: Megaport, link: VxcLink) -> dict[str, Any]:
         metro = f"-{link.vxc.onramp.metro}" if link.vxc.onramp is not None else ""
@@ -174,7 +186,7 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
         }
 
     def _megaport_aws(
-        self, env: Environment, mp: Megaport, j: JurisdictionPlan, routers: dict[str, Any]
+        self, env: Environment, mp: Megaport, j: JurisdictionPlan, routers: dict[str, RouterHandle]
     ) -> None:
         from constructs_lib.aws.interconnect import DirectConnectGateway, VpcGateway
         from constructs_lib.megaport.cloud_vxcs import HostedVifVxc
@@ -201,12 +213,12 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
         announced = declared_ranges(c for c in j.clusters if c.cloud != "aws")
         company = PARTNER_LOOKUP["aws"][1]
         for link in links:
-            mcr, onramp = routers[link.router.name], link.vxc.onramp
+            router, onramp = routers[link.router.name], link.vxc.onramp
             assert onramp is not None  # validation: AWS VXCs name their on-ramp
             HostedVifVxc(
                 self,
                 link.id,
-                mcr=mcr,
+                mcr=router.mcr,
                 mcr_asn=link.router.asn,
                 diversity_zone=link.zone,
                 onramp_location_id=onramp.location_id,
@@ -219,12 +231,12 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
                 amazon_address=link.link.with_prefix(link.link.second),
                 announced_prefixes=announced,
                 tags=self.cluster_tags(link.cluster),
-                depends_on=[mcr.prefix_filter],
+                depends_on=[router.prefix_filter],
                 **self._vxc_common(env, mp, link),
             )
 
     def _megaport_gcp(
-        self, env: Environment, mp: Megaport, j: JurisdictionPlan, routers: dict[str, Any]
+        self, env: Environment, mp: Megaport, j: JurisdictionPlan, routers: dict[str, RouterHandle]
     ) -> None:
         from constructs_lib.gcp.interconnect import PartnerInterconnect
         from constructs_lib.megaport.cloud_vxcs import GooglePartnerVxc
@@ -247,23 +259,23 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
                 labels=self.cluster_tags(cluster),
             )
             for link in links:
-                mcr, onramp = routers[link.router.name], link.vxc.onramp
+                router, onramp = routers[link.router.name], link.vxc.onramp
                 assert onramp is not None  # validation: GCP VXCs name their on-ramp
                 GooglePartnerVxc(
                     self,
                     link.id,
-                    mcr=mcr,
+                    mcr=router.mcr,
                     diversity_zone=link.zone,
                     onramp_location_id=onramp.location_id,
                     onramp_product_name=onramp.product_name,
                     company_name=PARTNER_LOOKUP["gcp"][1],
                     pairing_key=interconnect.pairing_key(keys[link.id]),
-                    depends_on=[mcr.prefix_filter],
+                    depends_on=[router.prefix_filter],
                     **self._vxc_common(env, mp, link),
                 )
 
     def _megaport_azure(
-        self, env: Environment, mp: Megaport, j: JurisdictionPlan, routers: dict[str, Any]
+        self, env: Environment, mp: Megaport, j: JurisdictionPlan, routers: dict[str, RouterHandle]
     ) -> None:
         from constructs_lib.azure.interconnect import ExpressRouteCircuit, ExpressRouteVnetConnection
         from constructs_lib.megaport.cloud_vxcs import ExpressRouteVxc
@@ -285,13 +297,13 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
             )
             vxcs = []
             for link in (plan.primary, plan.secondary):
-                mcr = routers[link.router.name]
+                router = routers[link.router.name]
                 vxcs.append(
                     ExpressRouteVxc(
                         self,
                         link.id,
-                        mcr=mcr,
-                        prefix_filter=mcr.prefix_filter,
+                        mcr=router.mcr,
+                        prefix_filter=router.prefix_filter,
                         circuit=circuit,
                         port_choice=AZURE_PORT[link.zone],
                         peering_vlan=plan.peering_vlan,
