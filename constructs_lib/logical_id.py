@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from typing import TypeVar
 
-T = TypeVar("T")
+from cdktf import TerraformElement
+
+Element = TypeVar("Element", bound=TerraformElement)
 
 _INVALID = re.compile(r"[^A-Za-z0-9_]+")
 
@@ -21,7 +23,7 @@ def logical_id(*parts: str) -> str:
     return "_".join(_INVALID.sub("_", p).strip("_") for p in parts if p)
 
 
-def pin(element: T, *parts: str) -> T:
+def pin(element: Element, *parts: str) -> Element:
     """Override `element`'s logical id with `logical_id(*parts)` and return it."""
-    element.override_logical_id(logical_id(*parts))  # type: ignore[attr-defined]
+    element.override_logical_id(logical_id(*parts))
     return element

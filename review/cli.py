@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from review.diff import StackDiff, diff_plans
@@ -160,11 +161,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     items = attention(stacks)
     extras = extra_sections(stacks, items)
-    common = dict(base_label=base_label, head_label=head_label, scope_note=scope_note, extra_sections=extras)
-    full = render(stacks, items, **common)
-    report = render(
-        stacks, items, limit=COMMENT_LIMIT, full_report_name=Path(args.full_output).name, **common
+    page = partial(
+        render,
+        stacks,
+        items,
+        base_label=base_label,
+        head_label=head_label,
+        scope_note=scope_note,
+        extra_sections=extras,
     )
+    full = page()
+    report = page(limit=COMMENT_LIMIT, full_report_name=Path(args.full_output).name)
     sys.stdout.write(report)
     if args.output != "-":
         Path(args.output).write_text(report, encoding="utf-8")

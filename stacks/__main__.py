@@ -17,6 +17,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import MutableMapping
 from pathlib import Path
 
 from stacks.environments import ENV_DIR, ParameterErrors, environment_files, load_environments
@@ -25,7 +26,7 @@ from stacks.validation import ParameterError, _display, load_environment
 SCHEMA_FILE = ENV_DIR / "schema.json"
 
 
-def _print_problems(exc: Exception) -> None:
+def _print_problems(exc: ParameterError | ParameterErrors) -> None:
     errors = exc.errors if isinstance(exc, ParameterErrors) else [exc]
     for err in errors:
         for problem in err.problems:
@@ -57,7 +58,9 @@ def _remove_abandoned_synths(folder: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def synthesize(selection: str | None, out: Path, environ: dict | None = None) -> list[str]:
+def synthesize(
+    selection: str | None, out: Path, environ: MutableMapping[str, str] | None = None
+) -> list[str]:
     """Validate, build and synthesize; returns the stack ids written. Atomic for `out`."""
     envs = load_environments(selection)  # raises before anything is written
     from stacks.lazy_providers import install
@@ -86,7 +89,7 @@ def synthesize(selection: str | None, out: Path, environ: dict | None = None) ->
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def cmd_synth(selection: str | None, out: str, environ: dict | None = None) -> int:
+def cmd_synth(selection: str | None, out: str, environ: MutableMapping[str, str] | None = None) -> int:
     try:
         stacks = synthesize(selection, Path(out), environ)
     except (ParameterError, ParameterErrors) as exc:
@@ -112,7 +115,7 @@ def cmd_schema(check: bool) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None, environ: dict | None = None) -> int:
+def main(argv: list[str] | None = None, environ: MutableMapping[str, str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stacks", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
     v = sub.add_parser("validate", help="validate environment files")

@@ -9,9 +9,14 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stacks.context import BuildContext
 from stacks.params import Environment
+
+if TYPE_CHECKING:  # cdktf loads node: imported only when an app is built
+    from cdktf import App
+    from constructs import Construct
 
 # (component, "module:function"); each function takes (app, ctx) and adds that component's stacks.
 COMPONENTS: tuple[tuple[str, str], ...] = (
@@ -26,19 +31,21 @@ COMPONENTS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _builder(ref: str) -> Callable:
+# A component's build function: adds that component's stacks of one environment to the app.
+Builder = Callable[["Construct", BuildContext], None]
+
+
+def _builder(ref: str) -> Builder:
     module, _, func = ref.partition(":")
-    return getattr(importlib.import_module(module), func)
+    builder: Builder = getattr(importlib.import_module(module), func)
+    return builder
 
 
-def build_app(envs: Iterable[Environment], outdir: str | Path | None = None):
+def build_app(envs: Iterable[Environment], outdir: str | Path | None = None) -> App:
     """Build (not synthesize) the app holding the stacks of `envs`."""
     from cdktf import App
 
-    kwargs = {"stack_traces": False}
-    if outdir is not None:
-        kwargs["outdir"] = str(outdir)
-    app = App(**kwargs)
+    app = App(stack_traces=False, outdir=None if outdir is None else str(outdir))
     for env in envs:
         ctx = BuildContext(env=env)
         for _component, ref in COMPONENTS:

@@ -127,7 +127,7 @@ def order(app: Construct, ctx: BuildContext) -> None:
     """Every other stack of the environment depends on its bootstrap stack (added last, when they
     all exist). cdktf records it in manifest.json, so `cdktf deploy` applies bootstrap first."""
     bootstrap = app.node.try_find_child(stack_id(ctx.env, COMPONENT))
-    if bootstrap is None:
+    if not isinstance(bootstrap, TerraformStack):
         return
     for child in app.node.children:
         if (

@@ -9,7 +9,7 @@ references, and writes the same values as outputs.
 
 from __future__ import annotations
 
-from cdktf import TerraformOutput
+from cdktf import TerraformOutput, TerraformResource
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
 from cdktf_cdktf_provider_google.provider import GoogleProvider
@@ -88,7 +88,7 @@ class ClusterStack(PathLogicalIds, PlatformStack):
             TerraformOutput(self, "gateway_subnet_id", value=h.gateway_subnet_id)
 
 
-def record_reasons(resource, cluster: Cluster) -> None:
+def record_reasons(resource: TerraformResource, cluster: Cluster) -> None:
     """A secure default turned off keeps its stated reason next to the resource in the plan
     (cdk.tf.json `//` comment), where a reviewer of the diff sees it."""
     sec = cluster.security

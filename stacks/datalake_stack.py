@@ -9,6 +9,9 @@ every cloud's construct applies it. Data-lake stacks do not depend on the cluste
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol, TypedDict, TypeVar
+
 from constructs import Construct
 
 from constructs_lib import storage_spec
@@ -18,7 +21,34 @@ from stacks.context import BuildContext
 from stacks.params import Cluster, Environment
 from stacks.residency import Residency, load_residency
 
+if TYPE_CHECKING:  # each cloud's provider package loads only when a lake of that cloud is built
+    from constructs_lib.aws.data_lake import S3DataLake
+    from constructs_lib.azure.data_lake import AzureDataLake
+    from constructs_lib.gcp.data_lake import GcsDataLake
+
 COMPONENT = "datalake"
+
+Replica_co = TypeVar("Replica_co", covariant=True)
+
+
+class ReplicaFactory(Protocol[Replica_co]):
+    """A cloud's replica props class (S3Replica, GcsReplica, AzureReplica)."""
+
+    def __call__(self, *, region: str, jurisdiction: str) -> Replica_co: ...
+
+
+class LakeProps(TypedDict):
+    """The props every cloud's data-lake construct takes alike."""
+
+    region: str
+    jurisdiction: str
+    classifications: Sequence[str]
+    zones: Sequence[str]
+    tiers: TierSpec
+    archive_retention_days: int
+    access_log_retention_days: int
+    force_destroy: bool
+    erasure_days: dict[str, int]
 
 
 def tier_spec(env: Environment) -> TierSpec:
@@ -44,7 +74,8 @@ class DataLakeStack(PlatformStack):
             c for c in lake.classifications if storage_spec.may_exist_in(c, jurisdiction)
         )
         self.replica_region = lake.replica_regions.get(region)
-        self.replica_jurisdiction = None
+        self.replica_jurisdiction: str | None = None
+        self.lake: S3DataLake | GcsDataLake | AzureDataLake
         if self.replica_region is not None:
             self.replica_jurisdiction = residency.jurisdiction_of(cloud, self.replica_region)
             if self.replica_jurisdiction is None:  # validation reports this first; never guess
@@ -80,10 +111,10 @@ class DataLakeStack(PlatformStack):
             **self._lake_props(region, tiers),
         )
 
-    def _lake_props(self, region: str, tiers: TierSpec) -> dict:
+    def _lake_props(self, region: str, tiers: TierSpec) -> LakeProps:
         """The props every cloud's data lake takes alike, from the environment's data_lake."""
         lake = self.env.data_lake
-        return dict(
+        return LakeProps(
             region=region,
             jurisdiction=self.jurisdiction,
             classifications=self.classifications,
@@ -92,10 +123,10 @@ class DataLakeStack(PlatformStack):
             archive_retention_days=lake.archive_retention_days,
             access_log_retention_days=lake.access_log_retention_days,
             force_destroy=lake.force_destroy,
-            erasure_days=dict(lake.erasure_days),
+            erasure_days=dict(lake.erasure_days.items()),
         )
 
-    def _replica(self, replica_cls):
+    def _replica(self, replica_cls: ReplicaFactory[Replica_co]) -> Replica_co | None:
         """The cloud's replica props, or None where the environment declares no replica region."""
         if self.replica_region and self.replica_jurisdiction:
             return replica_cls(region=self.replica_region, jurisdiction=self.replica_jurisdiction)

@@ -301,7 +301,7 @@ class DataLake(Model):
     )
     force_destroy: bool = Field(default=False, description="Only for throwaway environments.")
     erasure_days: dict[Classification, int] = Field(
-        default_factory=lambda: {"pii": 30, "models-gdpr": 30},
+        default_factory=lambda: dict[Classification, int]({"pii": 30, "models-gdpr": 30}),
         description="Classification -> days after which a noncurrent (overwritten or deleted) version is "
         "deleted on every cloud, so an erasure request completes. `archive` is refused: its "
         "compliance lock decides. Classifications left out keep noncurrent_expire_after_days.",
@@ -445,7 +445,7 @@ class Edge(Model):
     cloudflare_zone_id: str = Field(pattern=r"^[0-9a-f]{32}$")
     api_hostname: str = Field(default="api", description="Relative to dns_zone.")
     residency_hostnames: dict[Jurisdiction, str] = Field(
-        default_factory=lambda: {"eu": "api.eu"},
+        default_factory=lambda: dict[Jurisdiction, str]({"eu": "api.eu"}),
         description="Hostnames whose traffic never leaves the jurisdiction (pools and fallback inside it).",
     )
     steering_policy: Literal[
@@ -463,7 +463,7 @@ class Edge(Model):
         "proximity / dynamic_latency / off: no region map (Cloudflare would ignore it).",
     )
     pool_weights: dict[Cloud, int] = Field(
-        default_factory=lambda: {"aws": 40, "gcp": 40, "azure": 20},
+        default_factory=lambda: dict[Cloud, int]({"aws": 40, "gcp": 40, "azure": 20}),
         description="Traffic share per cloud in percent (design: 40/40/20), split evenly over the cloud's "
         "pools. Applied only by weighted steering (random, least_outstanding_requests, least_connections).",
     )
@@ -480,7 +480,7 @@ class Edge(Model):
     failure_detection_seconds: int = Field(default=30, ge=5, description="Design: failure detected in 30 s.")
     min_tls_version: Literal["1.2", "1.3"] = Field(default="1.3", description="Design: TLS 1.3 in transit.")
     regional_hostname_keys: dict[Jurisdiction, str] = Field(
-        default_factory=lambda: {"eu": "eu", "us": "us"},
+        default_factory=lambda: dict[Jurisdiction, str]({"eu": "eu", "us": "us"}),
         description="Cloudflare Data Localization Suite region key per jurisdiction: a residency hostname "
         "gets a cloudflare_regional_hostname so TLS and WAF run only in that region (validated).",
     )

@@ -9,7 +9,7 @@ path and says how to fix it. Nothing here raises a traceback at a user: callers 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from ipaddress import IPv4Network
 from pathlib import Path
@@ -35,7 +35,7 @@ from stacks.interconnect_plan import (
     path_slas,
     router_capacity,
 )
-from stacks.params import Environment, MegaportRouter
+from stacks.params import Environment, Megaport, MegaportRouter, Vpn
 from stacks.residency import Residency, load_residency
 from stacks.vault_checks import check_vault
 
@@ -134,7 +134,7 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _pydantic_problems(exc: ValidationError, data: dict) -> list[Problem]:
+def _pydantic_problems(exc: ValidationError, data: Mapping[str, Any]) -> list[Problem]:
     problems = []
     for err in exc.errors(include_url=False):
         loc = [p for p in err["loc"] if not (isinstance(p, str) and p in _UNION_TAGS)]
@@ -440,7 +440,7 @@ def _check_interconnect(env: Environment) -> Iterable[Problem]:
                 f"ASN {ic.aws_amazon_side_asn} is not accepted by AWS for a Direct Connect gateway; "
                 "use 64512-65534 or 4200000000-4294967294.",
             )
-        yield from _check_megaport_links(env)
+        yield from _check_megaport_links(env, ic)
         vlans: dict[tuple[str, int], str] = {}
         # (jurisdiction, zone) -> path; a jurisdiction has one red and one blue router.
         zones_of: dict[tuple[str, str], str] = {}
@@ -551,7 +551,7 @@ def _check_interconnect(env: Environment) -> Iterable[Problem]:
                 f"{ic.azure_gateway_sku} carries {EXPRESSROUTE_GATEWAY_MBPS[ic.azure_gateway_sku]} Mbps, less than "
                 f"the {ic.azure_circuit_bandwidth_mbps} Mbps circuit; use ErGw3AZ for 10 Gbps.",
             )
-        yield from _check_megaport_paths(env)
+        yield from _check_megaport_paths(env, ic)
     else:
         asns += [
             ("interconnect.aws_amazon_side_asn", ic.aws_amazon_side_asn),
@@ -583,7 +583,7 @@ def _check_interconnect(env: Environment) -> Iterable[Problem]:
                     "so spokes could not reach each other. Pick an AWS or Azure cluster, or leave hub_cluster out "
                     "for a full mesh.",
                 )
-        yield from _check_vpn_inside_cidr(env)
+        yield from _check_vpn_inside_cidr(env, ic)
         if env.clusters_of("azure") and AZURE_VPN_GATEWAY_MBPS[ic.azure_gateway_sku] < ic.throughput_mbps:
             yield Problem(
                 "interconnect.azure_gateway_sku",
@@ -617,9 +617,8 @@ def _cluster_ranges(env: Environment) -> list[tuple[str, IPv4Network]]:
     ]
 
 
-def _check_megaport_paths(env: Environment) -> Iterable[Problem]:
+def _check_megaport_paths(env: Environment, ic: Megaport) -> Iterable[Problem]:
     """Every cloud path has a red and a blue VXC on different routers, and meets the SLA it claims."""
-    ic = env.interconnect
     names = {c.name for c in env.clusters}
     if any(v.cluster not in names for r in ic.routers for v in r.vxcs):
         return  # reported above
@@ -648,8 +647,7 @@ def _check_megaport_paths(env: Environment) -> Iterable[Problem]:
             )
 
 
-def _check_megaport_links(env: Environment) -> Iterable[Problem]:
-    ic = env.interconnect
+def _check_megaport_links(env: Environment, ic: Megaport) -> Iterable[Problem]:
     pool = ic.link_cidr
     for path, net in _cluster_ranges(env):
         if net.overlaps(pool):
@@ -672,8 +670,7 @@ def _check_megaport_links(env: Environment) -> Iterable[Problem]:
             )
 
 
-def _check_vpn_inside_cidr(env: Environment) -> Iterable[Problem]:
-    ic = env.interconnect
+def _check_vpn_inside_cidr(env: Environment, ic: Vpn) -> Iterable[Problem]:
     pool = ic.bgp_inside_cidr
     path = "interconnect.bgp_inside_cidr"
     if not pool.subnet_of(LINK_LOCAL):

@@ -16,7 +16,7 @@ references (cdktf adds the outputs and the remote-state lookup), never copied li
 
 from __future__ import annotations
 
-from cdktf import Token
+from cdktf import ITerraformDependable, Token
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from cdktf_cdktf_provider_azuread.provider import AzureadProvider
 from cdktf_cdktf_provider_azurerm.data_azurerm_client_config import DataAzurermClientConfig
@@ -106,7 +106,7 @@ class VaultStack(PathLogicalIds, PlatformStack):
 
         # ---- The clouds: server identity, unseal key, platform roles, secrets engine -------
         self.unseal_keys: dict[str, Construct] = {}
-        self.secret_engines: dict[str, Construct] = {}
+        self.secret_engines: dict[str, AwsSecretsEngine | GcpSecretsEngine | AzureSecretsEngine] = {}
         engines = engine_clouds(env)
         if (home := _first(env, "aws")) is not None:
             self._aws(home, "aws" in engines)
@@ -120,7 +120,7 @@ class VaultStack(PathLogicalIds, PlatformStack):
             kv=self.kv.path,
             pki_issue_path=f"{self.pki.intermediate_mount.path}/issue/{self.pki.mtls_role.name}",
             credential_paths={
-                cloud: {name: engine.credential_path(name) for name in engine.roles}  # type: ignore[attr-defined]
+                cloud: {name: engine.credential_path(name) for name in engine.roles}
                 for cloud, engine in self.secret_engines.items()
             },
         )
@@ -162,7 +162,7 @@ class VaultStack(PathLogicalIds, PlatformStack):
                 )
             self.kubernetes_auth[item.cluster] = auth
 
-    def _issuer_ready(self) -> list:
+    def _issuer_ready(self) -> list[ITerraformDependable]:
         """What a federated engine needs before Vault signs its first identity token."""
         return [self.issuer.config] if self.issuer is not None else []
 

@@ -19,7 +19,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from cdktf import TerraformResourceLifecycle
-from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocument
+from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
+    DataAwsIamPolicyDocument,
+    DataAwsIamPolicyDocumentStatement,
+)
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
@@ -112,7 +115,7 @@ from constructs import Construct
 
 from constructs_lib import storage_spec
 from constructs_lib.aws import policies
-from constructs_lib.logical_id import pin
+from constructs_lib.logical_id import Element, pin
 from constructs_lib.storage_spec import ARCHIVE, CLASSIFICATIONS, LifecyclePlan, TierSpec
 from constructs_lib.tags import label_value
 
@@ -258,7 +261,7 @@ class S3DataLake(Construct):
         tags["jurisdiction"] = jurisdiction
         return dict(sorted(tags.items()))
 
-    def _pin(self, element, *parts: str):
+    def _pin(self, element: Element, *parts: str) -> Element:
         return pin(element, self._id, *parts)
 
     def _key(
@@ -380,7 +383,14 @@ class S3DataLake(Construct):
         )
         return bucket, versioning, public_access
 
-    def _policy(self, part: str, bucket: S3Bucket, region: str, public_access, extra_statements=()) -> None:
+    def _policy(
+        self,
+        part: str,
+        bucket: S3Bucket,
+        region: str,
+        public_access: S3BucketPublicAccessBlock,
+        extra_statements: Sequence[DataAwsIamPolicyDocumentStatement] = (),
+    ) -> None:
         document = self._pin(
             DataAwsIamPolicyDocument(
                 self,
@@ -404,7 +414,12 @@ class S3DataLake(Construct):
         )
 
     def _lifecycle(
-        self, part: str, bucket: S3Bucket, region: str, rules: list[LifecycleRule], versioning
+        self,
+        part: str,
+        bucket: S3Bucket,
+        region: str,
+        rules: list[LifecycleRule],
+        versioning: S3BucketVersioningA,
     ) -> None:
         self._pin(
             S3BucketLifecycleConfiguration(

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from cdktf import TerraformResourceLifecycle, Token
+from cdktf import ITerraformDependable, TerraformResourceLifecycle, Token
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.eks_addon import EksAddon
 from cdktf_cdktf_provider_aws.eks_cluster import (
@@ -240,7 +240,9 @@ class Eks(Construct):
 
     # ----------------------------------------------------------------------------------------
 
-    def _addon(self, addon: str, tags: dict[str, str], depends_on: list | None = None) -> EksAddon:
+    def _addon(
+        self, addon: str, tags: dict[str, str], depends_on: Sequence[ITerraformDependable] | None = None
+    ) -> EksAddon:
         config = None
         if addon == "vpc-cni":
             # The VPC CNI's network policy agent enforces Kubernetes NetworkPolicy objects.
@@ -265,7 +267,7 @@ class Eks(Construct):
         node_role_arn: str,
         subnet_ids: list[str],
         tags: dict[str, str],
-        depends_on: list,
+        depends_on: Sequence[ITerraformDependable],
     ) -> EksNodeGroup:
         pool_tags = {**tags, "pool": spec.role}
         template = LaunchTemplate(

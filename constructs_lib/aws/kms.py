@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
 from cdktf_cdktf_provider_aws.kms_key import KmsKey
 from constructs import Construct
@@ -9,7 +11,7 @@ from constructs import Construct
 from constructs_lib.aws.iam import policy_document
 
 
-def _account_root_statement(account_id: str, partition: str) -> dict:
+def _account_root_statement(account_id: str, partition: str) -> dict[str, Any]:
     # AWS's own default key policy: the account (through IAM policies) administers the key.
     # Without it a custom key policy locks the account out of its key.
     return {

@@ -58,7 +58,7 @@ from cdktf_cdktf_provider_google.storage_transfer_job import (
 from constructs import Construct
 
 from constructs_lib import storage_spec
-from constructs_lib.logical_id import pin
+from constructs_lib.logical_id import Element, pin
 from constructs_lib.storage_spec import ARCHIVE, CLASSIFICATIONS, LifecyclePlan, TierSpec
 from constructs_lib.tags import label_value
 
@@ -212,7 +212,7 @@ class GcsDataLake(Construct):
                 self._replication(self.buckets[c], self.replicas[c])
 
     # ----------------------------------------------------------------------------------------
-    def _pin(self, element, *parts: str):
+    def _pin(self, element: Element, *parts: str) -> Element:
         return pin(element, self._id, *parts)
 
     def _labels_for(

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cdktf import TerraformResourceLifecycle
+from cdktf import ITerraformDependable, TerraformResourceLifecycle
 from cdktf_cdktf_provider_google.container_cluster import (
     ContainerCluster,
     ContainerClusterBinaryAuthorization,
@@ -264,7 +264,7 @@ class Gke(Construct):
         region: str,
         labels: dict[str, str],
         zone_count: int,
-        depends_on: list,
+        depends_on: Sequence[ITerraformDependable],
     ) -> ContainerNodePool:
         args = to_gke(spec, zone_count=zone_count)
         cfg = args["node_config"]
