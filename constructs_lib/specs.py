@@ -12,8 +12,8 @@ pool and an AKS node pool side by side:
 
 The functions return plain dictionaries whose keys are the Terraform argument names of the typed
 bindings (aws 6.25 `eks_node_group`, google 6.50 `container_node_pool`, azurerm 4.55
-`kubernetes_cluster_node_pool`); the constructs pass them to the binding classes, which reject
-any unknown key. Nothing here imports cdktf, so the translation is tested in milliseconds.
+`kubernetes_cluster_node_pool`), typed as TypedDicts, so mypy checks every key and value where
+the constructs pass them to the binding classes (which reject an unknown key at run time too). Nothing here imports cdktf, so the translation is tested in milliseconds.
 What each cloud needs beyond the spec (subnets, service accounts, launch templates) is the
 constructs' business.
 """
@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal, NotRequired, TypedDict, overload
 
 Effect = Literal["NoSchedule", "PreferNoSchedule", "NoExecute"]
 
@@ -42,6 +42,91 @@ EKS_AMI_NVIDIA = "AL2023_x86_64_NVIDIA"
 # Terraform does not fight AKS over them (https://learn.microsoft.com/azure/aks/spot-node-pool).
 AKS_SPOT_LABEL = ("kubernetes.azure.com/scalesetpriority", "spot")
 AKS_SPOT_TAINT = "kubernetes.azure.com/scalesetpriority=spot:NoSchedule"
+
+
+# ---- the translations' return types: the bindings' argument names, checked by mypy where the
+# constructs pass them on (a misspelt key fails `make typecheck`, not only the synth).
+
+
+class TaintArgs(TypedDict):
+    """A taint block of aws_eks_node_group / google_container_node_pool.node_config."""
+
+    key: str
+    value: str
+    effect: str
+
+
+class EksScalingArgs(TypedDict):
+    min_size: int
+    max_size: int
+    desired_size: int
+
+
+class EksNodeGroupArgs(TypedDict):
+    node_group_name: str
+    instance_types: list[str]
+    ami_type: str
+    capacity_type: str
+    scaling_config: EksScalingArgs
+    labels: dict[str, str]
+    taint: list[TaintArgs]
+
+
+class GkeDriverArgs(TypedDict):
+    gpu_driver_version: str
+
+
+class GkeAcceleratorArgs(TypedDict):
+    type: str
+    count: int
+    gpu_driver_installation_config: GkeDriverArgs
+
+
+class GkeNodeConfigArgs(TypedDict):
+    machine_type: str
+    disk_size_gb: int
+    spot: bool
+    labels: dict[str, str]
+    taint: list[TaintArgs]
+    guest_accelerator: NotRequired[list[GkeAcceleratorArgs]]
+
+
+class GkeAutoscalingArgs(TypedDict):
+    total_min_node_count: int
+    total_max_node_count: int
+    location_policy: str
+
+
+class GkeNodePoolArgs(TypedDict):
+    name: str
+    initial_node_count: int
+    autoscaling: GkeAutoscalingArgs
+    node_config: GkeNodeConfigArgs
+
+
+class AksPoolArgs(TypedDict):
+    """Arguments both the cluster's default_node_pool block and a node pool resource take."""
+
+    name: str
+    vm_size: str
+    os_disk_size_gb: int
+    node_labels: dict[str, str]
+    auto_scaling_enabled: bool
+    node_count: int
+    min_count: NotRequired[int]
+    max_count: NotRequired[int]
+
+
+class AksDefaultPoolArgs(AksPoolArgs):
+    only_critical_addons_enabled: bool
+
+
+class AksUserPoolArgs(AksPoolArgs):
+    mode: str
+    priority: NotRequired[str]
+    eviction_policy: NotRequired[str]
+    spot_max_price: NotRequired[float]
+    node_taints: NotRequired[list[str]]
 
 
 @dataclass(frozen=True)
@@ -110,7 +195,7 @@ class NodePoolSpec:
 # --------------------------------------------------------------------------------------------
 
 
-def to_eks(spec: NodePoolSpec) -> dict[str, Any]:
+def to_eks(spec: NodePoolSpec) -> EksNodeGroupArgs:
     """Arguments of `aws_eks_node_group` for the spec (cluster, role, subnets and the launch
     template are added by the construct). The disk size lives in the launch template, because
     EKS refuses `disk_size` on a node group that has one."""
@@ -134,7 +219,7 @@ def to_eks(spec: NodePoolSpec) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------
 
 
-def to_gke(spec: NodePoolSpec, *, zone_count: int = 3) -> dict[str, Any]:
+def to_gke(spec: NodePoolSpec, *, zone_count: int = 3) -> GkeNodePoolArgs:
     """Arguments of `google_container_node_pool` for the spec (cluster, service account,
     shielded-instance and metadata settings are added by the construct).
 
@@ -142,7 +227,7 @@ def to_gke(spec: NodePoolSpec, *, zone_count: int = 3) -> dict[str, Any]:
     `initial_node_count` is per zone, rounded up so the pool starts with at least `initial`.
     Spot and GPU pools use location policy ANY (take capacity in whichever zone has it).
     """
-    node_config: dict[str, Any] = {
+    node_config: GkeNodeConfigArgs = {
         "machine_type": spec.instance_type,
         "disk_size_gb": spec.disk_size_gb,
         "spot": spec.spot,
@@ -174,7 +259,15 @@ def to_gke(spec: NodePoolSpec, *, zone_count: int = 3) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------
 
 
-def to_aks(spec: NodePoolSpec, *, default_pool: bool = False) -> dict[str, Any]:
+@overload
+def to_aks(spec: NodePoolSpec, *, default_pool: Literal[True]) -> AksDefaultPoolArgs: ...
+
+
+@overload
+def to_aks(spec: NodePoolSpec, *, default_pool: Literal[False] = False) -> AksUserPoolArgs: ...
+
+
+def to_aks(spec: NodePoolSpec, *, default_pool: bool = False) -> AksDefaultPoolArgs | AksUserPoolArgs:
     """Arguments of `azurerm_kubernetes_cluster_node_pool` (or, with default_pool=True, of the
     cluster's `default_node_pool` block) for the spec.
 
@@ -182,40 +275,56 @@ def to_aks(spec: NodePoolSpec, *, default_pool: bool = False) -> dict[str, Any]:
     `only_critical_addons_enabled = true`, which AKS turns into exactly
     `CriticalAddonsOnly=true:NoSchedule`. Any other taint on the default pool is refused.
     """
-    args: dict[str, Any] = {
+    taints = [t.kubectl() for t in spec.taints]
+    if default_pool:
+        return _aks_default(spec, taints)
+    args: AksUserPoolArgs = {
         "name": spec.role,
         "vm_size": spec.instance_type,
         "os_disk_size_gb": spec.disk_size_gb,
         "node_labels": dict(spec.labels),
+        "mode": "User",
+        "auto_scaling_enabled": not spec.fixed_size,
+        "node_count": spec.min_size if spec.fixed_size else spec.initial,
     }
-    if spec.fixed_size:
-        args.update(auto_scaling_enabled=False, node_count=spec.min_size)
-    else:
-        args.update(
-            auto_scaling_enabled=True,
-            min_count=spec.min_size,
-            max_count=spec.max_size,
-            node_count=spec.initial,
-        )
-    taints = [t.kubectl() for t in spec.taints]
-    if default_pool:
-        critical = Taint("CriticalAddonsOnly", "true").kubectl()
-        others = [t for t in taints if t != critical]
-        if others:
-            raise ValueError(
-                f"AKS default node pool {spec.role}: only the CriticalAddonsOnly taint is possible, got {others}"
-            )
-        if spec.spot:
-            raise ValueError(f"AKS default node pool {spec.role}: the system pool cannot be Spot")
-        args["only_critical_addons_enabled"] = critical in taints
-        return args
-    args["mode"] = "User"
+    _aks_bounds(args, spec)
     if spec.spot:
         # -1: pay up to the on-demand price, evicted only for capacity (never for price).
-        args.update(priority="Spot", eviction_policy="Delete", spot_max_price=-1)
+        args["priority"] = "Spot"
+        args["eviction_policy"] = "Delete"
+        args["spot_max_price"] = -1
         if AKS_SPOT_TAINT not in taints:
             taints.append(AKS_SPOT_TAINT)
         args["node_labels"][AKS_SPOT_LABEL[0]] = AKS_SPOT_LABEL[1]
     if taints:
         args["node_taints"] = taints
     return args
+
+
+def _aks_default(spec: NodePoolSpec, taints: list[str]) -> AksDefaultPoolArgs:
+    critical = Taint("CriticalAddonsOnly", "true").kubectl()
+    others = [t for t in taints if t != critical]
+    if others:
+        raise ValueError(
+            f"AKS default node pool {spec.role}: only the CriticalAddonsOnly taint is possible, got {others}"
+        )
+    if spec.spot:
+        raise ValueError(f"AKS default node pool {spec.role}: the system pool cannot be Spot")
+    args: AksDefaultPoolArgs = {
+        "name": spec.role,
+        "vm_size": spec.instance_type,
+        "os_disk_size_gb": spec.disk_size_gb,
+        "node_labels": dict(spec.labels),
+        "only_critical_addons_enabled": critical in taints,
+        "auto_scaling_enabled": not spec.fixed_size,
+        "node_count": spec.min_size if spec.fixed_size else spec.initial,
+    }
+    _aks_bounds(args, spec)
+    return args
+
+
+def _aks_bounds(args: AksPoolArgs, spec: NodePoolSpec) -> None:
+    """A fixed-size pool has no autoscaler bounds; the others scale within min..max."""
+    if not spec.fixed_size:
+        args["min_count"] = spec.min_size
+        args["max_count"] = spec.max_size

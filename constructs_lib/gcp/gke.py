@@ -57,6 +57,9 @@ from cdktf_cdktf_provider_google.container_node_pool import (
     ContainerNodePoolNodeConfigWorkloadMetadataConfig,
     ContainerNodePoolUpgradeSettings,
 )
+from cdktf_cdktf_provider_google.container_node_pool import (
+    ContainerNodePoolNodeConfigGuestAcceleratorGpuDriverInstallationConfig as GpuDriverConfig,
+)
 from cdktf_cdktf_provider_google.data_google_project import DataGoogleProject
 from cdktf_cdktf_provider_google.kms_crypto_key import KmsCryptoKey
 from cdktf_cdktf_provider_google.kms_crypto_key_iam_member import KmsCryptoKeyIamMember
@@ -290,7 +293,12 @@ class Gke(Construct):
                 labels=cfg["labels"],
                 taint=[ContainerNodePoolNodeConfigTaint(**t) for t in cfg["taint"]],
                 guest_accelerator=[
-                    ContainerNodePoolNodeConfigGuestAccelerator(**g) for g in cfg.get("guest_accelerator", [])
+                    ContainerNodePoolNodeConfigGuestAccelerator(
+                        type=g["type"],
+                        count=g["count"],
+                        gpu_driver_installation_config=GpuDriverConfig(**g["gpu_driver_installation_config"]),
+                    )
+                    for g in cfg.get("guest_accelerator", [])
                 ]
                 or None,
                 service_account=self.node_service_account.email,
