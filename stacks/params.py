@@ -272,6 +272,12 @@ class DataLake(Model):
         description="Source region -> replica region (same cloud) for classifications allowed to replicate.",
     )
     force_destroy: bool = Field(default=False, description="Only for throwaway environments.")
+    erasure_days: dict[Classification, int] = Field(
+        default_factory=lambda: {"pii": 30, "models-gdpr": 30},
+        description="Classification -> days after which a noncurrent (overwritten or deleted) version is "
+        "deleted on every cloud, so an erasure request completes. `archive` is refused: its "
+        "compliance lock decides. Classifications left out keep noncurrent_expire_after_days.",
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -540,6 +546,44 @@ class Vault(Model):
     )
 
 
+class Runner(Model):
+    """The network the Terraform runner (CI or an operator) reaches the clouds' data planes from.
+
+    Terraform creates Key Vault keys through the vault's data plane from the machine that runs it,
+    so a vault that denies all networks needs at least one of these (stacks/validation.py refuses
+    an environment with Azure key vaults and no path). Storage accounts are managed through ARM
+    only (the provider's `data_plane_available = false`; containers by `storage_account_id` use the
+    Resource Manager client, azurerm v4.55.0 internal/services/storage/storage_container_resource.go),
+    so they need no runner path.
+    """
+
+    ip_ranges: tuple[IPv4Network, ...] = Field(
+        default=(), description="Public egress ranges of the runner (a CI NAT, an operator VPN)."
+    )
+    azure_subnet_ids: tuple[
+        Annotated[
+            str,
+            Field(
+                pattern=r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/"
+                r"virtualNetworks/[^/]+/subnets/[^/]+$"
+            ),
+        ],
+        ...,
+    ] = Field(
+        default=(),
+        description="Subnets of a self-hosted runner (with the Microsoft.KeyVault service endpoint).",
+    )
+    private_endpoints: bool = Field(
+        default=False,
+        description="The runner reaches the vaults through the private endpoints in the AKS VNets and "
+        "resolves their private DNS zones (peered network or a runner inside the VNet).",
+    )
+
+    @property
+    def declared(self) -> bool:
+        return bool(self.ip_ranges or self.azure_subnet_ids or self.private_endpoints)
+
+
 # --------------------------------------------------------------------------------------------
 # State backends
 # --------------------------------------------------------------------------------------------
@@ -637,6 +681,7 @@ class Environment(Model):
     interconnect: Annotated[Megaport | Vpn, Field(discriminator="kind")]
     edge: Edge
     vault: Vault
+    runner: Runner = Runner()
     cost: CostAssumptions = CostAssumptions()
 
     @model_validator(mode="before")

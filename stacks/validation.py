@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from stacks.cloud_requirements import check_cloud_requirements
 from stacks.edge_checks import check_edge
 from stacks.interconnect_plan import (
     AWS_RESERVED_INSIDE,
@@ -196,6 +197,7 @@ def check_environment(env: Environment, residency: Residency) -> Iterable[Proble
     yield from _check_edge_and_vault(env)
     yield from check_vault(env, Problem)
     yield from check_edge(env, Problem)
+    yield from check_cloud_requirements(env, Problem)
 
 
 def _cpath(env: Environment, i: int) -> str:
