@@ -14,7 +14,7 @@ from constructs import Construct
 from constructs_lib import storage_spec
 from constructs_lib.storage_spec import TierSpec
 from stacks.base import PlatformStack
-from stacks.context import BuildContext
+from stacks.context import BuildContext, DataLakeHandle
 from stacks.params import Cluster, Environment
 from stacks.residency import Residency, load_residency
 
@@ -39,6 +39,7 @@ class DataLakeStack(PlatformStack):
         super().__init__(scope, env=env, component=COMPONENT, cloud=cluster.cloud, region=cluster.region)
         lake = env.data_lake
         cloud, region, jurisdiction = cluster.cloud, cluster.region, cluster.jurisdiction
+        self.cloud, self.region = cloud, region
         self.jurisdiction = jurisdiction
         self.classifications = tuple(
             c for c in lake.classifications if storage_spec.may_exist_in(c, jurisdiction)
@@ -60,6 +61,36 @@ class DataLakeStack(PlatformStack):
             self._gcp(region, tiers, tags)
         else:
             self._azure(region, tiers, tags)
+
+    def handles(self) -> list[DataLakeHandle]:
+        """One handle per classification of this region's lake (its primary copy; replicas are
+        read by nobody but the replication itself)."""
+        common = dict(cloud=self.cloud, region=self.region, jurisdiction=self.jurisdiction, stack=self)
+        out = []
+        if self.cloud == "aws":
+            for c, b in self.lake.buckets.items():
+                out.append(
+                    DataLakeHandle(
+                        classification=c,
+                        name=b.bucket.bucket_input,
+                        bucket_arn=b.bucket.arn,
+                        kms_key_arn=b.key.arn if b.key is not None else None,
+                        **common,
+                    )
+                )
+        elif self.cloud == "gcp":
+            for c, b in self.lake.buckets.items():
+                out.append(
+                    DataLakeHandle(classification=c, name=b.bucket.name_input, bucket=b.bucket.name, **common)
+                )
+        else:
+            for c, a in self.lake.accounts.items():
+                out.append(
+                    DataLakeHandle(
+                        classification=c, name=a.account.name_input, storage_account_id=a.account.id, **common
+                    )
+                )
+        return out
 
     def _aws(self, region: str, tiers: TierSpec, tags: dict[str, str]) -> None:
         from cdktf_cdktf_provider_aws.provider import AwsProvider
@@ -163,4 +194,6 @@ def build(app: Construct, ctx: BuildContext) -> None:
         if (cluster.cloud, cluster.region) in seen:
             continue
         seen.add((cluster.cloud, cluster.region))
-        DataLakeStack(app, env=env, cluster=cluster, residency=residency)
+        stack = DataLakeStack(app, env=env, cluster=cluster, residency=residency)
+        for handle in stack.handles():
+            ctx.register_data_lake(handle)

@@ -16,6 +16,8 @@ references (cdktf adds the outputs and the remote-state lookup), never copied li
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from cdktf import Token
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from cdktf_cdktf_provider_azurerm.data_azurerm_client_config import DataAzurermClientConfig
@@ -34,6 +36,7 @@ from constructs_lib.vault.identities import (
     AzureVaultServerIdentity,
     GcpPlatformRole,
     GcpVaultServerAccount,
+    StorageGrant,
 )
 from constructs_lib.vault.kubernetes_auth import KubernetesAuth
 from constructs_lib.vault.secret_engines import (
@@ -44,10 +47,11 @@ from constructs_lib.vault.secret_engines import (
 )
 from constructs_lib.vault.unseal import AwsUnsealKey, AzureUnsealKey, GcpUnsealKey
 from stacks.base import PlatformStack
-from stacks.context import BuildContext, ClusterHandle
+from stacks.context import BuildContext, ClusterHandle, DataLakeHandle
+from stacks.data_grants import DataGrant, plan_data_grants
 from stacks.logical_ids import PathLogicalIds
 from stacks.params import Cluster, Environment
-from stacks.vault_plan import azure_key_vault_name, datalake_bucket_prefix, gcp_account_id, plan_vault
+from stacks.vault_plan import azure_key_vault_name, gcp_account_id, plan_vault
 
 # Where Vault's server pods run in Kubernetes (the Helm chart's defaults).
 VAULT_NAMESPACE = "vault"
@@ -72,9 +76,18 @@ def _first(env: Environment, cloud: str) -> Cluster | None:
 
 
 class VaultStack(PathLogicalIds, PlatformStack):
-    def __init__(self, scope: Construct, *, env: Environment, clusters: dict[str, ClusterHandle]) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        *,
+        env: Environment,
+        clusters: dict[str, ClusterHandle],
+        data_lakes: Sequence[DataLakeHandle] = (),
+    ) -> None:
         super().__init__(scope, env=env, component="vault")
         vault = env.vault
+        # Role -> its grants on the data lakes' handles (references, never name patterns).
+        self.data_grants = plan_data_grants(env, data_lakes)
         # No token here: the provider reads VAULT_TOKEN from its environment.
         VaultProvider(self, "vault", address=vault.address)
         issuer = PluginIdentityIssuer(self, "identity_issuer", vault_address=vault.address).plugin_issuer_url
@@ -171,20 +184,21 @@ class VaultStack(PathLogicalIds, PlatformStack):
             role_name=f"{env.name}-vault-secrets-aws",
             tags=tags,
         )
-        prefix = datalake_bucket_prefix(env)
         roles = {
             role.name: AwsPlatformRole(
                 self,
                 f"aws_role_{role.name.replace('-', '_')}",
                 name=f"{env.name}-{role.name}",
                 description=role.description,
-                actions=role.aws_actions,
-                bucket_arns=[f"arn:aws:s3:::{prefix}*"],
+                grants=[
+                    StorageGrant(g.label, g.level, g.lake.bucket_arn, g.lake.kms_key_arn)
+                    for g in self._grants(role.name, "aws")
+                ],
                 trusted_role_arn=engine.role_arn,
                 tags=tags,
             )
             for role in env.vault.roles
-            if role.aws_actions
+            if self._grants(role.name, "aws")
         }
         engine.allow(roles)
         self.secret_engines["aws"] = engine
@@ -229,11 +243,12 @@ class VaultStack(PathLogicalIds, PlatformStack):
                 project=project,
                 account_id=gcp_account_id(env, role.name),
                 description=role.description,
-                roles=role.gcp_roles,
-                bucket_prefix=datalake_bucket_prefix(env),
+                grants=[
+                    StorageGrant(g.label, g.level, g.lake.bucket) for g in self._grants(role.name, "gcp")
+                ],
             )
             for role in env.vault.roles
-            if role.gcp_roles
+            if self._grants(role.name, "gcp")
         }
         engine.allow(roles)
         self.secret_engines["gcp"] = engine
@@ -280,7 +295,14 @@ class VaultStack(PathLogicalIds, PlatformStack):
             deployer_principal_id=deployer.object_id,
             tags=self.tags(jurisdiction=home.jurisdiction),
         )
-        azure_roles = {role.name: role.azure_roles for role in env.vault.roles if role.azure_roles}
+        grants = {
+            role.name: [
+                StorageGrant(g.label, g.level, g.lake.storage_account_id)
+                for g in self._grants(role.name, "azure")
+            ]
+            for role in env.vault.roles
+        }
+        azure_roles = {name: AzurePlatformRole.data_roles(gs) for name, gs in grants.items() if gs}
         engine = AzureSecretsEngine(
             self,
             "azure_secrets",
@@ -290,28 +312,30 @@ class VaultStack(PathLogicalIds, PlatformStack):
             location=home.region,
             identity_name=f"{env.name}-vault-secrets",
             issuer_url=issuer,
-            assignable_roles=sorted({r for names in azure_roles.values() for r in names}),
+            assignable_roles=sorted({r for pairs in azure_roles.values() for r, _ in pairs}),
             assignment_scope=subscription,
             tags=tags,
         )
         for role in env.vault.roles:
-            if role.azure_roles:
+            if grants[role.name]:
                 AzurePlatformRole(
                     self,
                     f"azure_role_{role.name.replace('-', '_')}",
                     name=f"{env.name}-{role.name}",
                     resource_group_name=group.name,
                     location=home.region,
-                    role_names=role.azure_roles,
-                    assignment_scope=subscription,
+                    grants=grants[role.name],
                     tags=tags,
                 )
         engine.allow(azure_roles)
         self.secret_engines["azure"] = engine
+
+    def _grants(self, role: str, cloud: str) -> list[DataGrant]:
+        return [g for g in self.data_grants.get(role, []) if g.lake.cloud == cloud]
 
 
 def build(app: Construct, ctx: BuildContext) -> VaultStack | None:
     """Add `<env>-global-vault` to the app (nothing when vault.enabled is false)."""
     if not ctx.env.vault.enabled:
         return None
-    return VaultStack(app, env=ctx.env, clusters=ctx.clusters)
+    return VaultStack(app, env=ctx.env, clusters=ctx.clusters, data_lakes=list(ctx.data_lakes.values()))
