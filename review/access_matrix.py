@@ -29,9 +29,10 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 # Built-in Azure roles that reach blob data (constructs_lib/data_access.py AZURE_DATA_ROLES; kept
 # literal here so the review reads the plan without importing the code that made it).
@@ -176,7 +177,44 @@ def _ref_name(ref: str) -> str | None:
 
 def access_matrix(out_dir: str | Path, env: str) -> AccessMatrix:
     """Every data grant of `env`'s Vault stack, each followed to what it reaches."""
-    stacks = load_stacks(out_dir, env)
+    return matrix_of(load_stacks(out_dir, env), env)
+
+
+def stacks_from_plans(plans: Mapping[str, Any]) -> dict[str, dict]:
+    """The review's loaded plans (review/plan.py StackPlan) as cdk.tf.json-shaped documents."""
+    out: dict[str, dict] = {}
+    for sid, plan in plans.items():
+        doc: dict[str, dict] = {"resource": {}, "output": {}}
+        for block in plan.blocks.values():
+            if block.kind == "resource":
+                doc["resource"].setdefault(block.type, {})[block.address.split(".", 1)[1]] = block.config
+            elif block.kind == "output":
+                doc["output"][block.address.split(".", 1)[1]] = block.config
+        out[sid] = doc
+    return out
+
+
+def review_section(plans: Mapping[str, Any]) -> str:
+    """The access matrices of every environment of the review's head, as a review.md section."""
+    stacks = stacks_from_plans(plans)
+    envs = sorted({sid.split("-")[0] for sid in stacks if sid.endswith("-global-vault")})
+    if not envs:
+        return ""
+    parts = [
+        "",
+        "## Data access (head)",
+        "",
+        "R read, W write, O owner, - none; read from the plan by review/access_matrix.py.",
+        "",
+    ]
+    for env in envs:
+        mine = {sid: doc for sid, doc in stacks.items() if sid.startswith(f"{env}-")}
+        parts.append(render_markdown(matrix_of(mine, env)))
+    return "\n".join(parts)
+
+
+def matrix_of(stacks: dict[str, dict], env: str) -> AccessMatrix:
+    """Every data grant of `env`'s Vault stack in `stacks` (stack id -> cdk.tf.json document)."""
     matrix = AccessMatrix(env=env)
     vault = stacks.get(f"{env}-global-vault")
     if vault is None:

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from review import access_matrix
 from review.diff import diff_plans
 from review.plan import OutputDirError, StackPlan, load_output_dir
 from review.render import render
@@ -119,6 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     stacks = diff_plans(base, head)
     items = attention(stacks)
     report = render(stacks, items, base_label=base_label, head_label=head_label)
+    report += access_matrix.review_section(head)  # issue #13: who can reach which data
     sys.stdout.write(report)
     if args.output != "-":
         Path(args.output).write_text(report, encoding="utf-8")

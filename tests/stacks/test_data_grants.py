@@ -170,3 +170,27 @@ def test_checker_reports_a_project_wide_storage_role(prod_copy):
     _edit_vault(prod_copy, edit)
     (bad,) = access_matrix(prod_copy, "prod").unresolved
     assert bad.role == "data-scientist" and bad.via == "google_project_iam_member.planted"
+
+
+def test_review_md_carries_the_access_matrix_of_the_head(synth_dir):
+    from review.access_matrix import review_section
+    from review.plan import load_output_dir
+
+    section = review_section(load_output_dir(synth_dir))
+    assert "## Data access (head)" in section
+    assert render_markdown(access_matrix(synth_dir, "prod")) in section
+    assert "| data-scientist | **pii** |" not in section
+
+
+def test_readme_shows_the_prod_matrix_as_synthesized(synth_dir):
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    table = [
+        line
+        for line in render_markdown(access_matrix(synth_dir, "prod")).splitlines()
+        if line.startswith("|")
+    ]
+    assert "\n".join(table) in readme, (
+        "README's data access table is stale: paste `python -m review.access_matrix --env prod`"
+    )
