@@ -15,6 +15,7 @@ from constructs_lib import storage_spec
 from constructs_lib.storage_spec import TierSpec
 from stacks.base import PlatformStack
 from stacks.context import BuildContext, DataLakeHandle
+from stacks.logical_ids import PathLogicalIds
 from stacks.params import Cluster, Environment
 from stacks.residency import Residency, load_residency
 
@@ -32,7 +33,7 @@ def tier_spec(env: Environment) -> TierSpec:
     )
 
 
-class DataLakeStack(PlatformStack):
+class DataLakeStack(PathLogicalIds, PlatformStack):
     """The data lake of one cloud region (and, for replicable classifications, its replica)."""
 
     def __init__(self, scope: Construct, *, env: Environment, cluster: Cluster, residency: Residency) -> None:
