@@ -136,6 +136,7 @@ def _build_aws(
         logs_key=logs_key,
         nat=cluster.network.nat,
         flow_log_retention_days=sec.audit_log_retention_days,
+        region=cluster.region,
         tags=tags,
     )
     eks = Eks(
@@ -275,4 +276,6 @@ def _build_azure(
         ingress_hostname=ingress_hostname(env, cluster),
         resource_group_name=network.resource_group.name,
         gateway_subnet_id=network.gateway_subnet.id,
+        private_endpoint_subnet_id=network.private_endpoint_subnet.id,
+        private_dns_zone_ids=dict(network.private_link_dns.zone_ids),
     )

@@ -8,6 +8,7 @@ classification the same way.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,8 @@ class ClusterHandle:
     private_route_table_ids: tuple[str, ...] = ()  # AWS only
     resource_group_name: str | None = None  # Azure only
     gateway_subnet_id: str | None = None  # Azure only: the VNet's GatewaySubnet (ExpressRoute / VPN gateways)
+    private_endpoint_subnet_id: str | None = None  # Azure only: where data-plane private endpoints go
+    private_dns_zone_ids: Mapping[str, str] = field(default_factory=dict)  # Azure: subresource -> zone id
 
 
 @dataclass(frozen=True)

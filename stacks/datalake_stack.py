@@ -4,7 +4,8 @@ The stack translates the environment model into construct props: the region's ju
 classifications that may exist there (`models-gdpr` only in the EU), the tier spec, and the
 replica region of `data_lake.replica_regions` with ITS jurisdiction from the residency map. Which
 classifications actually replicate is decided in one place, constructs_lib/storage_spec.py, and
-every cloud's construct applies it. Data-lake stacks do not depend on the cluster stacks.
+every cloud's construct applies it. An Azure lake refers to its region's AKS cluster (handle) for
+the private endpoints in the cluster's VNet; otherwise data-lake stacks do not depend on clusters.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from constructs import Construct
 from constructs_lib import storage_spec
 from constructs_lib.storage_spec import TierSpec
 from stacks.base import PlatformStack
-from stacks.context import BuildContext, DataLakeHandle
+from stacks.context import BuildContext, ClusterHandle, DataLakeHandle
 from stacks.logical_ids import PathLogicalIds
 from stacks.params import Cluster, Environment
 from stacks.residency import Residency, load_residency
@@ -36,7 +37,15 @@ def tier_spec(env: Environment) -> TierSpec:
 class DataLakeStack(PathLogicalIds, PlatformStack):
     """The data lake of one cloud region (and, for replicable classifications, its replica)."""
 
-    def __init__(self, scope: Construct, *, env: Environment, cluster: Cluster, residency: Residency) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        *,
+        env: Environment,
+        cluster: Cluster,
+        residency: Residency,
+        cluster_handle: ClusterHandle | None = None,
+    ) -> None:
         super().__init__(scope, env=env, component=COMPONENT, cloud=cluster.cloud, region=cluster.region)
         lake = env.data_lake
         cloud, region, jurisdiction = cluster.cloud, cluster.region, cluster.jurisdiction
@@ -62,6 +71,8 @@ class DataLakeStack(PathLogicalIds, PlatformStack):
             self._gcp(region, tiers, tags)
         else:
             self._azure(region, tiers, tags)
+            if cluster_handle is not None and cluster_handle.private_endpoint_subnet_id:
+                self._private_endpoints(cluster_handle, tags)
 
     def handles(self) -> list[DataLakeHandle]:
         """One handle per classification of this region's lake (its primary copy; replicas are
@@ -183,6 +194,41 @@ class DataLakeStack(PathLogicalIds, PlatformStack):
             **self._lake_props(region, tiers),
         )
 
+    def _private_endpoints(self, cluster: ClusterHandle, tags: dict[str, str]) -> None:
+        """The region's AKS cluster reaches its lake privately: blob and dfs endpoints of every
+        data account and a `vault` endpoint of the lake's Key Vault, in the cluster VNet's
+        private-endpoint subnet, registered in the VNet's Private Link DNS zones (both from the
+        cluster's handle). The accounts take no public traffic, so without these AKS could not
+        reach its data at all. Replicas and the log account are written by Azure itself only."""
+        from constructs_lib.azure.private_link import PrivateEndpointTo
+
+        rg = self.lake.primary_resource_group.name
+        common = dict(
+            location=self.region,
+            resource_group_name=rg,
+            subnet_id=cluster.private_endpoint_subnet_id,
+            dns_zone_ids=cluster.private_dns_zone_ids,
+            tags=tags,
+        )
+        for c, account in self.lake.accounts.items():
+            for sub in ("blob", "dfs"):
+                PrivateEndpointTo(
+                    self,
+                    f"private_endpoint_{c}_{sub}",
+                    name=f"pe-{account.account.name_input}-{sub}",
+                    resource_id=account.account.id,
+                    subresource=sub,
+                    **common,
+                )
+        PrivateEndpointTo(
+            self,
+            "private_endpoint_key_vault",
+            name=f"pe-{self.lake.primary_key_vault.name_input}",
+            resource_id=self.lake.primary_key_vault.id,
+            subresource="vault",
+            **common,
+        )
+
 
 def build(app: Construct, ctx: BuildContext) -> None:
     """One data-lake stack per distinct (cloud, region) of the environment's clusters."""
@@ -195,6 +241,8 @@ def build(app: Construct, ctx: BuildContext) -> None:
         if (cluster.cloud, cluster.region) in seen:
             continue
         seen.add((cluster.cloud, cluster.region))
-        stack = DataLakeStack(app, env=env, cluster=cluster, residency=residency)
+        stack = DataLakeStack(
+            app, env=env, cluster=cluster, residency=residency, cluster_handle=ctx.clusters.get(cluster.name)
+        )
         for handle in stack.handles():
             ctx.register_data_lake(handle)

@@ -190,6 +190,8 @@ class AzureDataLake(Construct):
 
         self.client = DataAzurermClientConfig(self, "client")
         primary = self._side("", resource_group_name, region, jurisdiction)
+        self.primary_key_vault = primary.key_vault
+        self.primary_resource_group = primary.resource_group
         self.log_account = self._account(
             primary, "logs", storage_spec.PII, containers=(), lifecycle=self._log_rules(), log_to=None
         )
