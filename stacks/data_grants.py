@@ -49,6 +49,8 @@ def plan_data_grants(env: Environment, lakes: Iterable[DataLakeHandle]) -> dict[
             )
         grants = []
         for lake in lakes:
+            if role.data_clouds is not None and lake.cloud not in role.data_clouds:
+                continue
             level = role.data_access.get(lake.classification)
             if level is not None:
                 permissions(level)  # refuses an unknown level

@@ -96,13 +96,30 @@ def test_pii_is_reachable_only_by_the_roles_that_list_it(synth_dir):
 
 
 def test_vault_policies_name_only_mounts_the_vault_stack_declares(synthesized):
+    """A policy path starts with a mount of the stack: by reference (`${vault_mount.x.path}`, an
+    engine's `${vault_*_secret_backend.x.path}`) to a resource the stack declares, or literally
+    with a declared mount's path, or `sys`."""
+    ref = re.compile(r"^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.path\}$")
     for env in ENVS:
         stack = synthesized[f"{env}-global-vault"]
-        mounts = {m["path"] for m in resources(stack, "vault_mount").values()}
+        declared = {
+            m["path"]
+            for rtype, named in stack.get("resource", {}).items()
+            if rtype == "vault_mount" or rtype.endswith("_secret_backend")
+            for m in named.values()
+            if "path" in m
+        }
+        checked = 0
         for policy in resources(stack, "vault_policy").values():
             for path in re.findall(r'^path "([^"]+)"', policy["policy"], flags=re.M):
                 first = path.split("/", 1)[0]
-                assert first in mounts or first == "sys", (env, policy["name"], path)
+                checked += 1
+                m = ref.match(first)
+                if m:
+                    assert m[2] in resources(stack, m[1]), (env, policy["name"], path)
+                else:
+                    assert first in declared or first == "sys", (env, policy["name"], path)
+        assert checked > 5
 
 
 # --------------------------------------------------------------------------------------------
