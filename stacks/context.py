@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stacks.params import Cluster, Environment
+from stacks.residency import Residency, load_residency
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class DataLakeHandle:
 @dataclass
 class BuildContext:
     env: Environment
+    # The residency map (policies/residency.yaml), loaded once per app by stacks/app.build_app.
+    residency: Residency = field(default_factory=load_residency)
     clusters: dict[str, ClusterHandle] = field(default_factory=dict)
     data_lakes: dict[tuple[str, str, str], DataLakeHandle] = field(default_factory=dict)
 

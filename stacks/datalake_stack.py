@@ -18,7 +18,7 @@ from stacks.base import PlatformStack
 from stacks.context import BuildContext, ClusterHandle, DataLakeHandle
 from stacks.logical_ids import PathLogicalIds
 from stacks.params import Cluster, Environment
-from stacks.residency import Residency, load_residency
+from stacks.residency import Residency
 
 COMPONENT = "datalake"
 
@@ -107,7 +107,7 @@ class DataLakeStack(PathLogicalIds, PlatformStack):
     def _aws(self, region: str, tiers: TierSpec, tags: dict[str, str]) -> None:
         from cdktf_cdktf_provider_aws.provider import AwsProvider
 
-        from constructs_lib.aws.data_lake import S3DataLake, S3Replica
+        from constructs_lib.aws.data_lake import S3DataLake
 
         lake = self.env.data_lake
         account_id = self.env.accounts.aws.account_id
@@ -119,7 +119,7 @@ class DataLakeStack(PathLogicalIds, PlatformStack):
             account_id=account_id,
             tags=tags,
             archive_lock_mode=lake.archive_lock_mode,
-            replica=self._replica(S3Replica),
+            replica=self._replica(),
             **self._lake_props(region, tiers),
         )
 
@@ -137,16 +137,17 @@ class DataLakeStack(PathLogicalIds, PlatformStack):
             force_destroy=lake.force_destroy,
         )
 
-    def _replica(self, replica_cls):
-        """The cloud's replica props, or None where the environment declares no replica region."""
+    def _replica(self) -> storage_spec.Replica | None:
+        """The replica (one type for the three clouds), or None where the environment declares no
+        replica region."""
         if self.replica_region and self.replica_jurisdiction:
-            return replica_cls(region=self.replica_region, jurisdiction=self.replica_jurisdiction)
+            return storage_spec.Replica(region=self.replica_region, jurisdiction=self.replica_jurisdiction)
         return None
 
     def _gcp(self, region: str, tiers: TierSpec, tags: dict[str, str]) -> None:
         from cdktf_cdktf_provider_google.provider import GoogleProvider
 
-        from constructs_lib.gcp.data_lake import GcsDataLake, GcsReplica
+        from constructs_lib.gcp.data_lake import GcsDataLake
 
         lake = self.env.data_lake
         project = self.env.accounts.gcp.project_id
@@ -158,7 +159,7 @@ class DataLakeStack(PathLogicalIds, PlatformStack):
             name_prefix=f"{project}-{region}",
             labels=tags,
             archive_lock_mode=lake.archive_lock_mode,
-            replica=self._replica(GcsReplica),
+            replica=self._replica(),
             **self._lake_props(region, tiers),
         )
 
@@ -169,7 +170,7 @@ class DataLakeStack(PathLogicalIds, PlatformStack):
             AzurermProviderFeaturesStorage,
         )
 
-        from constructs_lib.azure.data_lake import AzureDataLake, AzureReplica
+        from constructs_lib.azure.data_lake import AzureDataLake
 
         account = self.env.accounts.azure
         AzurermProvider(
@@ -190,7 +191,7 @@ class DataLakeStack(PathLogicalIds, PlatformStack):
             name_seed=account.subscription_id,
             resource_group_name=f"rg-{self.env.name}-{region}-datalake",
             tags=tags,
-            replica=self._replica(AzureReplica),
+            replica=self._replica(),
             **self._lake_props(region, tiers),
         )
 
@@ -235,7 +236,7 @@ def build(app: Construct, ctx: BuildContext) -> None:
     env = ctx.env
     if not env.data_lake.enabled:
         return
-    residency = load_residency()
+    residency = ctx.residency
     seen: set[tuple[str, str]] = set()
     for cluster in env.clusters:
         if (cluster.cloud, cluster.region) in seen:

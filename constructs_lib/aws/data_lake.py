@@ -113,19 +113,14 @@ from constructs import Construct
 from constructs_lib import storage_spec
 from constructs_lib.aws import policies
 from constructs_lib.storage_spec import ARCHIVE, CLASSIFICATIONS, LifecyclePlan, TierSpec
-from constructs_lib.tags import label_value
+from constructs_lib.tags import data_tags
 
 # The design's RPO for replicated object storage is 15 minutes: S3 Replication Time Control
 # replicates 99.99 % of objects within 15 minutes and reports what misses it.
 REPLICATION_TIME_MINUTES = 15
 
 
-@dataclass(frozen=True)
-class S3Replica:
-    """Where the replicable classifications of a lake are copied: a region of the same account."""
-
-    region: str
-    jurisdiction: str
+S3Replica = storage_spec.Replica  # the one replica type of the three clouds (kept name)
 
 
 @dataclass
@@ -249,11 +244,7 @@ class S3DataLake(Construct):
 
     # ----------------------------------------------------------------------------------------
     def _resource_tags(self, classification: str, jurisdiction: str, **extra: str) -> dict[str, str]:
-        tags = dict(self._tags)
-        tags.update({k: label_value(v) for k, v in extra.items()})
-        tags["data_classification"] = classification
-        tags["jurisdiction"] = jurisdiction
-        return dict(sorted(tags.items()))
+        return data_tags(self._tags, classification, jurisdiction, extra)
 
     def _key(
         self, classification: str, *, region: str, jurisdiction: str, bucket_name: str, replica: bool

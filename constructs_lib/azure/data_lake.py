@@ -72,7 +72,7 @@ from constructs import Construct
 from constructs_lib import storage_spec
 from constructs_lib.azure.names import key_vault_name, storage_account_name
 from constructs_lib.storage_spec import ARCHIVE, CLASSIFICATIONS, LifecyclePlan, TierSpec
-from constructs_lib.tags import label_value
+from constructs_lib.tags import data_tags
 
 # Redundancy that keeps every copy in the account's own region.
 IN_REGION_REPLICATION_TYPES = ("LRS", "ZRS")
@@ -83,12 +83,7 @@ KEY_ADMIN_ROLE = "Key Vault Crypto Officer"
 KEY_USER_ROLE = "Key Vault Crypto Service Encryption User"
 
 
-@dataclass(frozen=True)
-class AzureReplica:
-    """Where the replicable classifications of a lake are copied: another region, same subscription."""
-
-    region: str
-    jurisdiction: str
+AzureReplica = storage_spec.Replica  # the one replica type of the three clouds (kept name)
 
 
 @dataclass
@@ -241,12 +236,7 @@ class AzureDataLake(Construct):
     def _tags_for(
         self, classification: str | None, jurisdiction: str, extra: Mapping[str, str] | None = None
     ) -> dict[str, str]:
-        tags = dict(self._tags)
-        tags.update({k: label_value(v) for k, v in (extra or {}).items()})
-        if classification:
-            tags["data_classification"] = classification
-        tags["jurisdiction"] = jurisdiction
-        return dict(sorted(tags.items()))
+        return data_tags(self._tags, classification, jurisdiction, extra)
 
     def _side(self, name: str, rg_name: str, region: str, jurisdiction: str) -> _Side:
         p = f"{name}_" if name else ""

@@ -59,19 +59,14 @@ from constructs import Construct
 
 from constructs_lib import storage_spec
 from constructs_lib.storage_spec import ARCHIVE, CLASSIFICATIONS, LifecyclePlan, TierSpec
-from constructs_lib.tags import label_value
+from constructs_lib.tags import data_tags
 
 SECONDS_PER_DAY = 86400
 # GCS usage-log delivery writes as this Google group (Cloud Storage "usage logs" guide).
 USAGE_LOG_WRITER = "group:cloud-storage-analytics@google.com"
 
 
-@dataclass(frozen=True)
-class GcsReplica:
-    """Where the replicable classifications of a lake are copied: another region of the project."""
-
-    region: str
-    jurisdiction: str
+GcsReplica = storage_spec.Replica  # the one replica type of the three clouds (kept name)
 
 
 @dataclass
@@ -210,11 +205,7 @@ class GcsDataLake(Construct):
     def _labels_for(
         self, classification: str, jurisdiction: str, extra: Mapping[str, str] | None = None
     ) -> dict[str, str]:
-        labels = dict(self._labels)
-        labels.update({k: label_value(v) for k, v in (extra or {}).items()})
-        labels["data_classification"] = classification
-        labels["jurisdiction"] = jurisdiction
-        return dict(sorted(labels.items()))
+        return data_tags(self._labels, classification, jurisdiction, extra)
 
     def _key_ring(self, region: str, *, replica: bool) -> KmsKeyRing:
         part = "key_ring_replica" if replica else "key_ring"
