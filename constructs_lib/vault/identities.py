@@ -1,12 +1,13 @@
 """Cloud identities around Vault: one per unified platform role and cloud, and Vault's own.
 
 A platform role (data-scientist, ml-engineer, admin) exists once per cloud with the same
-least-privilege data-lake grant: an AWS IAM role, a GCP service account, an Azure
-user-assigned identity. Vault hands out short-lived credentials for them (secret_engines.py).
+least-privilege data-lake grants (`StorageGrant`: a read or write level on one bucket / storage
+account, built from the lakes' handles by stacks/data_grants.py): an AWS IAM role, a GCP service
+account, an Azure user-assigned identity. Vault hands out short-lived credentials for them (secret_engines.py).
 Vault's server identity per cloud is the only principal allowed to use the auto-unseal keys.
 
 Argument names from the typed bindings: aws 21.22.1 (`aws_iam_role`, `aws_iam_role_policy`),
-google 16.12.1 (`google_service_account`, `google_project_iam_member`,
+google 16.12.1 (`google_service_account`, `google_storage_bucket_iam_member`,
 `google_service_account_iam_member`), azurerm 14.23.1 (`azurerm_user_assigned_identity`,
 `azurerm_role_assignment`, `azurerm_federated_identity_credential`).
 """
