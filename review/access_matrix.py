@@ -196,17 +196,17 @@ def stacks_from_plans(plans: Mapping[str, Any]) -> dict[str, dict]:
 
 def review_section(plans: Mapping[str, Any]) -> str:
     """The access matrices of every environment of the review's head, as a review.md section."""
+    body = review_body(plans)
+    return f"\n## Data access (head)\n\n{body}" if body else ""
+
+
+def review_body(plans: Mapping[str, Any]) -> str:
+    """The legend and the access matrix of every environment of `plans` (review/plan.py StackPlans)."""
     stacks = stacks_from_plans(plans)
     envs = sorted({sid.split("-")[0] for sid in stacks if sid.endswith("-global-vault")})
     if not envs:
         return ""
-    parts = [
-        "",
-        "## Data access (head)",
-        "",
-        "R read, W write, O owner, - none; read from the plan by review/access_matrix.py.",
-        "",
-    ]
+    parts = ["R read, W write, O owner, - none; read from the plan by review/access_matrix.py.", ""]
     for env in envs:
         mine = {sid: doc for sid, doc in stacks.items() if sid.startswith(f"{env}-")}
         parts.append(render_markdown(matrix_of(mine, env)))

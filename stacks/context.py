@@ -31,6 +31,8 @@ class ClusterHandle:
     private_route_table_ids: tuple[str, ...] = ()  # AWS only
     resource_group_name: str | None = None  # Azure only
     gateway_subnet_id: str | None = None  # Azure only: the VNet's GatewaySubnet (ExpressRoute / VPN gateways)
+    node_security_group_id: str | None = None  # AWS only: the EKS cluster security group (nodes)
+    node_subnet_id: str | None = None  # Azure only: the nodes' subnet (Microsoft.KeyVault service endpoint)
     private_endpoint_subnet_id: str | None = None  # Azure only: where data-plane private endpoints go
     private_dns_zone_ids: Mapping[str, str] = field(default_factory=dict)  # Azure: subresource -> zone id
 
