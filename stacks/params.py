@@ -492,14 +492,24 @@ class Edge(Model):
 
 
 class VaultRole(Model):
-    """One platform role, mapped to Vault policy paths and to each cloud's identity."""
+    """One platform role: Vault policy paths, and which data-lake classifications it may read or
+    write. The access is declared once, per classification; each cloud's permissions for a level
+    come from constructs_lib/data_access.py, granted on that classification's buckets / storage
+    accounts only (stacks/data_grants.py). A classification left out is not reachable at all:
+    `pii` only for the roles that list it."""
 
     name: Name
     description: str = ""
     vault_paths: dict[str, tuple[Literal["create", "read", "update", "delete", "list", "sudo", "patch"], ...]]
-    aws_actions: tuple[str, ...] = ()
-    gcp_roles: tuple[str, ...] = ()
-    azure_roles: tuple[str, ...] = ()
+    data_access: dict[Classification, Literal["read", "write"]] = Field(
+        default_factory=dict,
+        description="Data-lake classification -> read or write, on every cloud and region of the environment.",
+    )
+    data_clouds: tuple[Cloud, ...] | None = Field(
+        default=None,
+        description="Clouds whose lakes data_access applies to. Left out: every cloud of the environment "
+        "(a Community Vault issues credentials on its home cloud only: list that cloud).",
+    )
     pki_issue: bool = Field(
         default=True, description="May issue service mTLS certificates (pki_int/issue/...)."
     )
@@ -515,9 +525,7 @@ def _default_roles() -> tuple[VaultRole, ...]:
                 "secret/data/experiments/*": ("create", "read", "update", "list"),
                 "secret/data/models/*": ("read", "list"),
             },
-            aws_actions=("s3:GetObject", "s3:ListBucket"),
-            gcp_roles=("roles/storage.objectViewer",),
-            azure_roles=("Storage Blob Data Reader",),
+            data_access={"training": "read", "models": "read", "models-gdpr": "read"},
         ),
         VaultRole(
             name="ml-engineer",
@@ -526,9 +534,7 @@ def _default_roles() -> tuple[VaultRole, ...]:
                 "secret/data/models/*": ("read", "list"),
                 "secret/data/deployments/*": ("create", "read", "update", "list"),
             },
-            aws_actions=("s3:GetObject", "s3:ListBucket", "s3:PutObject"),
-            gcp_roles=("roles/storage.objectUser",),
-            azure_roles=("Storage Blob Data Contributor",),
+            data_access={"models": "write", "models-gdpr": "write"},
         ),
         VaultRole(
             name="admin",
@@ -537,9 +543,13 @@ def _default_roles() -> tuple[VaultRole, ...]:
                 "secret/*": ("create", "read", "update", "delete", "list"),
                 "sys/policies/acl/*": ("read", "list"),
             },
-            aws_actions=("s3:*",),
-            gcp_roles=("roles/storage.admin",),
-            azure_roles=("Storage Blob Data Owner",),
+            data_access={
+                "pii": "write",
+                "training": "write",
+                "models": "write",
+                "models-gdpr": "write",
+                "archive": "write",
+            },
         ),
     )
 
