@@ -201,7 +201,7 @@ class Cluster(Model):
     region: str
     jurisdiction: Jurisdiction
     role: str = Field(default="", description="What the cluster is for (primary, dr, eu, training...).")
-    kubernetes_version: str = Field(pattern=r"^1\.\d{2}$", description="Left out: the environment's.")
+    kubernetes_version: str = Field(pattern=r"^1\.[0-9]{2}$", description="Left out: the environment's.")
     zones: tuple[str, ...] | None = Field(default=None, description="Left out: three zones of the region.")
     network: ClusterNetwork
     node_pools: NodePools = NodePools()
@@ -218,6 +218,8 @@ class Cluster(Model):
         data = copy.deepcopy(data)
         cloud = data["cloud"]
         pools = data.setdefault("node_pools", {}) or {}
+        if not isinstance(pools, dict):
+            return data  # the field error says what node_pools must be
         data["node_pools"] = pools
         for role in ("system", "workload", "gpu"):
             pools.setdefault(role, {})
@@ -237,6 +239,34 @@ class Cluster(Model):
     @property
     def minor_version(self) -> str:
         return self.kubernetes_version
+
+
+class PartialNetwork(Model):
+    """`network` inside cluster_defaults: every key optional (a cluster still needs its own cidr)."""
+
+    cidr: IPv4Network | None = None
+    pods_cidr: IPv4Network | None = None
+    services_cidr: IPv4Network | None = None
+    nat: bool | None = None
+
+
+class ClusterDefaults(Model):
+    """`cluster_defaults`: a typed partial cluster, merged under every cluster entry.
+
+    Every key is optional and unknown keys are refused, so a mistake here is reported once at
+    `cluster_defaults.<path>` instead of once per cluster. Identity keys (name, cloud, region,
+    jurisdiction, ingress_hostname) are not accepted: they differ per cluster by definition.
+    The pool, security and maintenance models are the cluster's own: their fields all have
+    defaults, so a partial entry validates against them field by field.
+    """
+
+    role: str | None = None
+    kubernetes_version: str | None = Field(default=None, pattern=r"^1\.[0-9]{2}$")
+    zones: tuple[str, ...] | None = None
+    network: PartialNetwork | None = None
+    node_pools: NodePools | None = None
+    security: ClusterSecurity | None = None
+    maintenance: Maintenance | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -500,7 +530,7 @@ Backend = Annotated[
 
 
 class AwsAccount(Model):
-    account_id: str = Field(pattern=r"^\d{12}$")
+    account_id: str = Field(pattern=r"^[0-9]{12}$")
 
 
 class GcpAccount(Model):
@@ -530,15 +560,16 @@ def deep_merge(base: Any, override: Any) -> Any:
 
 class Environment(Model):
     name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9]{1,9}$")]
-    kubernetes_version: str = Field(default="1.34", pattern=r"^1\.\d{2}$")
+    kubernetes_version: str = Field(default="1.34", pattern=r"^1\.[0-9]{2}$")
     dns_zone: str = Field(pattern=r"^([a-z0-9-]+\.)+[a-z]{2,}$")
     accounts: Accounts
     tags: dict[LabelKey, LabelValue] = Field(
         default_factory=dict, description="Extra tags on every resource."
     )
     backend: Backend = LocalBackend()
-    cluster_defaults: dict[str, Any] = Field(
-        default_factory=dict, description="Merged under every cluster entry (the cluster's own keys win)."
+    cluster_defaults: ClusterDefaults = Field(
+        default_factory=lambda: ClusterDefaults(),
+        description="Merged under every cluster entry (the cluster's own keys win).",
     )
     clusters: tuple[Cluster, ...] = Field(min_length=1)
     data_lake: DataLake = DataLake()
