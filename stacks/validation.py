@@ -264,10 +264,15 @@ def _display(path: Path) -> str:
 def _pydantic_problems(exc: ValidationError, data: dict) -> list[Problem]:
     problems = []
     defaults = data.get("cluster_defaults") if isinstance(data.get("cluster_defaults"), dict) else {}
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    locs = [tuple(e["loc"]) for e in errors]
+    for err in errors:
         loc = [p for p in err["loc"] if not (isinstance(p, str) and p in _UNION_TAGS)]
         if _from_defaults(loc, data, defaults):
             continue  # reported once, at cluster_defaults.<path>
+        here = tuple(err["loc"])
+        if err["type"] == "too_short" and any(o[: len(here)] == here and len(o) > len(here) for o in locs):
+            continue  # "0 items after validation" only echoes the items' own errors
         path = _render_path(loc, data)
         msg = err["msg"]
         kind = err["type"]
@@ -426,7 +431,7 @@ def _check_unique_clusters(env: Environment) -> Iterable[Problem]:
             yield Problem(
                 f"{_cpath(env, i)}.region",
                 f"clusters[{seen_places[place]}] is already in {c.cloud} {c.region}; stack ids are "
-                "<env>-<cloud>-<region>-<component>, so one cluster per cloud and region.",
+                "<env>-<cloud>-<region>-<component>, so one cluster per cloud and region. Move one cluster to another region.",
             )
         seen_places.setdefault(place, i)
 
@@ -538,7 +543,7 @@ def _check_cluster_settings(env: Environment) -> Iterable[Problem]:
             if rotation < 90:
                 yield Problem(
                     f"{path}.security.key_rotation_days",
-                    f"AWS KMS rotates keys every 90 to 2560 days; {rotation} is too short.",
+                    f"AWS KMS rotates keys every 90 to 2560 days; {rotation} is too short. Use 90 or more.",
                 )
         elif c.cloud == "azure":
             if not 30 <= days <= 730:
@@ -549,7 +554,7 @@ def _check_cluster_settings(env: Environment) -> Iterable[Problem]:
             if rotation < 7:
                 yield Problem(
                     f"{path}.security.key_rotation_days",
-                    f"Key Vault rotates keys after 7 days at the earliest; {rotation} is too short.",
+                    f"Key Vault rotates keys after 7 days at the earliest; {rotation} is too short. Use 7 or more.",
                 )
             missing = [k for k in ("pods_cidr", "services_cidr") if getattr(c.network, k) is None]
             if missing:
@@ -593,13 +598,15 @@ def _check_data_lake(env: Environment, residency: Residency) -> Iterable[Problem
         path = f"data_lake.replica_regions.{src}"
         if src not in regions:
             yield Problem(
-                path, f"'{src}' is not the region of any cluster; data lakes exist only in cluster regions."
+                path,
+                f"'{src}' is not the region of any cluster; data lakes exist only in cluster regions. Remove the entry or use a cluster's region.",
             )
             continue
         cloud = regions[src].cloud
         if dst not in residency.known_regions(cloud):
             yield Problem(
-                path, f"replica '{dst}' is not a known {cloud} region; replicas stay on the same cloud."
+                path,
+                f"replica '{dst}' is not a known {cloud} region; replicas stay on the same cloud. Pick a {cloud} region.",
             )
         elif dst == src:
             yield Problem(path, "a replica in the same region is no disaster recovery; pick another region.")
@@ -632,7 +639,7 @@ def _check_interconnect(env: Environment) -> Iterable[Problem]:
                 yield Problem(
                     f"{rpath}.jurisdiction",
                     f"'{router.jurisdiction}' already has a router at {jurisdictions[router.jurisdiction]}; one MCR "
-                    "per jurisdiction (an AWS VPN gateway can join only one Direct Connect gateway).",
+                    "per jurisdiction (an AWS VPN gateway can join only one Direct Connect gateway). Move these VXCs to that router.",
                 )
             jurisdictions.setdefault(router.jurisdiction, rpath)
             per_cloud: dict[str, set[str]] = {}
@@ -642,11 +649,13 @@ def _check_interconnect(env: Environment) -> Iterable[Problem]:
                 cluster = names.get(vxc.cluster)
                 if cluster is None:
                     yield Problem(
-                        f"{vpath}.cluster", f"'{vxc.cluster}' is not a cluster of this environment."
+                        f"{vpath}.cluster",
+                        f"'{vxc.cluster}' is not a cluster of this environment; use one of {', '.join(names)}.",
                     )
                 elif cluster.cloud != vxc.cloud:
                     yield Problem(
-                        f"{vpath}.cloud", f"cluster '{vxc.cluster}' runs on {cluster.cloud}, not {vxc.cloud}."
+                        f"{vpath}.cloud",
+                        f"cluster '{vxc.cluster}' runs on {cluster.cloud}, not {vxc.cloud}; set cloud: {cluster.cloud}.",
                     )
                 elif cluster.jurisdiction != router.jurisdiction:
                     yield Problem(
@@ -682,7 +691,7 @@ def _check_interconnect(env: Environment) -> Iterable[Problem]:
                 if per_cloud[cloud] != {"red", "blue"}:
                     yield Problem(
                         f"{rpath}.vxcs",
-                        f"{cloud} needs two VXCs on diverse zones (red and blue) for the 99.99% design.",
+                        f"{cloud} needs two VXCs on diverse zones (red and blue) for the 99.99% design; give it one red and one blue VXC.",
                     )
             for cluster_name, zones in azure_zones.items():
                 if sorted(zones) != ["blue", "red"]:
@@ -713,7 +722,8 @@ def _check_interconnect(env: Environment) -> Iterable[Problem]:
         if ic.hub_cluster is not None:
             if ic.hub_cluster not in names:
                 yield Problem(
-                    "interconnect.hub_cluster", f"'{ic.hub_cluster}' is not a cluster of this environment."
+                    "interconnect.hub_cluster",
+                    f"'{ic.hub_cluster}' is not a cluster of this environment; use one of {', '.join(names)}.",
                 )
             elif names[ic.hub_cluster].cloud == "gcp":
                 yield Problem(
@@ -729,7 +739,8 @@ def _check_interconnect(env: Environment) -> Iterable[Problem]:
             yield Problem(path, f"ASN {asn} is {RESERVED_ASNS[asn]}; pick a private ASN (64512-65534).")
         if asn in seen:
             yield Problem(
-                path, f"ASN {asn} is already used at {seen[asn]}; every BGP speaker needs its own ASN."
+                path,
+                f"ASN {asn} is already used at {seen[asn]}; every BGP speaker needs its own ASN. Pick another private ASN.",
             )
         seen.setdefault(asn, path)
 
@@ -803,7 +814,8 @@ def _check_edge_and_vault(env: Environment) -> Iterable[Problem]:
     names = {c.name for c in env.clusters}
     if env.edge.fallback_cluster is not None and env.edge.fallback_cluster not in names:
         yield Problem(
-            "edge.fallback_cluster", f"'{env.edge.fallback_cluster}' is not a cluster of this environment."
+            "edge.fallback_cluster",
+            f"'{env.edge.fallback_cluster}' is not a cluster of this environment; use one of {', '.join(sorted(names))}.",
         )
     for j in env.edge.residency_hostnames:
         if not any(c.jurisdiction == j for c in env.clusters):
@@ -816,7 +828,7 @@ def _check_edge_and_vault(env: Environment) -> Iterable[Problem]:
         if binding.role not in roles:
             yield Problem(
                 f"vault.kubernetes_bindings[{b}].role",
-                f"'{binding.role}' is not a role in vault.roles ({', '.join(sorted(roles))}).",
+                f"'{binding.role}' is not a role in vault.roles ({', '.join(sorted(roles))}); use one of those or add the role.",
             )
 
 
@@ -830,9 +842,8 @@ def _check_edge_and_vault(env: Environment) -> Iterable[Problem]:
 PRIVATE_SPACE = tuple(
     IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
 )
-# Authorized API ranges: never /0; a private range at most a /8, a public one at most a /16
-# (a wider public range is "the internet" in all but name).
-MIN_AUTHORIZED_PREFIX_PRIVATE = 8
+# Authorized API ranges: never /0; a public one at most a /16 (a wider public range is "the
+# internet" in all but name). Private ranges are at most their block (10.0.0.0/8) anyway.
 MIN_AUTHORIZED_PREFIX_PUBLIC = 16
 # Pod ranges: GKE reserves a /24 per node (110 pods) and AKS overlay a /24 per node as well
 # (https://cloud.google.com/kubernetes-engine/docs/concepts/alias-ips,
@@ -877,19 +888,18 @@ def _check_safe_ranges(env: Environment) -> Iterable[Problem]:
             )
         for k, net in enumerate(c.security.authorized_cidrs):
             apath = f"{path}.security.authorized_cidrs[{k}]"
-            private = any(net.subnet_of(p) for p in PRIVATE_SPACE) or net.is_private
-            limit = MIN_AUTHORIZED_PREFIX_PRIVATE if private else MIN_AUTHORIZED_PREFIX_PUBLIC
+            private = any(net.subnet_of(p) for p in PRIVATE_SPACE)
             if net.prefixlen == 0:
                 yield Problem(
                     apath,
                     f"{net} authorizes the whole internet to reach the API; list the networks that need it "
                     "(office, VPN, CI runners) instead.",
                 )
-            elif net.prefixlen < limit:
+            elif not private and net.prefixlen < MIN_AUTHORIZED_PREFIX_PUBLIC:
                 yield Problem(
                     apath,
-                    f"{net} is wider than a /{limit} ({'private' if private else 'public'} range); narrow it to "
-                    "the networks that need the API.",
+                    f"{net} is a public range wider than a /{MIN_AUTHORIZED_PREFIX_PUBLIC}; narrow it to the "
+                    "networks that need the API.",
                 )
         if c.security.public_endpoint and not c.security.authorized_cidrs:
             yield Problem(
@@ -1047,7 +1057,7 @@ def _check_construct_rules(env: Environment) -> Iterable[Problem]:
             if not action.startswith("s3:"):
                 yield Problem(
                     f"{rpath}.aws_actions[{a}]",
-                    f"'{action}' is not an S3 action; roles grant data-lake access only (s3:GetObject, ...).",
+                    f"'{action}' is not an S3 action; roles grant data-lake access only: use S3 actions (s3:GetObject, ...).",
                 )
         account = f"{env.name}-{role.name}"
         if len(account) > 30:
