@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import copy
 from ipaddress import IPv4Network
-from typing import Annotated, Any, Literal
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -32,6 +33,26 @@ class Model(BaseModel):
     """Base of every parameter model: immutable, unknown keys rejected."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_bool_as_number(cls, data: Any) -> Any:
+        """YAML `true` is not 1: pydantic's lax mode would take it for an int field. The value is
+        handed on as the text `true`, so the int field reports it at its own key."""
+        if not isinstance(data, dict):
+            return data
+        out = data
+        for key, value in data.items():
+            field = cls.model_fields.get(key) if isinstance(key, str) else None
+            if isinstance(value, bool) and field is not None:
+                annotation = field.annotation
+                options = (
+                    get_args(annotation) if get_origin(annotation) in (Union, UnionType) else (annotation,)
+                )
+                if int in options and bool not in options:
+                    out = dict(out) if out is data else out
+                    out[key] = str(value).lower()
+        return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -213,7 +234,9 @@ class Cluster(Model):
     @classmethod
     def _cloud_defaults(cls, data: Any) -> Any:
         """Fill pool instance types and the GPU accelerator from the cloud's defaults."""
-        if not isinstance(data, dict) or data.get("cloud") not in DEFAULT_INSTANCE_TYPES:
+        if not isinstance(data, dict) or not isinstance(data.get("cloud"), str):
+            return data
+        if data["cloud"] not in DEFAULT_INSTANCE_TYPES:
             return data
         data = copy.deepcopy(data)
         cloud = data["cloud"]

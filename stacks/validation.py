@@ -297,7 +297,7 @@ def _pydantic_problems(exc: ValidationError, data: dict) -> list[Problem]:
 _DEFAULT_FIX = "change the value to one the field accepts (see environments/schema.json)."
 _FIXES = {
     "string_pattern_mismatch": "use a value matching that pattern (ASCII letters and digits only).",
-    "int_parsing": "write a whole number without quotes.",
+    "int_parsing": "write a whole number (no quotes; true/false are not numbers).",
     "int_type": "write a whole number without quotes.",
     "bool_parsing": "write true or false.",
     "literal_error": "use one of the listed values.",
@@ -1070,8 +1070,19 @@ def _check_construct_rules(env: Environment) -> Iterable[Problem]:
             if len(set(values)) != len(values):
                 yield Problem(f"{rpath}.{key}", "lists an entry twice; list each once.")
     bindings: dict[tuple[str, str], int] = {}
+    logins: dict[str, int] = {}
     for b, binding in enumerate(vault.kubernetes_bindings):
         key = (binding.namespace, binding.service_account)
+        login = (
+            f"{binding.namespace}-{binding.service_account}"  # the Vault login role (stacks/vault_plan.py)
+        )
+        if login in logins and key not in bindings:
+            yield Problem(
+                f"vault.kubernetes_bindings[{b}]",
+                f"its Vault login role '{login}' is also the one of vault.kubernetes_bindings[{logins[login]}] "
+                "(namespace-service_account); rename the namespace or the service account.",
+            )
+        logins.setdefault(login, b)
         if key in bindings:
             yield Problem(
                 f"vault.kubernetes_bindings[{b}]",

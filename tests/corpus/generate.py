@@ -605,6 +605,31 @@ CASES: list[Case] = [
             setp("clusters@aws-us-west-2.ingress_hostname", "ingress.mlops-platform.com"),
         ),
     ),
+    Case(
+        "binding-login-name-clash",
+        "prod",
+        "is also the one of",
+        setp(
+            "vault.kubernetes_bindings",
+            [
+                {"namespace": "ml-a", "service_account": "b", "role": "admin"},
+                {"namespace": "ml", "service_account": "a-b", "role": "admin"},
+            ],
+        ),
+    ),
+    Case("cloud-as-list", "prod", "clusters[0 aws-us-east-1].cloud", setp(f"{AWS1}.cloud", ["aws"])),
+    Case(
+        "bool-as-size",
+        "prod",
+        "node_pools.workload.max_size",
+        setp(f"{AWS1}.node_pools", {"workload": {"max_size": True}}),
+    ),
+    Case(
+        "bool-as-asn",
+        "prod",
+        "interconnect.routers[0 mcr-us].asn",
+        setp("interconnect.routers.[0].asn", True),
+    ),
     # --- safe ranges ---
     Case(
         "authorized-world",
