@@ -145,7 +145,7 @@ CASES: list[Case] = [
         "non-utf8-latin1",
         "prod",
         "is not UTF-8",
-        lambda b: b.replace(b"role: dr,", "role: dr\xe9,".encode("latin-1")),
+        lambda b: b.replace(b"    role: dr\n", "    role: dr\xe9\n".encode("latin-1")),
         "bytes",
     ),
     Case(
@@ -155,7 +155,7 @@ CASES: list[Case] = [
         "yaml-syntax",
         "prod",
         "not valid YAML",
-        text_replace("  - {name: aws-us-west-2,", "  - {name: aws-us-west-2,,["),
+        text_replace("  - {name: aws-us-east-1,", "  - {name: aws-us-east-1,,["),
         "text",
     ),
     Case(
@@ -407,13 +407,13 @@ CASES: list[Case] = [
         "asn-reused",
         "prod",
         "every BGP speaker needs its own ASN",
-        setp("interconnect.routers.[1].asn", 133937),
+        setp("interconnect.routers.[2].asn", 64512),
     ),
     Case(
-        "two-routers-one-jurisdiction",
+        "two-routers-one-zone",
         "prod",
-        "already has a router",
-        setp("interconnect.routers.[1].jurisdiction", "us"),
+        "already has a red router",
+        setp("interconnect.routers.[1].diversity_zone", "red"),
     ),
     Case(
         "vxc-unknown-cluster",
@@ -440,10 +440,10 @@ CASES: list[Case] = [
         setp("interconnect.routers.[0].vxcs.[0].rate_limit_mbps", 20000),
     ),
     Case(
-        "vxc-no-diversity",
+        "router-no-diverse-twin",
         "prod",
-        "diverse zones",
-        setp("interconnect.routers.[0].vxcs.[1].diversity_zone", "red"),
+        "blue",
+        delp("interconnect.routers.[1]"),
     ),
     Case(
         "link-cidr-overlap", "prod", "interconnect.link_cidr", setp("interconnect.link_cidr", "10.10.0.0/24")
@@ -627,7 +627,7 @@ CASES: list[Case] = [
     Case(
         "bool-as-asn",
         "prod",
-        "interconnect.routers[0 mcr-us].asn",
+        "interconnect.routers[0 mcr-us-red].asn",
         setp("interconnect.routers.[0].asn", True),
     ),
     # --- safe ranges ---

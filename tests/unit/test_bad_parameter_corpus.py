@@ -89,9 +89,9 @@ def test_non_utf8_and_duplicate_keys_carry_the_line(capsys, monkeypatch):
         ]
     )
     err = capsys.readouterr().err
-    # line numbers of the shipped prod.yaml, counted by hand: aws-us-west-2 is on line 17,
+    # line numbers of the shipped prod.yaml, counted by hand: aws-us-west-2's role is on line 21,
     # aws-us-east-1 on line 15
-    assert "tests/corpus/bad/non-utf8-latin1/prod.yaml:17: (file): is not UTF-8" in err
+    assert "tests/corpus/bad/non-utf8-latin1/prod.yaml:21: (file): is not UTF-8" in err
     assert (
         "tests/corpus/bad/dup-key-region/prod.yaml:15: clusters[0 aws-us-east-1].region: duplicate key" in err
     )
