@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from stacks.context import BuildContext
 from stacks.params import Environment
+from stacks.residency import load_residency
 
 if TYPE_CHECKING:  # cdktf loads node: imported only when an app is built
     from cdktf import App
@@ -46,8 +47,15 @@ def build_app(envs: Iterable[Environment], outdir: str | Path | None = None) -> 
     from cdktf import App
 
     app = App(stack_traces=False, outdir=None if outdir is None else str(outdir))
+    residency = load_residency()  # once for the whole app: every stack reads ctx.residency
     for env in envs:
-        ctx = BuildContext(env=env)
-        for _component, ref in COMPONENTS:
-            _builder(ref)(app, ctx)
+        ctx = BuildContext(env=env, residency=residency)
+        for component, ref in COMPONENTS:
+            try:
+                _builder(ref)(app, ctx)
+            except (ValueError, KeyError, TypeError, RuntimeError) as exc:
+                # A construct refused its props: report it against the file (stacks/build_errors.py).
+                from stacks.build_errors import BuildError
+
+                raise BuildError(env, component, exc) from exc
     return app
