@@ -148,6 +148,9 @@ class DataLakeStack(PlatformStack):
             resource_group_name=f"rg-{self.env.name}-{region}-datalake",
             tags=tags,
             replica=self._replica(AzureReplica),
+            # The archive's lock follows archive_lock_mode like S3 Object Lock and the GCS
+            # retention lock do: COMPLIANCE locks it (CKV_MCAI_10). Left out, prod stayed Unlocked.
+            immutability_locked=self.env.data_lake.archive_lock_mode == "COMPLIANCE",
             **self._lake_props(region, tiers),
         )
 

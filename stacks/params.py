@@ -49,7 +49,7 @@ DEFAULT_INSTANCE_TYPES: dict[str, dict[str, str]] = {
         "batch": "n2-standard-8",
     },
     "azure": {
-        "system": "Standard_D4s_v5",
+        "system": "Standard_D4ds_v5",  # local temp disk: ephemeral OS disk
         "workload": "Standard_D8s_v3",
         "gpu": "Standard_NC24ads_A100_v4",
         "batch": "Standard_D8s_v3",
