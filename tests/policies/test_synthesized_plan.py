@@ -190,7 +190,7 @@ def violations(synth_dir, tmp_path_factory):
             if "aws_iam_policy_document" in c["policy"]
         }
         name, conf = sorted(users.items())[0]
-        source = conf["policy"].split(".")[1]
+        source = conf["policy"].split(".")[2]
         docs[source]["statement"].append({"effect": "Allow", "actions": ["*"], "resources": ["*"]})
         planted.append(
             ("CKV_MCAI_9", "prod-aws-us-east-1-datalake", "aws_s3_bucket_policy.data_lake_pii_policy")
