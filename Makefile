@@ -24,8 +24,8 @@ export UV_LINK_MODE := copy
 export UV_PYTHON_DOWNLOADS := never
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: all synth synth-only validate lint format test policy tf-validate review snapshot-update schema install install-node \
-        plan deploy cli-synth bench clean
+.PHONY: all synth synth-only validate lint lint-ci format test policy tf-validate review snapshot-update schema install install-node \
+        plan deploy cli-synth bench bench-install clean
 
 all: synth
 
@@ -84,11 +84,18 @@ review: .venv/.installed
 lint: .venv/.installed
 	@$(PHASE) lint bash -c '$(PY) -m ruff format --check --quiet . && $(PY) -m ruff check --quiet .'
 
+# GitHub Actions security lint: zizmor (pinned in the dev group) over .github/ (workflows and
+# dependabot.yml). Offline and without a token, so it runs wherever `make test` does; any finding
+# above informational fails. Accept a finding only inline (`# zizmor: ignore[<audit>]`) with a reason.
+ZIZMOR_FLAGS := --offline --strict-collection --min-severity low --no-progress
+lint-ci: .venv/.installed
+	@$(PHASE) lint-ci env -u GH_TOKEN -u GITHUB_TOKEN -u ZIZMOR_GITHUB_TOKEN .venv/bin/zizmor $(ZIZMOR_FLAGS) .github
+
 format: .venv/.installed
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-test: lint .venv/.installed .venv-checkov/.installed node_modules/.installed
+test: lint lint-ci .venv/.installed .venv-checkov/.installed node_modules/.installed
 	@$(PHASE) test $(PY) -m pytest
 
 snapshot-update: .venv/.installed
@@ -99,6 +106,10 @@ schema: .venv/.installed
 
 bench: .venv/.installed
 	$(PY) bench/run.py
+
+# Fresh clone of HEAD -> first `make synth` with an empty uv cache and no uv on PATH, then warm.
+bench-install: .venv/.installed
+	$(PY) bench/cold_install.py
 
 # ---- real accounts (credentials from the usual environment variables, never files) -----------
 plan: .venv/.installed node_modules/.installed

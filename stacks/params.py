@@ -340,13 +340,21 @@ class Vpn(Model):
 
 
 class Monitor(Model):
+    """Health checks. The design detects a failed cluster within 30 s (architecture, "Failover
+    Process" step 1): interval x consecutive_down + timeout must stay within
+    `edge.failure_detection_seconds` (validated). A 10 s interval needs a Cloudflare plan that allows it."""
+
     type: Literal["http", "https"] = "https"
     path: str = "/healthz"
     port: int = Field(default=443, ge=1, le=65535)
     expected_codes: str = "200"
-    interval_seconds: int = Field(default=60, ge=5, le=3600)
+    interval_seconds: int = Field(default=10, ge=5, le=3600)
     timeout_seconds: int = Field(default=5, ge=1, le=10)
-    retries: int = Field(default=2, ge=0, le=5)
+    retries: int = Field(default=1, ge=0, le=5, description="Immediate retries of a timed-out check.")
+    consecutive_down: int = Field(default=2, ge=1, description="Failed checks before an origin is unhealthy.")
+    consecutive_up: int = Field(
+        default=2, ge=1, description="Passed checks before an origin is healthy again."
+    )
 
 
 class Edge(Model):
@@ -366,12 +374,39 @@ class Edge(Model):
         "proximity",
         "least_outstanding_requests",
         "least_connections",
-    ] = "proximity"
+    ] = Field(
+        default="geo",
+        description="geo: region_pools (the residency map's Cloudflare regions) decide; random / "
+        "least_outstanding_requests / least_connections: pool_weights decide and no region map is sent; "
+        "proximity / dynamic_latency / off: no region map (Cloudflare would ignore it).",
+    )
+    pool_weights: dict[Cloud, int] = Field(
+        default_factory=lambda: {"aws": 40, "gcp": 40, "azure": 20},
+        description="Traffic share per cloud in percent (design: 40/40/20), split evenly over the cloud's "
+        "pools. Applied only by weighted steering (random, least_outstanding_requests, least_connections).",
+    )
     session_affinity: Literal["none", "cookie", "ip_cookie", "header"] = "cookie"
     session_affinity_ttl_seconds: int = Field(default=1800, ge=1800, le=604800)
+    zero_downtime_failover: Literal["none", "temporary", "sticky"] = Field(
+        default="sticky",
+        description="sticky: a session pinned to a failed origin moves for good (no flapping back); "
+        "temporary: moves back when the origin recovers; none: the session fails with its origin.",
+    )
     failover_across_pools: bool = True
     fallback_cluster: Name | None = Field(default=None, description="Left out: the first cluster.")
     monitor: Monitor = Monitor()
+    failure_detection_seconds: int = Field(default=30, ge=5, description="Design: failure detected in 30 s.")
+    min_tls_version: Literal["1.2", "1.3"] = Field(default="1.3", description="Design: TLS 1.3 in transit.")
+    regional_hostname_keys: dict[Jurisdiction, str] = Field(
+        default_factory=lambda: {"eu": "eu", "us": "us"},
+        description="Cloudflare Data Localization Suite region key per jurisdiction: a residency hostname "
+        "gets a cloudflare_regional_hostname so TLS and WAF run only in that region (validated).",
+    )
+    advanced_certificate: bool = Field(
+        default=True,
+        description="Order an advanced certificate covering every hostname deeper than one level below "
+        "dns_zone (Universal SSL covers the apex and *.<zone> only). False: such hostnames are refused.",
+    )
 
 
 class VaultRole(Model):
@@ -383,6 +418,9 @@ class VaultRole(Model):
     aws_actions: tuple[str, ...] = ()
     gcp_roles: tuple[str, ...] = ()
     azure_roles: tuple[str, ...] = ()
+    pki_issue: bool = Field(
+        default=True, description="May issue service mTLS certificates (pki_int/issue/...)."
+    )
 
 
 def _default_roles() -> tuple[VaultRole, ...]:
@@ -432,9 +470,36 @@ class KubernetesBinding(Model):
     role: Name
 
 
+class VaultServers(Model):
+    """Where Vault's servers run and the addresses they reach the clusters' API servers from."""
+
+    home_cluster: Name | None = Field(default=None, description="Left out: the first cluster.")
+    source_cidrs: tuple[IPv4Network, ...] = Field(
+        default=(),
+        description="Networks Vault's requests to API servers come from. Left out: the home cluster's "
+        "network and pod ranges. Every cluster's API server must admit them (authorized ranges).",
+    )
+
+
 class Vault(Model):
     enabled: bool = True
     address: str = Field(pattern=r"^https://", description="TLS only.")
+    edition: Literal["community", "enterprise"] = Field(
+        description="community: the secrets engines use the Vault servers' own cloud identity, so only the "
+        "home cluster's cloud gets an engine; enterprise: plugin workload identity federation on every cloud."
+    )
+    min_version: str = Field(
+        default="1.17",
+        pattern=r"^1\.\d{1,2}$",
+        description="Oldest Vault server version deployed; plugin WIF needs Enterprise 1.16 (AWS) / 1.17 (GCP, Azure).",
+    )
+    servers: VaultServers = VaultServers()
+    aws_max_sts_ttl_seconds: int = Field(
+        default=3600, ge=900, description="AWS caps role chaining at 1 h (validated)."
+    )
+    gcp_token_ttl_seconds: int = Field(default=3600, ge=60, description="GCP access tokens live at most 1 h.")
+    azure_credential_ttl_seconds: int = Field(default=3600, ge=60)
+    azure_credential_max_ttl_seconds: int = Field(default=14400, ge=60)
     kv_mount_path: str = "secret"
     audit_file_path: str = "/vault/audit/audit.log"
     pki_root_ttl_days: int = Field(default=3650, ge=1)
