@@ -75,10 +75,13 @@ tf-validate: .venv/.installed
 	@$(PHASE) tf-validate $(PY) policies/tf_validate.py --out $(POLICY_OUT) $(or $(TF_VALIDATE_ARGS),--mirror $(TF_MIRROR))
 
 # Review: the synthesized plan against the approved one (the committed snapshots), or two
-# directories (BASE_OUT, HEAD_OUT), or a git ref (BASE) synthesized in a temporary worktree.
+# directories (BASE_OUT, HEAD_OUT), or a git ref (BASE) synthesized in a temporary worktree, or
+# real plans (PLAN_DIR: one `terraform show -json` file per stack, exact actions). Writes the PR
+# comment (review.md, < 60,000 characters) and the full report (review-full.md, the CI artifact).
+# After `make synth-only ENV=prod` only prod is compared.
 review: .venv/.installed
-	@$(PHASE) review $(PY) -m review $(if $(BASE),--base $(BASE),--base-out $(if $(BASE_OUT),$(BASE_OUT),tests/snapshots/__snapshots__/test_snapshots)) \
-	  $(if $(HEAD_OUT),--head-out $(HEAD_OUT),$(if $(BASE),,--head-out $(OUT))) --output review.md
+	@$(PHASE) review $(PY) -m review $(if $(PLAN_DIR),--plan-dir $(PLAN_DIR),$(if $(BASE),--base $(BASE),--base-out $(if $(BASE_OUT),$(BASE_OUT),tests/snapshots/__snapshots__/test_snapshots)) \
+	  $(if $(HEAD_OUT),--head-out $(HEAD_OUT),$(if $(BASE),,--head-out $(OUT)))) --output review.md --full-output review-full.md
 
 # ---- lint and tests --------------------------------------------------------------------------
 lint: .venv/.installed
@@ -124,5 +127,5 @@ cli-synth: .venv/.installed node_modules/.installed
 	npx cdktf synth --output $(OUT)
 
 clean:
-	rm -rf $(OUT) review.md policy-results .pytest_cache $(OUT).old .synth-*
+	rm -rf $(OUT) review.md review-full.md policy-results .pytest_cache $(OUT).old .synth-*
 	find . -name __pycache__ -not -path './.venv*' -not -path './node_modules/*' -prune -exec rm -rf {} +

@@ -15,11 +15,14 @@ from stacks.params import Environment
 
 # (component, "module:function"); each function takes (app, ctx) and adds that component's stacks.
 COMPONENTS: tuple[tuple[str, str], ...] = (
+    ("bootstrap", "stacks.bootstrap_stack:build"),
     ("cluster", "stacks.cluster_stack:build"),
     ("datalake", "stacks.datalake_stack:build"),
     ("interconnect", "stacks.interconnect_stack:build"),
     ("edge", "stacks.edge_stack:build"),
     ("vault", "stacks.vault_stack:build"),
+    # Last: every stack above depends on the bootstrap stack (APIs, subscription features).
+    ("bootstrap-order", "stacks.bootstrap_stack:order"),
 )
 
 

@@ -166,6 +166,7 @@ def _build_aws(
         network_name=network.vpc.id,
         ingress_hostname=ingress_hostname(env, cluster),
         private_route_table_ids=network.private_route_table_ids,
+        node_security_group_id=eks.cluster.vpc_config.cluster_security_group_id,
     )
 
 
@@ -285,4 +286,5 @@ def _build_azure(
         ingress_hostname=ingress_hostname(env, cluster),
         resource_group_name=network.resource_group.name,
         gateway_subnet_id=network.gateway_subnet.id,
+        node_subnet_id=network.node_subnet.id,
     )

@@ -28,6 +28,8 @@ class ClusterHandle:
     private_route_table_ids: tuple[str, ...] = ()  # AWS only
     resource_group_name: str | None = None  # Azure only
     gateway_subnet_id: str | None = None  # Azure only: the VNet's GatewaySubnet (ExpressRoute / VPN gateways)
+    node_security_group_id: str | None = None  # AWS only: the EKS cluster security group (nodes)
+    node_subnet_id: str | None = None  # Azure only: the nodes' subnet (Microsoft.KeyVault service endpoint)
 
 
 @dataclass

@@ -92,6 +92,7 @@ class DataLakeStack(PlatformStack):
             archive_retention_days=lake.archive_retention_days,
             access_log_retention_days=lake.access_log_retention_days,
             force_destroy=lake.force_destroy,
+            erasure_days=dict(lake.erasure_days),
         )
 
     def _replica(self, replica_cls):
@@ -151,6 +152,9 @@ class DataLakeStack(PlatformStack):
             # The archive's lock follows archive_lock_mode like S3 Object Lock and the GCS
             # retention lock do: COMPLIANCE locks it (CKV_MCAI_10). Left out, prod stayed Unlocked.
             immutability_locked=self.env.data_lake.archive_lock_mode == "COMPLIANCE",
+            # The deployment runner's path to the vaults' data plane (params.Runner).
+            key_vault_allowed_cidrs=[str(n) for n in self.env.runner.ip_ranges],
+            key_vault_allowed_subnet_ids=list(self.env.runner.azure_subnet_ids),
             **self._lake_props(region, tiers),
         )
 
