@@ -114,10 +114,11 @@ CATALOG: dict[str, CheckMeta] = {
         ),
         CheckMeta(
             id="CKV_MCAI_6",
-            name="A Key Vault key rotates automatically and its versions expire (expire_after)",
+            name="A Key Vault key rotates automatically, at least once a year",
             resources=("azurerm_key_vault_key",),
-            fix='Give the key a rotation_policy with automatic { time_after_creation = "P90D" } (or '
-            "time_before_expiry) and expire_after (e.g. twice the rotation period), notify_before_expiry.",
+            fix='Give the key a rotation_policy with automatic { time_after_creation = "P90D" } (at most '
+            "P365D) or time_before_expiry. No expire_after: azurerm 4.55 would then replace the key on "
+            "every plan (see ckv_mcai_6_key_rotation.py).",
         ),
         CheckMeta(
             id="CKV_MCAI_7",

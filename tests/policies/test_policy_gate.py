@@ -439,4 +439,4 @@ def test_shipped_exceptions_have_no_wildcard_names_and_compensate_the_families()
         if e.check_id in family:
             assert e.compensated_by == family[e.check_id], e.label()
     rotated = [e for e in exceptions if e.check_id == "CKV_AZURE_40" and e.compensated_by == "CKV_MCAI_6"]
-    assert rotated, "data-lake keys: CKV_AZURE_40 is excepted only where CKV_MCAI_6 passes"
+    assert rotated, "keys: CKV_AZURE_40 is excepted only where CKV_MCAI_6 passes"

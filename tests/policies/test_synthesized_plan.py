@@ -134,11 +134,10 @@ def violations(synth_dir, tmp_path_factory):
     az = "prod-azure-westeurope-datalake"
     az_us = "prod-azure-eastus-datalake"
 
-    # 8. a data-lake key without expire_after: CKV_MCAI_6 fails and its CKV_AZURE_40 waiver lapses
+    # 8. a data-lake key rotated only every two years: CKV_MCAI_6 fails, its CKV_AZURE_40 waiver lapses
     def unexpiring_key(doc):
-        doc["resource"]["azurerm_key_vault_key"]["data_lake_models_key"]["rotation_policy"].pop(
-            "expire_after"
-        )
+        policy = doc["resource"]["azurerm_key_vault_key"]["data_lake_models_key"]["rotation_policy"]
+        policy["automatic"]["time_after_creation"] = "P730D"
         planted.append(("CKV_MCAI_6", az, "azurerm_key_vault_key.data_lake_models_key"))
         planted.append(("CKV_AZURE_40", az, "azurerm_key_vault_key.data_lake_models_key"))
 
