@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from cost.review_section import cost_sections
 from review.diff import StackDiff, diff_plans
 from review.plan import OutputDirError, StackPlan, env_of, load_output_dir
 from review.planjson import load_plan_dir
@@ -139,7 +140,9 @@ def scope_to_head(base: dict[str, StackPlan], head: dict[str, StackPlan]) -> tup
 
 def extra_sections(stacks: Sequence[StackDiff], items: Sequence[Attention]) -> list[Section]:
     """Sections other review features add (cost delta, diagram, access matrix): append here."""
-    return []
+    sections: list[Section] = []
+    sections += cost_sections(stacks)
+    return sections
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -563,6 +563,33 @@ class VaultServers(Model):
     )
 
 
+class CostAssumptions(Model):
+    """What `make cost` and the review's cost section assume where the plan says nothing
+    (python -m cost; prices in cost/prices.yaml). Changing it changes no infrastructure."""
+
+    storage_gb: dict[Classification | Literal["access-logs"], Annotated[int, Field(ge=0)]] = Field(
+        default_factory=lambda: {
+            "pii": 1_000,
+            "training": 20_000,
+            "models": 2_000,
+            "models-gdpr": 1_000,
+            "archive": 10_000,
+            "access-logs": 100,
+        },
+        description="Data held per bucket / storage account of each classification, in GB (a replica "
+        "holds the same). Keys left out keep their default; access-logs: the access-log buckets.",
+    )
+    hours_per_month: float = Field(default=730, gt=0, le=744, description="730 = 8,760 h / 12.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _merge_storage_defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("storage_gb"), dict):
+            default = cls.model_fields["storage_gb"].default_factory()  # type: ignore[misc]
+            data = {**data, "storage_gb": {**default, **data["storage_gb"]}}
+        return data
+
+
 class Vault(Model):
     enabled: bool = True
     address: str = Field(pattern=r"^https://", description="TLS only.")
@@ -731,6 +758,7 @@ class Environment(Model):
     edge: Edge
     vault: Vault
     runner: Runner = Runner()
+    cost: CostAssumptions = CostAssumptions()
 
     @model_validator(mode="before")
     @classmethod
