@@ -24,7 +24,7 @@ export UV_LINK_MODE := copy
 export UV_PYTHON_DOWNLOADS := never
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: all synth synth-only validate lint lint-ci format test policy review cost snapshot-update schema install install-node \
+.PHONY: all synth synth-only validate lint lint-ci format test policy tf-validate review cost snapshot-update schema install install-node \
         plan deploy cli-synth bench bench-install clean
 
 all: synth
@@ -66,6 +66,13 @@ validate: .venv/.installed
 policy: .venv-checkov/.installed
 	@$(PHASE) policy $(CHECKOV_PY) policies/run.py --out $(POLICY_OUT) \
 	  --junit policy-results/junit.xml --sarif policy-results/policy.sarif --json policy-results/policy.json
+
+# terraform init -backend=false + validate per stack, providers from a filesystem mirror (TF_MIRROR,
+# default /opt/tf-plugins); stacks whose pinned providers are missing are skipped by name.
+# TF_VALIDATE_ARGS=--registry lets terraform download them (CI).
+TF_MIRROR ?= /opt/tf-plugins
+tf-validate: .venv/.installed
+	@$(PHASE) tf-validate $(PY) policies/tf_validate.py --out $(POLICY_OUT) $(or $(TF_VALIDATE_ARGS),--mirror $(TF_MIRROR))
 
 # Review: the synthesized plan against the approved one (the committed snapshots), or two
 # directories (BASE_OUT, HEAD_OUT), or a git ref (BASE) synthesized in a temporary worktree, or
