@@ -25,7 +25,7 @@ export UV_PYTHON_DOWNLOADS := never
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: all synth synth-only validate lint lint-ci format test policy review snapshot-update schema install install-node \
-        plan deploy cli-synth bench bench-install clean
+        plan deploy cli-synth bench bench-install clean diagram
 
 all: synth
 
@@ -75,6 +75,11 @@ policy: .venv-checkov/.installed
 review: .venv/.installed
 	@$(PHASE) review $(PY) -m review $(if $(PLAN_DIR),--plan-dir $(PLAN_DIR),$(if $(BASE),--base $(BASE),--base-out $(if $(BASE_OUT),$(BASE_OUT),tests/snapshots/__snapshots__/test_snapshots)) \
 	  $(if $(HEAD_OUT),--head-out $(HEAD_OUT),$(if $(BASE),,--head-out $(OUT)))) --output review.md --full-output review-full.md
+
+# Topology pictures (Mermaid) drawn from the synthesized plan: docs/diagrams/<env>.md and the
+# prod picture between the README's topology markers. A test fails when they are stale.
+diagram: synth-only
+	@$(PHASE) diagram $(PY) -m diagram --out $(OUT)
 
 # ---- lint and tests --------------------------------------------------------------------------
 lint: .venv/.installed

@@ -139,7 +139,11 @@ def scope_to_head(base: dict[str, StackPlan], head: dict[str, StackPlan]) -> tup
 
 def extra_sections(stacks: Sequence[StackDiff], items: Sequence[Attention]) -> list[Section]:
     """Sections other review features add (cost delta, diagram, access matrix): append here."""
-    return []
+    sections: list[Section] = []
+    from diagram.review_section import topology_sections  # diagram imports review: import here
+
+    sections += topology_sections(stacks)
+    return sections
 
 
 def main(argv: Sequence[str] | None = None) -> int:
