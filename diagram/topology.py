@@ -320,20 +320,33 @@ def _replications(st: _Stack) -> Iterable[tuple[Block, Block, Block]]:
                 yield source, sink, how
 
 
+def _partner_port(st: _Stack, vxc: Block) -> Block | None:
+    for end in ("b_end", "a_end"):
+        for port in st.deref((vxc.config.get(end) or {}).get("requested_product_uid"), "megaport_partner"):
+            return port
+    return None
+
+
 def _diversity(st: _Stack, vxc: Block) -> str:
     conf = vxc.config
     for end in ("b_end", "a_end"):
         zone = _str((conf.get(end) or {}).get("diversity_zone"))
         if zone:
             return zone
-        for port in st.deref((conf.get(end) or {}).get("requested_product_uid"), "megaport_partner"):
-            zone = _str(port.config.get("diversity_zone"))
-            if zone:
-                return zone
+    port = _partner_port(st, vxc)
+    if port is not None and _str(port.config.get("diversity_zone")):
+        return port.config["diversity_zone"]
     azure = ((conf.get("b_end_partner_config") or {}).get("azure_config")) or {}
     if _str(azure.get("port_choice")):
         return f"{azure['port_choice']} port"
     return "zone not set"
+
+
+def _port_location(st: _Stack, vxc: Block) -> str:
+    """`` · loc 70``: the partner port's Megaport location, when the plan states it as a number."""
+    port = _partner_port(st, vxc)
+    location = port.config.get("location_id") if port is not None else None
+    return f" · loc {location}" if isinstance(location, int) else ""
 
 
 def _megaport(topo: Topology, stacks: list[_Stack]) -> None:
@@ -348,7 +361,8 @@ def _megaport(topo: Topology, stacks: list[_Stack]) -> None:
                 Node(
                     key=key,
                     kind=ROUTER,
-                    label=f"Megaport MCR {name}<br/>{_mbps(conf.get('port_speed'))} · ASN {conf.get('asn')}",
+                    label=f"Megaport MCR {name}<br/>{_mbps(conf.get('port_speed'))} · ASN {conf.get('asn')}"
+                    + (f" · zone {conf['diversity_zone']}" if _str(conf.get("diversity_zone")) else ""),
                     jurisdiction=_str(tags(conf).get("jurisdiction")),
                     members=frozenset({st.member(mcr)}),
                 )
@@ -372,7 +386,8 @@ def _megaport(topo: Topology, stacks: list[_Stack]) -> None:
                     src=ends[0],
                     dst=f"cluster:{cluster}",
                     label=f"VXC {_diversity(st, vxc)} · {_mbps(conf.get('rate_limit'))}"
-                    + (f" · {partner}" if partner else ""),
+                    + (f" · {partner}" if partner else "")
+                    + _port_location(st, vxc),
                     members=frozenset({st.member(vxc)}),
                 )
             )

@@ -77,30 +77,39 @@ def test_every_cluster_is_drawn_in_its_jurisdiction_and_cloud(synthesized, plans
 
 
 def test_every_prod_vxc_joins_its_router_and_cluster_with_zone_and_speed(synthesized, plans):
+    """Each megaport_vxc is one thick line from the MCR its A-end references to the cluster of
+    its tag, labelled with the diversity zone of the partner port it uses (Azure: the
+    ExpressRoute port), its rate limit and the port's location, read here from the plan."""
     pic = picture(plans, "prod")
     doc = synthesized["prod-global-interconnect"]
     vxcs = doc["resource"]["megaport_vxc"]
     mcrs = doc["resource"]["megaport_mcr"]
-    assert len(vxcs) == 12 and len(mcrs) == 2  # design: 2 MCRs (us, eu) x 3 clouds x red/blue
-    expected: dict[tuple[str, str, str], int] = {}
+    # issue #17: two routers (red, blue) per jurisdiction; each cloud end reached from both
+    assert len(mcrs) == 4 and len(vxcs) == 20
+    expected: dict[tuple[str, str, str], list[str]] = {}
     for conf in vxcs.values():
         mcr = mcrs[_ref(conf["a_end"]["requested_product_uid"])[1]]
         port = _ref(conf["b_end"].get("requested_product_uid", ""))
-        zone = (
-            doc["data"]["megaport_partner"][port[1]]["diversity_zone"]
-            if port
-            else conf["b_end_partner_config"]["azure_config"]["port_choice"]
-        )
-        assert conf["rate_limit"] == 10000
+        if port:
+            partner = doc["data"]["megaport_partner"][port[1]]
+            zone, where = partner["diversity_zone"], f"loc {partner['location_id']}"
+            assert zone == mcr["diversity_zone"]  # the red router uses red ports only
+        else:
+            zone, where = conf["b_end_partner_config"]["azure_config"]["port_choice"] + " port", ""
+            assert zone == {"red": "primary port", "blue": "secondary port"}[mcr["diversity_zone"]]
+        speed = f"{conf['rate_limit'] // 1000} Gbps"
         router = pic.node(f"MCR {mcr['product_name']}<br/>")
         cluster = pic.cluster(f"prod-{conf['resource_tags']['cluster']}")
-        key = (router, cluster, zone)
-        expected[key] = expected.get(key, 0) + 1
-    assert sorted(z for _, _, z in expected) == sorted(["red", "blue"] * 4 + ["primary", "secondary"] * 2)
-    for (router, cluster, zone), n in expected.items():
-        lines = [e for e in pic.edges_between(router, cluster) if e[1] == "===" and f"VXC {zone}" in e[2]]
-        assert len(lines) == n and all("10 Gbps" in e[2] for e in lines), (router, cluster, zone)
-    assert sum(1 for e in pic.edges if e[1] == "===") == 12
+        expected.setdefault((router, cluster, zone), []).append(f"{speed}|{where}")
+    for (router, cluster, zone), wanted in expected.items():
+        lines = [
+            e[2] for e in pic.edges_between(router, cluster) if e[1] == "===" and f"VXC {zone} ·" in e[2]
+        ]
+        drawn = sorted(
+            next(w for w in wanted if w.split("|")[0] in line and w.split("|")[1] in line) for line in lines
+        )
+        assert drawn == sorted(wanted), (router, cluster, zone)
+    assert sum(1 for e in pic.edges if e[1] == "===") == 20
 
 
 @pytest.mark.parametrize("env", ["dev", "staging"])
@@ -221,10 +230,20 @@ def test_review_highlights_a_removed_pool_an_added_vxc_and_a_replaced_cluster(re
         for region in lb["region_pools"].values():
             if gone in region:
                 region.remove(gone)
-    vxcs = docs["prod-global-interconnect"]["resource"]["megaport_vxc"]
-    green = copy.deepcopy(vxcs["mcr_eu_vxc_0_aws_red"])
+    interconnect = docs["prod-global-interconnect"]
+    vxcs = interconnect["resource"]["megaport_vxc"]
+    model = next(v for v in vxcs.values() if v["resource_tags"]["cluster"] == "aws-eu-west-1")
+    mcr = interconnect["resource"]["megaport_mcr"][_ref(model["a_end"]["requested_product_uid"])[1]]
+    router_ref = model["a_end"]["requested_product_uid"]
+    siblings = sum(
+        1
+        for v in vxcs.values()
+        if v["a_end"]["requested_product_uid"] == router_ref and v["resource_tags"] == model["resource_tags"]
+    )
+    assert siblings == 2  # issue #17: two partner ports (locations) per router and AWS region
+    green = copy.deepcopy(model)
     green["product_name"] = "prod-mcr-eu-aws-eu-west-1-green"
-    green["rate_limit"] = 5000
+    green["rate_limit"] = 2000
     vxcs["vxc_eu_aws_green"] = green
     docs["prod-gcp-asia-east1-cluster"]["resource"]["google_container_cluster"]["gke_cluster"]["name"] = (
         "prod-gcp-asia-east1-b"
@@ -261,13 +280,13 @@ def test_review_highlights_a_removed_pool_an_added_vxc_and_a_replaced_cluster(re
     for i, label in removed:
         assert label.startswith("removed") and "dasharray" in pic.link_styles[i]
 
-    router, cluster = pic.node("MCR prod-mcr-eu<br/>"), pic.cluster("prod-aws-eu-west-1")
+    router, cluster = pic.node(f"MCR {mcr['product_name']}<br/>"), pic.cluster("prod-aws-eu-west-1")
     added = [
         (i, label) for i, arrow, label in pic.edges_between(router, cluster) if label.startswith("added")
     ]
-    assert len(added) == 1 and "5 Gbps" in added[0][1] and "#1a7f37" in pic.link_styles[added[0][0]]
+    assert len(added) == 1 and "2 Gbps" in added[0][1] and "#1a7f37" in pic.link_styles[added[0][0]]
     unchanged = [i for i, _, label in pic.edges_between(router, cluster) if not label.startswith("added")]
-    assert len(unchanged) == 2 and not any(i in pic.link_styles for i in unchanged)
+    assert len(unchanged) == siblings and not any(i in pic.link_styles for i in unchanged)
 
     gke = pic.cluster("prod-gcp-asia-east1-b")
     assert pic.classes[gke] == "replaced" and pic.labels[gke].startswith("<b>replaced</b>")
@@ -297,7 +316,9 @@ def test_the_section_keeps_its_budget(real_docs, base_plans):
     whole = topology_body(stacks)
     assert whole.count("```mermaid") == 3 and len(whole) <= 20_000 + 500
     focused = topology_body(stacks, budget=6_000)  # three whole pictures do not fit: focused ones do
-    assert focused.count("```mermaid") == 3 and focused.count("only the changed elements") == 3
-    assert "cluster_aws_us_east_1" not in focused  # not next to anything changed
-    tiny = topology_body(stacks, budget=1_000)
+    assert focused.count("```mermaid") == 3 and len(focused) <= 6_000 + 500
+    prod = focused.split("**prod**", 1)[1].split("**staging**", 1)[0]
+    assert "only the changed elements" in prod
+    assert "lb_api_mlops_platform_com" in prod and "cluster_aws_us_east_1" not in prod  # not next to a change
+    tiny = topology_body(stacks, budget=300)
     assert tiny.count("```mermaid") == 0 and tiny.count("picture left out") == 3
