@@ -1,7 +1,8 @@
 """What a change does to the picture: the union of two topologies, each element with its status.
 
 An element only in the head is added, only in the base removed. One in both is replaced when the
-review estimates (or a real plan says) that one of the resources it stands for is replaced, and
+review estimates (or a real plan says) that one of the resources it stands for is replaced ("may
+be replaced" when the review cannot tell: a type whose ForceNew arguments are unverified), and
 changed when one of them changes in place or its drawn label changed. The resource actions come
 from :func:`review.actions.stack_actions`, so the picture and the review's plan lines agree.
 """
@@ -10,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from diagram.mermaid import ADDED, CHANGED, REMOVED, REPLACED
+from diagram.mermaid import ADDED, CHANGED, MAY_REPLACE, REMOVED, REPLACED
 from diagram.topology import Topology
 from review.actions import CREATE, DELETE, Action
-from review.replacement import MAY_REPLACE, REPLACE, UPDATE
+from review.replacement import MAY_REPLACE as PLAN_MAY_REPLACE
+from review.replacement import REPLACE, UPDATE
 
 
 def member_status(members: frozenset[str], actions: Mapping[str, Mapping[str, Action]]) -> str:
@@ -23,8 +25,10 @@ def member_status(members: frozenset[str], actions: Mapping[str, Mapping[str, Ac
         action = actions.get(stack_id, {}).get(address)
         if action is not None:
             found.add(action.action)
-    if found & {REPLACE, MAY_REPLACE}:
+    if REPLACE in found:
         return REPLACED
+    if PLAN_MAY_REPLACE in found:  # a type whose ForceNew arguments the review could not verify
+        return MAY_REPLACE
     if found & {UPDATE, CREATE, DELETE}:
         return CHANGED
     return ""

@@ -6,7 +6,8 @@ in a subgraph of its own. Shapes: cluster rectangle, data lake and replicas cyli
 hexagon, load balancer stadium, pool parallelogram. Lines: VXC thick (``===``), VPN dotted
 (``-.-``), load balancer to pool arrow, fallback dotted arrow, replication thick arrow.
 
-Changes (review): every element may carry a status (added, removed, changed, replaced). Nodes get
+Changes (review): every element may carry a status (added, removed, changed, replaced, may be
+replaced). Nodes get
 a ``classDef`` style, lines a ``linkStyle``, and both say the status in words at the start of
 their label, so the change is readable without colours too. A restricted load balancer's line
 to a pool outside its jurisdiction is drawn red with a warning, whatever its status.
@@ -36,7 +37,16 @@ from diagram.topology import (
 )
 
 ADDED, REMOVED, CHANGED, REPLACED = "added", "removed", "changed", "replaced"
-STATUSES = (ADDED, REMOVED, CHANGED, REPLACED)
+# The review could not tell (a type whose ForceNew arguments are unverified, review/force_new.json).
+MAY_REPLACE = "may be replaced"
+STATUSES = (ADDED, REMOVED, CHANGED, REPLACED, MAY_REPLACE)
+CLASS_NAMES = {
+    ADDED: "added",
+    REMOVED: "removed",
+    CHANGED: "changed",
+    REPLACED: "replaced",
+    MAY_REPLACE: "mayreplace",
+}
 
 # GitHub's Primer colours: success, danger, attention, done.
 NODE_STYLES = {
@@ -44,17 +54,19 @@ NODE_STYLES = {
     REMOVED: "fill:#ffebe9,stroke:#cf222e,stroke-width:3px,stroke-dasharray:6 4,color:#000",
     CHANGED: "fill:#fff8c5,stroke:#9a6700,stroke-width:3px,color:#000",
     REPLACED: "fill:#fbefff,stroke:#8250df,stroke-width:3px,color:#000",
+    MAY_REPLACE: "fill:#fbefff,stroke:#8250df,stroke-width:3px,stroke-dasharray:2 2,color:#000",
 }
 LINK_STYLES = {
     ADDED: "stroke:#1a7f37,stroke-width:4px",
     REMOVED: "stroke:#cf222e,stroke-width:4px,stroke-dasharray:6 4",
     CHANGED: "stroke:#9a6700,stroke-width:4px",
     REPLACED: "stroke:#8250df,stroke-width:4px",
+    MAY_REPLACE: "stroke:#8250df,stroke-width:4px,stroke-dasharray:2 2",
 }
 VIOLATION_STYLE = "stroke:#cf222e,stroke-width:4px"
 LEGEND = (
-    "Highlighted: **added** green, **removed** red dashed, **changed** amber, **replaced** purple "
-    "(the status is also written at the start of each label)."
+    "Highlighted: **added** green, **removed** red dashed, **changed** amber, **replaced** purple, "
+    "**may be replaced** purple dotted (the status is also written at the start of each label)."
 )
 
 _SHAPES = {
@@ -150,8 +162,9 @@ def render(topo: Topology, status: Mapping[str, str] | None = None, *, keep: set
 
     used = [s for s in STATUSES if any(status.get(n.key) == s for n in nodes)]
     for s in used:
-        lines.append(f"  classDef {s} {NODE_STYLES[s]}")
-        lines.append(f"  class {','.join(ids[n.key] for n in nodes if status.get(n.key) == s)} {s}")
+        name = CLASS_NAMES[s]
+        lines.append(f"  classDef {name} {NODE_STYLES[s]}")
+        lines.append(f"  class {','.join(ids[n.key] for n in nodes if status.get(n.key) == s)} {name}")
     for index, style in link_styles:
         lines.append(f"  linkStyle {index} {style}")
     return "\n".join(lines) + "\n"
@@ -187,4 +200,15 @@ def edge_line_status(source: str) -> dict[int, str]:
     return {int(m[1]): m[2] for m in re.finditer(r"^\s*linkStyle (\d+) (.+)$", source, re.MULTILINE)}
 
 
-__all__ = ["ADDED", "CHANGED", "LEGEND", "REMOVED", "REPLACED", "Edge", "fenced", "render", "summary"]
+__all__ = [
+    "ADDED",
+    "CHANGED",
+    "LEGEND",
+    "MAY_REPLACE",
+    "REMOVED",
+    "REPLACED",
+    "Edge",
+    "fenced",
+    "render",
+    "summary",
+]
