@@ -24,8 +24,8 @@ export UV_LINK_MODE := copy
 export UV_PYTHON_DOWNLOADS := never
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: all synth synth-only validate lint lint-ci format test policy tf-validate review cost snapshot-update schema install install-node \
-        plan deploy cli-synth bench bench-install clean
+.PHONY: all synth synth-only validate lint lint-ci format test policy tf-validate review cost diagram snapshot-update \
+        schema install install-node plan deploy cli-synth bench bench-install clean
 
 all: synth
 
@@ -88,6 +88,11 @@ review: .venv/.installed
 # every missing price. `make cost ENV=prod`; COST_FLAGS=--lines prints every priced line.
 cost: .venv/.installed
 	@$(PHASE) cost $(PY) -m cost --out $(OUT) $(if $(ENV),--env $(ENV)) $(COST_FLAGS)
+
+# Topology pictures (Mermaid) drawn from the synthesized plan: docs/diagrams/<env>.md and the
+# prod picture between the README's topology markers. A test fails when they are stale.
+diagram: synth-only
+	@$(PHASE) diagram $(PY) -m diagram --out $(OUT)
 
 # ---- lint and tests --------------------------------------------------------------------------
 lint: .venv/.installed
