@@ -21,6 +21,7 @@ constructs' business.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, NotRequired, TypedDict, overload
@@ -119,6 +120,7 @@ class AksPoolArgs(TypedDict):
 
 class AksDefaultPoolArgs(AksPoolArgs):
     only_critical_addons_enabled: bool
+    os_disk_type: NotRequired[str]
 
 
 class AksUserPoolArgs(AksPoolArgs):
@@ -259,6 +261,17 @@ def to_gke(spec: NodePoolSpec, *, zone_count: int = 3) -> GkeNodePoolArgs:
 # --------------------------------------------------------------------------------------------
 
 
+_AZURE_SIZE = re.compile(r"^Standard_[A-Z]+\d+(?:-\d+)?(?P<features>[a-z]*)_")
+
+
+def has_local_temp_disk(vm_size: str) -> bool:
+    """Whether an Azure VM size carries a local temp disk: the additive feature `d` in its name
+    (`Standard_D4ds_v5` yes, `Standard_D4s_v5` no).
+    https://learn.microsoft.com/azure/virtual-machines/vm-naming-conventions"""
+    match = _AZURE_SIZE.match(vm_size)
+    return bool(match and "d" in match["features"])
+
+
 @overload
 def to_aks(spec: NodePoolSpec, *, default_pool: Literal[True]) -> AksDefaultPoolArgs: ...
 
@@ -320,6 +333,12 @@ def _aks_default(spec: NodePoolSpec, taints: list[str]) -> AksDefaultPoolArgs:
         "node_count": spec.min_size if spec.fixed_size else spec.initial,
     }
     _aks_bounds(args, spec)
+    if has_local_temp_disk(spec.instance_type):
+        # The OS disk lives on the VM's local temp disk (CKV_AZURE_226): nothing of a system
+        # node persists to Azure Storage, and re-imaging is faster. AKS places it in the cache
+        # or the temp disk and refuses a size that does not fit at apply time.
+        # https://learn.microsoft.com/azure/aks/concepts-storage#ephemeral-os-disk
+        args["os_disk_type"] = "Ephemeral"
     return args
 
 

@@ -77,7 +77,7 @@ DEFAULT_INSTANCE_TYPES: dict[str, dict[str, str]] = {
         "training": "a2-ultragpu-8g",
     },
     "azure": {
-        "system": "Standard_D4s_v5",
+        "system": "Standard_D4ds_v5",  # local temp disk: ephemeral OS disk
         "workload": "Standard_D8s_v3",
         "gpu": "Standard_NC24ads_A100_v4",
         "batch": "Standard_D8s_v3",

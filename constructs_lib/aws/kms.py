@@ -11,7 +11,7 @@ from constructs import Construct
 from constructs_lib.aws.iam import policy_document
 
 
-def _account_root_statement(account_id: str, partition: str) -> dict[str, Any]:
+def account_root_statement(account_id: str, partition: str) -> dict[str, Any]:
     # AWS's own default key policy: the account (through IAM policies) administers the key.
     # Without it a custom key policy locks the account out of its key.
     return {
@@ -47,7 +47,7 @@ class RotatingKey(Construct):
         partition: str = "aws",
     ) -> None:
         super().__init__(scope, id_)
-        statements = [_account_root_statement(account_id, partition)]
+        statements = [account_root_statement(account_id, partition)]
         if logs_region:
             statements.append(
                 {
