@@ -437,8 +437,8 @@ def _vpn(topo: Topology, stacks: list[_Stack]) -> None:
                 peer = _vpn_peer(st, tunnel)
                 if not local or not peer:
                     continue
-                pair = tuple(sorted((local, peer)))
-                sides, members = pairs.setdefault(pair, ({}, set()))  # type: ignore[arg-type]
+                pair = (local, peer) if local <= peer else (peer, local)
+                sides, members = pairs.setdefault(pair, ({}, set()))
                 sides[local] = sides.get(local, 0) + per
                 members.add(st.member(tunnel))
         for (a, b), (sides, members) in sorted(pairs.items()):
