@@ -20,6 +20,9 @@ COMPONENTS: tuple[tuple[str, str], ...] = (
     ("interconnect", "stacks.interconnect_stack:build"),
     ("edge", "stacks.edge_stack:build"),
     ("vault", "stacks.vault_stack:build"),
+    ("state", "stacks.state_stack:build"),
+    ("identity", "stacks.identity_stack:build"),
+    ("access", "stacks.access_stack:build"),  # after identity and cluster: uses both handles
 )
 
 

@@ -28,9 +28,15 @@ class ClusterHandle:
     private_route_table_ids: tuple[str, ...] = ()  # AWS only
     resource_group_name: str | None = None  # Azure only
     gateway_subnet_id: str | None = None  # Azure only: the VNet's GatewaySubnet (ExpressRoute / VPN gateways)
+    # Day-2 access (stacks/access_stack.py): who may reach the cluster and through what.
+    cluster_name: str = ""  # the cloud's name of the cluster (EKS access entries)
+    cluster_id: str = ""  # the cloud's id of the cluster (AKS role assignment scope)
+    api_security_group_id: str | None = None  # AWS only: the EKS cluster security group
+    subnet_ids: tuple[str, ...] = ()  # AWS private subnets / GCP subnetwork (operator path host)
 
 
 @dataclass
 class BuildContext:
     env: Environment
     clusters: dict[str, ClusterHandle] = field(default_factory=dict)
+    identity: Any = None  # stacks.identity_stack.IdentityHandle, once the identity stack is built

@@ -26,7 +26,7 @@ SHA_PIN = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 # `uses: owner/repo@<sha> # v1.2.3`: the tag in the comment is what Dependabot updates with the SHA.
 PINNED_LINE = re.compile(r"uses:\s*[\w.-]+/[\w./-]+@[0-9a-f]{40}\s+#\s*v\d+(\.\d+)*\s*$")
 # The only write scopes this workflow may hold, and on which job (literal, from the issue).
-ALLOWED_WRITES = {("comment", "pull-requests"), ("plan", "id-token")}
+ALLOWED_WRITES = {("comment", "pull-requests"), ("plan", "id-token"), ("deploy", "id-token")}
 
 
 def _load(path: Path) -> dict:
