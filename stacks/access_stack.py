@@ -135,4 +135,9 @@ class AccessStack(PathLogicalIds, PlatformStack):
             virtual_network_name=handle.network_name,
             subnet_cidr=bastion_subnet_cidr(str(self.cluster.network.cidr)),
             tags=tags,
+            users={
+                f"sso_{m.role.replace('-', '_')}": (m.azure_group_object_id, "Group") for m in env.sso.roles
+            }
+            if env.sso
+            else None,
         )

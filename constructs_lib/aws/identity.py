@@ -177,6 +177,7 @@ class SamlSsoRoles(Construct):
         roles: Mapping[str, str],
         tags: dict[str, str],
         session_hours: int = 8,
+        partition: str = "aws",
     ) -> None:
         super().__init__(scope, id_)
         self.provider = IamSamlProvider(
@@ -222,6 +223,36 @@ class SamlSsoRoles(Construct):
                             "Action": ["eks:DescribeCluster", "eks:ListClusters"],
                             "Resource": "*",
                         }
+                    ]
+                ),
+            )
+            # The operator path (constructs_lib/aws/cluster_access.SsmApiPath): port forwarding to
+            # a remote host, only through the hosts tagged component=access, only with AWS's
+            # port-forwarding document, and only the caller's own sessions may be ended.
+            IamRolePolicy(
+                self,
+                f"{key}_operator_path",
+                name="operator-path",
+                role=role.name,
+                policy=policy_document(
+                    [
+                        {
+                            "Effect": "Allow",
+                            "Action": ["ssm:StartSession"],
+                            "Resource": f"arn:{partition}:ec2:*:*:instance/*",
+                            "Condition": {"StringEquals": {"ssm:resourceTag/component": "access"}},
+                        },
+                        {
+                            "Effect": "Allow",
+                            "Action": ["ssm:StartSession"],
+                            "Resource": f"arn:{partition}:ssm:*::document/AWS-StartPortForwardingSessionToRemoteHost",
+                        },
+                        {
+                            "Effect": "Allow",
+                            "Action": ["ssm:ResumeSession", "ssm:TerminateSession"],
+                            "Resource": f"arn:{partition}:ssm:*:*:session/${{aws:userid}}-*",
+                        },
+                        {"Effect": "Allow", "Action": ["ec2:DescribeInstances"], "Resource": "*"},
                     ]
                 ),
             )

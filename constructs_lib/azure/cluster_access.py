@@ -56,7 +56,8 @@ class AksAccess(Construct):
 
 class BastionApiPath(Construct):
     """Props: name, location, resource_group_name, virtual_network_name, subnet_cidr (/26),
-    zones, tags."""
+    zones, tags, users (logical name -> (object id, principal type)): who may open tunnels;
+    Bastion requires Reader on the Bastion resource."""
 
     def __init__(
         self,
@@ -70,6 +71,7 @@ class BastionApiPath(Construct):
         subnet_cidr: str,
         tags: dict[str, str],
         zones: Sequence[str] = ("1", "2", "3"),
+        users: Mapping[str, tuple[str, str]] | None = None,
     ) -> None:
         super().__init__(scope, id_)
         subnet = Subnet(
@@ -108,3 +110,12 @@ class BastionApiPath(Construct):
             ),
             tags=tags,
         )
+        for key, (object_id, principal_type) in (users or {}).items():
+            RoleAssignment(
+                self,
+                f"{key}_reader",
+                scope=self.bastion.id,
+                role_definition_name="Reader",
+                principal_id=object_id,
+                principal_type=principal_type,
+            )
