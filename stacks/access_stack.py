@@ -83,7 +83,7 @@ class AccessStack(PathLogicalIds, PlatformStack):
             name=name,
             vpc_id=handle.network_id,
             subnet_id=handle.subnet_ids[0],
-            api_security_group_id=handle.api_security_group_id,
+            api_security_group_id=handle.node_security_group_id,
             tags=tags,
         )
 

@@ -168,8 +168,8 @@ def _build_aws(
         private_route_table_ids=network.private_route_table_ids,
         cluster_name=eks.cluster.name,
         cluster_id=eks.cluster.arn,
-        api_security_group_id=eks.cluster.vpc_config.cluster_security_group_id,
         subnet_ids=tuple(network.private_subnet_ids),
+        node_security_group_id=eks.cluster.vpc_config.cluster_security_group_id,
     )
 
 
@@ -294,4 +294,5 @@ def _build_azure(
         gateway_subnet_id=network.gateway_subnet.id,
         cluster_name=aks.cluster.name,
         cluster_id=aks.cluster.id,
+        node_subnet_id=network.node_subnet.id,
     )

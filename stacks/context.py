@@ -31,8 +31,9 @@ class ClusterHandle:
     # Day-2 access (stacks/access_stack.py): who may reach the cluster and through what.
     cluster_name: str = ""  # the cloud's name of the cluster (EKS access entries)
     cluster_id: str = ""  # the cloud's id of the cluster (AKS role assignment scope)
-    api_security_group_id: str | None = None  # AWS only: the EKS cluster security group
     subnet_ids: tuple[str, ...] = ()  # AWS private subnets / GCP subnetwork (operator path host)
+    node_security_group_id: str | None = None  # AWS only: the EKS cluster security group (nodes)
+    node_subnet_id: str | None = None  # Azure only: the nodes' subnet (Microsoft.KeyVault service endpoint)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from __future__ import annotations
 from cdktf_cdktf_provider_cloudflare.provider import CloudflareProvider
 from constructs import Construct
 
+from constructs_lib.cloudflare.edge_tls import AdvancedCertificate, MinimumTls, RegionalHostname
 from constructs_lib.cloudflare.load_balancing import HealthMonitor, LoadBalancer, OriginPool
 from stacks.base import PlatformStack
 from stacks.context import BuildContext
@@ -44,6 +45,8 @@ class EdgeStack(PathLogicalIds, PlatformStack):
             interval_seconds=m.interval_seconds,
             timeout_seconds=m.timeout_seconds,
             retries=m.retries,
+            consecutive_down=m.consecutive_down,
+            consecutive_up=m.consecutive_up,
             description=f"{env.name} API ingress health ({m.type.upper()} {m.path})",
         )
 
@@ -64,6 +67,7 @@ class EdgeStack(PathLogicalIds, PlatformStack):
             )
 
         self.load_balancers: dict[str, LoadBalancer] = {}
+        self.regional_hostnames: dict[str, RegionalHostname] = {}
         for lb in plan.load_balancers:
             self.load_balancers[lb.hostname] = LoadBalancer(
                 self,
@@ -75,11 +79,38 @@ class EdgeStack(PathLogicalIds, PlatformStack):
                 default_pools=[self.pools[n] for n in lb.default_pools],
                 fallback_pool=self.pools[lb.fallback_pool],
                 region_pools={r: [self.pools[n] for n in names] for r, names in lb.region_pools.items()},
-                steering_policy=edge.steering_policy,
+                steering_policy=plan.steering_policy,
+                pool_weights={self.pools[n]: w for n, w in sorted(lb.pool_weights.items())} or None,
                 session_affinity=edge.session_affinity,
                 session_affinity_ttl_seconds=edge.session_affinity_ttl_seconds,
+                zero_downtime_failover=edge.zero_downtime_failover,
                 failover_across_pools=edge.failover_across_pools,
             )
+            if lb.jurisdiction is not None:
+                if lb.regional_key is None:
+                    # Validation reports this first (edge.residency_hostnames.<j>).
+                    raise ValueError(f"{lb.hostname}: residency hostname without a regional hostname key.")
+                self.regional_hostnames[lb.hostname] = RegionalHostname(
+                    self,
+                    f"regional_{lb.key}",
+                    zone_id=edge.cloudflare_zone_id,
+                    hostname=lb.hostname,
+                    region_key=lb.regional_key,
+                )
+
+        # ---- TLS at the edge: certificates that cover every name, TLS 1.3 minimum -------------
+        self.certificate: AdvancedCertificate | None = None
+        if plan.certificate_hostnames:
+            self.certificate = AdvancedCertificate(
+                self,
+                "certificate_api",
+                zone_id=edge.cloudflare_zone_id,
+                zone_name=env.dns_zone,
+                hostnames=plan.certificate_hostnames,
+            )
+        self.tls = MinimumTls(
+            self, "tls", zone_id=edge.cloudflare_zone_id, min_tls_version=edge.min_tls_version
+        )
 
 
 def build(app: Construct, ctx: BuildContext, residency: Residency | None = None) -> EdgeStack | None:

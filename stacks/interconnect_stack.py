@@ -40,6 +40,7 @@ from constructs import Construct
 
 from stacks.base import PlatformStack
 from stacks.context import BuildContext, ClusterHandle
+from stacks.cross_cloud import add_cross_cloud_rules
 from stacks.interconnect_plan import (
     AZURE_PORT,
     GCP_EDGE_DOMAIN,
@@ -90,6 +91,8 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
             self._megaport(env, env.interconnect)
         else:
             self._vpn(env, env.interconnect)
+        # Firewalls admit the other clouds' ranges exactly where the routes above carry them.
+        add_cross_cloud_rules(self, env, ctx.clusters)
 
     # ---- shared ---------------------------------------------------------------------------
 

@@ -272,6 +272,12 @@ class DataLake(Model):
         description="Source region -> replica region (same cloud) for classifications allowed to replicate.",
     )
     force_destroy: bool = Field(default=False, description="Only for throwaway environments.")
+    erasure_days: dict[Classification, int] = Field(
+        default_factory=lambda: {"pii": 30, "models-gdpr": 30},
+        description="Classification -> days after which a noncurrent (overwritten or deleted) version is "
+        "deleted on every cloud, so an erasure request completes. `archive` is refused: its "
+        "compliance lock decides. Classifications left out keep noncurrent_expire_after_days.",
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -340,13 +346,21 @@ class Vpn(Model):
 
 
 class Monitor(Model):
+    """Health checks. The design detects a failed cluster within 30 s (architecture, "Failover
+    Process" step 1): interval x consecutive_down + timeout must stay within
+    `edge.failure_detection_seconds` (validated). A 10 s interval needs a Cloudflare plan that allows it."""
+
     type: Literal["http", "https"] = "https"
     path: str = "/healthz"
     port: int = Field(default=443, ge=1, le=65535)
     expected_codes: str = "200"
-    interval_seconds: int = Field(default=60, ge=5, le=3600)
+    interval_seconds: int = Field(default=10, ge=5, le=3600)
     timeout_seconds: int = Field(default=5, ge=1, le=10)
-    retries: int = Field(default=2, ge=0, le=5)
+    retries: int = Field(default=1, ge=0, le=5, description="Immediate retries of a timed-out check.")
+    consecutive_down: int = Field(default=2, ge=1, description="Failed checks before an origin is unhealthy.")
+    consecutive_up: int = Field(
+        default=2, ge=1, description="Passed checks before an origin is healthy again."
+    )
 
 
 class Edge(Model):
@@ -366,12 +380,39 @@ class Edge(Model):
         "proximity",
         "least_outstanding_requests",
         "least_connections",
-    ] = "proximity"
+    ] = Field(
+        default="geo",
+        description="geo: region_pools (the residency map's Cloudflare regions) decide; random / "
+        "least_outstanding_requests / least_connections: pool_weights decide and no region map is sent; "
+        "proximity / dynamic_latency / off: no region map (Cloudflare would ignore it).",
+    )
+    pool_weights: dict[Cloud, int] = Field(
+        default_factory=lambda: {"aws": 40, "gcp": 40, "azure": 20},
+        description="Traffic share per cloud in percent (design: 40/40/20), split evenly over the cloud's "
+        "pools. Applied only by weighted steering (random, least_outstanding_requests, least_connections).",
+    )
     session_affinity: Literal["none", "cookie", "ip_cookie", "header"] = "cookie"
     session_affinity_ttl_seconds: int = Field(default=1800, ge=1800, le=604800)
+    zero_downtime_failover: Literal["none", "temporary", "sticky"] = Field(
+        default="sticky",
+        description="sticky: a session pinned to a failed origin moves for good (no flapping back); "
+        "temporary: moves back when the origin recovers; none: the session fails with its origin.",
+    )
     failover_across_pools: bool = True
     fallback_cluster: Name | None = Field(default=None, description="Left out: the first cluster.")
     monitor: Monitor = Monitor()
+    failure_detection_seconds: int = Field(default=30, ge=5, description="Design: failure detected in 30 s.")
+    min_tls_version: Literal["1.2", "1.3"] = Field(default="1.3", description="Design: TLS 1.3 in transit.")
+    regional_hostname_keys: dict[Jurisdiction, str] = Field(
+        default_factory=lambda: {"eu": "eu", "us": "us"},
+        description="Cloudflare Data Localization Suite region key per jurisdiction: a residency hostname "
+        "gets a cloudflare_regional_hostname so TLS and WAF run only in that region (validated).",
+    )
+    advanced_certificate: bool = Field(
+        default=True,
+        description="Order an advanced certificate covering every hostname deeper than one level below "
+        "dns_zone (Universal SSL covers the apex and *.<zone> only). False: such hostnames are refused.",
+    )
 
 
 class VaultRole(Model):
@@ -383,6 +424,9 @@ class VaultRole(Model):
     aws_actions: tuple[str, ...] = ()
     gcp_roles: tuple[str, ...] = ()
     azure_roles: tuple[str, ...] = ()
+    pki_issue: bool = Field(
+        default=True, description="May issue service mTLS certificates (pki_int/issue/...)."
+    )
 
 
 def _default_roles() -> tuple[VaultRole, ...]:
@@ -432,9 +476,36 @@ class KubernetesBinding(Model):
     role: Name
 
 
+class VaultServers(Model):
+    """Where Vault's servers run and the addresses they reach the clusters' API servers from."""
+
+    home_cluster: Name | None = Field(default=None, description="Left out: the first cluster.")
+    source_cidrs: tuple[IPv4Network, ...] = Field(
+        default=(),
+        description="Networks Vault's requests to API servers come from. Left out: the home cluster's "
+        "network and pod ranges. Every cluster's API server must admit them (authorized ranges).",
+    )
+
+
 class Vault(Model):
     enabled: bool = True
     address: str = Field(pattern=r"^https://", description="TLS only.")
+    edition: Literal["community", "enterprise"] = Field(
+        description="community: the secrets engines use the Vault servers' own cloud identity, so only the "
+        "home cluster's cloud gets an engine; enterprise: plugin workload identity federation on every cloud."
+    )
+    min_version: str = Field(
+        default="1.17",
+        pattern=r"^1\.\d{1,2}$",
+        description="Oldest Vault server version deployed; plugin WIF needs Enterprise 1.16 (AWS) / 1.17 (GCP, Azure).",
+    )
+    servers: VaultServers = VaultServers()
+    aws_max_sts_ttl_seconds: int = Field(
+        default=3600, ge=900, description="AWS caps role chaining at 1 h (validated)."
+    )
+    gcp_token_ttl_seconds: int = Field(default=3600, ge=60, description="GCP access tokens live at most 1 h.")
+    azure_credential_ttl_seconds: int = Field(default=3600, ge=60)
+    azure_credential_max_ttl_seconds: int = Field(default=14400, ge=60)
     kv_mount_path: str = "secret"
     audit_file_path: str = "/vault/audit/audit.log"
     pki_root_ttl_days: int = Field(default=3650, ge=1)
@@ -446,6 +517,44 @@ class Vault(Model):
         KubernetesBinding(namespace="ml-training", service_account="trainer", role="data-scientist"),
         KubernetesBinding(namespace="ml-serving", service_account="inference", role="ml-engineer"),
     )
+
+
+class Runner(Model):
+    """The network the Terraform runner (CI or an operator) reaches the clouds' data planes from.
+
+    Terraform creates Key Vault keys through the vault's data plane from the machine that runs it,
+    so a vault that denies all networks needs at least one of these (stacks/validation.py refuses
+    an environment with Azure key vaults and no path). Storage accounts are managed through ARM
+    only (the provider's `data_plane_available = false`; containers by `storage_account_id` use the
+    Resource Manager client, azurerm v4.55.0 internal/services/storage/storage_container_resource.go),
+    so they need no runner path.
+    """
+
+    ip_ranges: tuple[IPv4Network, ...] = Field(
+        default=(), description="Public egress ranges of the runner (a CI NAT, an operator VPN)."
+    )
+    azure_subnet_ids: tuple[
+        Annotated[
+            str,
+            Field(
+                pattern=r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/"
+                r"virtualNetworks/[^/]+/subnets/[^/]+$"
+            ),
+        ],
+        ...,
+    ] = Field(
+        default=(),
+        description="Subnets of a self-hosted runner (with the Microsoft.KeyVault service endpoint).",
+    )
+    private_endpoints: bool = Field(
+        default=False,
+        description="The runner reaches the vaults through the private endpoints in the AKS VNets and "
+        "resolves their private DNS zones (peered network or a runner inside the VNet).",
+    )
+
+    @property
+    def declared(self) -> bool:
+        return bool(self.ip_ranges or self.azure_subnet_ids or self.private_endpoints)
 
 
 # --------------------------------------------------------------------------------------------
@@ -599,6 +708,7 @@ class Environment(Model):
     interconnect: Annotated[Megaport | Vpn, Field(discriminator="kind")]
     edge: Edge
     vault: Vault
+    runner: Runner = Runner()
 
     @model_validator(mode="before")
     @classmethod

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from stacks.edge_checks import WEIGHTED_STEERING
 from stacks.params import Cluster, Environment
 from stacks.residency import Residency
 
@@ -105,6 +106,7 @@ class PoolPlan:
     key: str  # logical id suffix, stable: the cluster name with `_`
     name: str  # `<env>-<cloud>-<region>` (policy contract)
     cluster: str
+    cloud: str
     jurisdiction: str
     address: str  # the cluster's ingress hostname
     check_regions: tuple[str, ...]  # Cloudflare regions of the cluster's jurisdiction
@@ -123,6 +125,8 @@ class LoadBalancerPlan:
     default_pools: tuple[str, ...]
     fallback_pool: str
     region_pools: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    pool_weights: dict[str, float] = field(default_factory=dict)  # pool name -> weight (weighted steering)
+    regional_key: str | None = None  # Data Localization Suite region (residency hostnames)
 
     def referenced_pools(self) -> set[str]:
         """Every pool name the load balancer may send traffic to."""
@@ -136,6 +140,8 @@ class LoadBalancerPlan:
 class EdgePlan:
     pools: tuple[PoolPlan, ...]
     load_balancers: tuple[LoadBalancerPlan, ...]
+    steering_policy: str = "geo"
+    certificate_hostnames: tuple[str, ...] = ()  # names Universal SSL does not cover (advanced certificate)
 
     def pool(self, name: str) -> PoolPlan:
         for p in self.pools:
@@ -196,6 +202,7 @@ def plan_edge(
                 key=_key(c.name),
                 name=names[c.name],
                 cluster=c.name,
+                cloud=c.cloud,
                 jurisdiction=c.jurisdiction,
                 address=address,
                 check_regions=tuple(residency.cloudflare_regions.get(c.jurisdiction, ())),
@@ -206,6 +213,23 @@ def plan_edge(
 
     edge = env.edge
     fallback_cluster = edge.fallback_cluster or clusters[0].name
+
+    def _map(members: tuple[Cluster, ...]) -> dict[str, tuple[str, ...]]:
+        # Only `geo` steering reads region_pools (provider docs, load_balancer.md `steering_policy`).
+        return _region_pools(members, names, residency) if edge.steering_policy == "geo" else {}
+
+    def _weights(members: tuple[Cluster, ...]) -> dict[str, float]:
+        # Only weighted steering reads pool weights: a cloud's share, split evenly over its pools.
+        if edge.steering_policy not in WEIGHTED_STEERING:
+            return {}
+        per_cloud = {cloud: [c for c in members if c.cloud == cloud] for cloud in {c.cloud for c in members}}
+        total = sum(edge.pool_weights.get(cloud, 0) for cloud in per_cloud)
+        return {
+            names[c.name]: round(edge.pool_weights.get(cloud, 0) / total / len(group), 4)
+            for cloud, group in sorted(per_cloud.items())
+            for c in group
+        }
+
     lbs = [
         LoadBalancerPlan(
             key=_key(edge.api_hostname),
@@ -214,7 +238,8 @@ def plan_edge(
             jurisdiction=None,
             default_pools=tuple(names[c.name] for c in clusters),
             fallback_pool=names[fallback_cluster],
-            region_pools=_region_pools(clusters, names, residency),
+            region_pools=_map(clusters),
+            pool_weights=_weights(clusters),
         )
     ]
 
@@ -235,7 +260,15 @@ def plan_edge(
                 jurisdiction=jurisdiction,
                 default_pools=tuple(names[c.name] for c in inside),
                 fallback_pool=names[fallback],
-                region_pools=_region_pools(inside, names, residency),
+                region_pools=_map(inside),
+                pool_weights=_weights(inside),
+                regional_key=edge.regional_hostname_keys.get(jurisdiction),
             )
         )
-    return EdgePlan(pools=tuple(pools), load_balancers=tuple(lbs))
+    deep = tuple(lb.hostname for lb in lbs if lb.hostname.count(".") > env.dns_zone.count(".") + 1)
+    return EdgePlan(
+        pools=tuple(pools),
+        load_balancers=tuple(lbs),
+        steering_policy=edge.steering_policy,
+        certificate_hostnames=deep if edge.advanced_certificate else (),
+    )

@@ -18,6 +18,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from stacks.cloud_requirements import check_cloud_requirements
+from stacks.edge_checks import check_edge
 from stacks.interconnect_plan import (
     AWS_RESERVED_INSIDE,
     AZURE_APIPA,
@@ -29,6 +31,7 @@ from stacks.interconnect_plan import (
 )
 from stacks.params import Environment
 from stacks.residency import Residency, load_residency
+from stacks.vault_checks import check_vault
 
 # Machine families that carry a GPU, per cloud (the GPU pool must use one of them).
 GPU_FAMILIES: dict[str, re.Pattern[str]] = {
@@ -193,6 +196,9 @@ def check_environment(env: Environment, residency: Residency) -> Iterable[Proble
     yield from _check_interconnect(env)
     yield from _check_edge_and_vault(env)
     yield from _check_access(env)
+    yield from check_vault(env, Problem)
+    yield from check_edge(env, Problem)
+    yield from check_cloud_requirements(env, Problem)
 
 
 def _cpath(env: Environment, i: int) -> str:

@@ -86,3 +86,30 @@ def gcp_account_id(env: Environment, suffix: str) -> str:
 def azure_key_vault_name(env: Environment) -> str:
     """Key Vault names are global and 3-24 characters: `<env>-unseal-<first 6 of the subscription>`."""
     return f"{env.name}-unseal-{env.accounts.azure.subscription_id[:6]}"
+
+
+# Vault versions from which the provider sends plugin workload identity settings (and only to
+# Enterprise): terraform-provider-vault v5.6.0 vault/resource_aws_secret_backend.go
+# (`IsAPISupported(VaultVersion116) && isEnterprise`), resource_gcp_secret_backend.go and
+# resource_azure_secret_backend.go (`IsAPISupported(VaultVersion117) && IsEnterpriseSupported`).
+PLUGIN_WIF_MIN_VERSION = {"aws": (1, 16), "gcp": (1, 17), "azure": (1, 17)}
+
+
+def version_tuple(version: str) -> tuple[int, int]:
+    major, minor = version.split(".")
+    return int(major), int(minor)
+
+
+def engine_clouds(env: Environment) -> tuple[str, ...]:
+    """The clouds that get a secrets engine.
+
+    Enterprise: every cloud the environment uses (plugin WIF works from anywhere). Community:
+    only the cloud of Vault's home cluster, where the engine can use the servers' own identity
+    (the SDK's default credentials); validation refuses role grants on the other clouds.
+    """
+    clouds = tuple(c for c in ("aws", "gcp", "azure") if env.clusters_of(c))
+    if env.vault.edition == "enterprise":
+        return clouds
+    home = env.vault.servers.home_cluster
+    home_cloud = env.cluster(home).cloud if home else env.clusters[0].cloud
+    return (home_cloud,) if home_cloud != "azure" else ()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from cdktf import Token
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
+from cdktf_cdktf_provider_azuread.provider import AzureadProvider
 from cdktf_cdktf_provider_azurerm.data_azurerm_client_config import DataAzurermClientConfig
 from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
 from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
@@ -47,7 +48,15 @@ from stacks.base import PlatformStack
 from stacks.context import BuildContext, ClusterHandle
 from stacks.logical_ids import PathLogicalIds
 from stacks.params import Cluster, Environment
-from stacks.vault_plan import azure_key_vault_name, datalake_bucket_prefix, gcp_account_id, plan_vault
+from stacks.vault_plan import (
+    azure_key_vault_name,
+    datalake_bucket_prefix,
+    engine_clouds,
+    gcp_account_id,
+    plan_vault,
+)
+from stacks.vault_policies import EngineMounts, role_policy_paths
+from stacks.vault_reach import plan_reach
 
 # Where Vault's server pods run in Kubernetes (the Helm chart's defaults).
 VAULT_NAMESPACE = "vault"
@@ -77,9 +86,12 @@ class VaultStack(PathLogicalIds, PlatformStack):
         vault = env.vault
         # No token here: the provider reads VAULT_TOKEN from its environment.
         VaultProvider(self, "vault", address=vault.address)
-        issuer = PluginIdentityIssuer(self, "identity_issuer", vault_address=vault.address).plugin_issuer_url
+        self.enterprise = vault.edition == "enterprise"
+        self.issuer: PluginIdentityIssuer | None = None
+        if self.enterprise:
+            self.issuer = PluginIdentityIssuer(self, "identity_issuer", vault_address=vault.address)
 
-        # ---- Vault's own engines and policies -----------------------------------------------
+        # ---- Vault's own engines -----------------------------------------------------------
         self.kv = KvV2Engine(self, "kv", path=vault.kv_mount_path)
         self.audit = FileAudit(self, "audit", file_path=vault.audit_file_path)
         self.pki = PkiHierarchy(
@@ -91,15 +103,41 @@ class VaultStack(PathLogicalIds, PlatformStack):
             intermediate_ttl_days=vault.pki_intermediate_ttl_days,
             urls_base=vault.address,
         )
+
+        # ---- The clouds: server identity, unseal key, platform roles, secrets engine -------
+        self.unseal_keys: dict[str, Construct] = {}
+        self.secret_engines: dict[str, Construct] = {}
+        engines = engine_clouds(env)
+        if (home := _first(env, "aws")) is not None:
+            self._aws(home, "aws" in engines)
+        if (home := _first(env, "gcp")) is not None:
+            self._gcp(home, "gcp" in engines)
+        if (home := _first(env, "azure")) is not None:
+            self._azure(home, clusters, "azure" in engines)
+
+        # ---- One policy per unified role, generated from what the role may use ------------
+        mounts = EngineMounts(
+            kv=self.kv.path,
+            pki_issue_path=f"{self.pki.intermediate_mount.path}/issue/{self.pki.mtls_role.name}",
+            credential_paths={
+                cloud: {name: engine.credential_path(name) for name in engine.roles}  # type: ignore[attr-defined]
+                for cloud, engine in self.secret_engines.items()
+            },
+        )
+        self.policy_paths = {role.name: role_policy_paths(role, mounts) for role in vault.roles}
         self.policies = {
             role.name: AclPolicy(
-                self, f"policy_{role.name.replace('-', '_')}", name=role.name, paths=role.vault_paths
+                self,
+                f"policy_{role.name.replace('-', '_')}",
+                name=role.name,
+                paths=self.policy_paths[role.name],
             )
             for role in vault.roles
         }
 
         # ---- One Kubernetes auth backend per cluster with a handle -------------------------
         plan = plan_vault(env, clusters)
+        self.reach = {r.cluster: r for r in plan_reach(env)}
         self.kubernetes_auth: dict[str, KubernetesAuth] = {}
         self.kubernetes_auth_skipped = plan.skipped
         for item in plan.kubernetes_auth:
@@ -124,18 +162,12 @@ class VaultStack(PathLogicalIds, PlatformStack):
                 )
             self.kubernetes_auth[item.cluster] = auth
 
-        # ---- The clouds: server identity, unseal key, platform roles, secrets engine -------
-        self.unseal_keys: dict[str, Construct] = {}
-        self.secret_engines: dict[str, Construct] = {}
-        if (home := _first(env, "aws")) is not None:
-            self._aws(home, issuer)
-        if (home := _first(env, "gcp")) is not None:
-            self._gcp(home, issuer)
-        if (home := _first(env, "azure")) is not None:
-            self._azure(home, issuer, clusters)
+    def _issuer_ready(self) -> list:
+        """What a federated engine needs before Vault signs its first identity token."""
+        return [self.issuer.config] if self.issuer is not None else []
 
     # AWS ------------------------------------------------------------------------------------
-    def _aws(self, home: Cluster, issuer: str) -> None:
+    def _aws(self, home: Cluster, with_engine: bool) -> None:
         env = self.env
         account = env.accounts.aws.account_id
         tags = self.tags()  # identities hold no data: no jurisdiction
@@ -162,15 +194,32 @@ class VaultStack(PathLogicalIds, PlatformStack):
             vault_role_arn=server.arn,
             tags=self.tags(jurisdiction=home.jurisdiction),
         )
-        engine = AwsSecretsEngine(
-            self,
-            "aws_secrets",
-            account_id=account,
-            region=home.region,
-            issuer_url=issuer,
-            role_name=f"{env.name}-vault-secrets-aws",
-            tags=tags,
-        )
+        if not with_engine:
+            return
+        if self.issuer is not None:
+            engine = AwsSecretsEngine(
+                self,
+                "aws_secrets",
+                account_id=account,
+                region=home.region,
+                issuer_url=self.issuer.plugin_issuer_url,
+                role_name=f"{env.name}-vault-secrets-aws",
+                depends_on=self._issuer_ready(),
+                max_sts_ttl_seconds=env.vault.aws_max_sts_ttl_seconds,
+                default_sts_ttl_seconds=min(3600, env.vault.aws_max_sts_ttl_seconds),
+                tags=tags,
+            )
+        else:
+            engine = AwsSecretsEngine(
+                self,
+                "aws_secrets",
+                account_id=account,
+                region=home.region,
+                caller_role=server.role,
+                max_sts_ttl_seconds=env.vault.aws_max_sts_ttl_seconds,
+                default_sts_ttl_seconds=min(3600, env.vault.aws_max_sts_ttl_seconds),
+                tags=tags,
+            )
         prefix = datalake_bucket_prefix(env)
         roles = {
             role.name: AwsPlatformRole(
@@ -190,7 +239,7 @@ class VaultStack(PathLogicalIds, PlatformStack):
         self.secret_engines["aws"] = engine
 
     # GCP ------------------------------------------------------------------------------------
-    def _gcp(self, home: Cluster, issuer: str) -> None:
+    def _gcp(self, home: Cluster, with_engine: bool) -> None:
         env = self.env
         project = env.accounts.gcp.project_id
         key_labels = self.tags(jurisdiction=home.jurisdiction)
@@ -213,15 +262,28 @@ class VaultStack(PathLogicalIds, PlatformStack):
             vault_member=server.member,
             labels=key_labels,
         )
-        engine = GcpSecretsEngine(
-            self,
-            "gcp_secrets",
-            project=project,
-            project_number=number,
-            issuer_url=issuer,
-            service_account_id=gcp_account_id(env, "vault-secrets"),
-            pool_id=f"{env.name}-vault-plugins",
-        )
+        if not with_engine:
+            return
+        if self.issuer is not None:
+            engine = GcpSecretsEngine(
+                self,
+                "gcp_secrets",
+                project=project,
+                project_number=number,
+                issuer_url=self.issuer.plugin_issuer_url,
+                service_account_id=gcp_account_id(env, "vault-secrets"),
+                pool_id=f"{env.name}-vault-plugins",
+                depends_on=self._issuer_ready(),
+                token_ttl_seconds=env.vault.gcp_token_ttl_seconds,
+            )
+        else:
+            engine = GcpSecretsEngine(
+                self,
+                "gcp_secrets",
+                project=project,
+                caller_member=server.member,
+                token_ttl_seconds=env.vault.gcp_token_ttl_seconds,
+            )
         roles = {
             role.name: GcpPlatformRole(
                 self,
@@ -239,7 +301,15 @@ class VaultStack(PathLogicalIds, PlatformStack):
         self.secret_engines["gcp"] = engine
 
     # Azure ----------------------------------------------------------------------------------
-    def _azure(self, home: Cluster, issuer: str, clusters: dict[str, ClusterHandle]) -> None:
+    def _vault_server_subnets(self, clusters: dict[str, ClusterHandle]) -> list[str]:
+        """The node subnets of the Azure clusters Vault servers run on (through their handles)."""
+        return [
+            h.node_subnet_id
+            for c in self.env.clusters_of("azure")
+            if (h := clusters.get(c.name)) is not None and h.node_subnet_id
+        ]
+
+    def _azure(self, home: Cluster, clusters: dict[str, ClusterHandle], with_engine: bool) -> None:
         env = self.env
         account = env.accounts.azure
         tags = self.tags()  # identities hold no data: no jurisdiction
@@ -278,8 +348,18 @@ class VaultStack(PathLogicalIds, PlatformStack):
             tenant_id=account.tenant_id,
             vault_principal_id=server.principal_id,
             deployer_principal_id=deployer.object_id,
+            # The runner creates the key through the vault's data plane; the Vault servers on the
+            # AKS clusters unseal through their node subnets' service endpoint.
+            allowed_ip_cidrs=[str(n) for n in env.runner.ip_ranges],
+            allowed_subnet_ids=[*env.runner.azure_subnet_ids, *self._vault_server_subnets(clusters)],
             tags=self.tags(jurisdiction=home.jurisdiction),
         )
+        if not with_engine or self.issuer is None:
+            # Validation refuses an Azure engine without Enterprise (no documented secret-less
+            # credential for a Community server running in Kubernetes).
+            return
+        # Microsoft Graph (Entra ID) for the engine's Graph permission; no credentials here either.
+        AzureadProvider(self, "azuread", tenant_id=account.tenant_id)
         azure_roles = {role.name: role.azure_roles for role in env.vault.roles if role.azure_roles}
         engine = AzureSecretsEngine(
             self,
@@ -289,7 +369,10 @@ class VaultStack(PathLogicalIds, PlatformStack):
             resource_group_name=group.name,
             location=home.region,
             identity_name=f"{env.name}-vault-secrets",
-            issuer_url=issuer,
+            issuer_url=self.issuer.plugin_issuer_url,
+            depends_on=self._issuer_ready(),
+            ttl_seconds=env.vault.azure_credential_ttl_seconds,
+            max_ttl_seconds=env.vault.azure_credential_max_ttl_seconds,
             assignable_roles=sorted({r for names in azure_roles.values() for r in names}),
             assignment_scope=subscription,
             tags=tags,

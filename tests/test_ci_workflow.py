@@ -265,7 +265,8 @@ def test_plan_job_uses_the_plan_environment_and_uploads_plan_json_per_stack(ci):
     runs = [s["run"] for s in plan["steps"] if "run" in s]
     assert any("make plan-json" in r for r in runs)
     uploads = [s for s in plan["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]
-    assert uploads and uploads[0]["with"]["path"] == "plans/"
+    assert uploads and uploads[0]["with"]["path"] == "plans/${{ matrix.target.stack }}.json"
+    assert uploads[0]["with"]["name"] == "plan-json-${{ matrix.target.stack }}"  # the review's pattern
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     assert "terraform show -json plan.tfplan" in makefile
 

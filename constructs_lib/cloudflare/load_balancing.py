@@ -16,11 +16,13 @@ from cdktf_cdktf_provider_cloudflare.load_balancer import (
 )
 from cdktf_cdktf_provider_cloudflare.load_balancer import (
     LoadBalancerAdaptiveRouting,
+    LoadBalancerRandomSteering,
     LoadBalancerSessionAffinityAttributes,
 )
 from cdktf_cdktf_provider_cloudflare.load_balancer_monitor import LoadBalancerMonitor
 from cdktf_cdktf_provider_cloudflare.load_balancer_pool import (
     LoadBalancerPool,
+    LoadBalancerPoolLoadShedding,
     LoadBalancerPoolOrigins,
     LoadBalancerPoolOriginsHeader,
 )
@@ -30,8 +32,10 @@ from constructs import Construct
 class HealthMonitor(Construct):
     """An HTTP(S) health check shared by the pools of one service.
 
-    Defaults: HTTPS GET `/healthz` on 443 expecting 200, every 60 s, 5 s timeout, 2 retries,
-    redirects not followed and certificates verified (`allow_insecure` false). The Host header
+    Defaults: HTTPS GET `/healthz` on 443 expecting 200, every 10 s, 5 s timeout, 1 retry, unhealthy
+    after 2 failed checks and healthy after 2 passed ones (a failure is seen within
+    2 x 10 + 2 x 5 = 30 s, the design's detection time), redirects not followed and certificates
+    verified (`allow_insecure` false). The Host header
     comes from each pool's origin (`header.host`), so one monitor serves every cluster.
     """
 
@@ -46,9 +50,11 @@ class HealthMonitor(Construct):
         port: int = 443,
         method: str = "GET",
         expected_codes: str = "200",
-        interval_seconds: int = 60,
+        interval_seconds: int = 10,
         timeout_seconds: int = 5,
-        retries: int = 2,
+        retries: int = 1,
+        consecutive_down: int = 2,
+        consecutive_up: int = 2,
         description: str | None = None,
     ) -> None:
         super().__init__(scope, id_)
@@ -66,6 +72,8 @@ class HealthMonitor(Construct):
             interval=interval_seconds,
             timeout=timeout_seconds,
             retries=retries,
+            consecutive_down=consecutive_down,
+            consecutive_up=consecutive_up,
             follow_redirects=False,
             allow_insecure=False,
             description=description,
@@ -84,6 +92,9 @@ class OriginPool(Construct):
     from every data centre; pass the regions near the origin's jurisdiction to keep probes (and
     their cost) local. `latitude`/`longitude` left out: proximity steering cannot rank the pool.
     `jurisdiction` is what a residency-restricted LoadBalancer checks its pools against.
+    `load_shedding` is always sent, shedding nothing by default: with provider 5.14 a pool without
+    it shows a change on every plan (fixed upstream in 5.20), and the explicit zeros say the pool
+    sheds no traffic.
     """
 
     def __init__(
@@ -100,6 +111,7 @@ class OriginPool(Construct):
         latitude: float | None = None,
         longitude: float | None = None,
         minimum_origins: int = 1,
+        shed_percent: float = 0,
         jurisdiction: str | None = None,
         description: str | None = None,
     ) -> None:
@@ -129,6 +141,12 @@ class OriginPool(Construct):
             latitude=latitude,
             longitude=longitude,
             minimum_origins=minimum_origins,
+            load_shedding=LoadBalancerPoolLoadShedding(
+                default_percent=shed_percent,
+                default_policy="random",
+                session_percent=0,
+                session_policy="hash",
+            ),
         )
 
     @property
@@ -139,9 +157,15 @@ class OriginPool(Construct):
 class LoadBalancer(Construct):
     """A proxied Cloudflare load balancer for one hostname.
 
-    Defaults: `proximity` steering, cookie session affinity for 30 minutes (cookie always
-    Secure), failover across pools on. `region_pools` left out: every region uses
-    `default_pools`. `jurisdiction` set (e.g. "eu") makes it residency-restricted: its
+    Steering (provider v5.14.0 docs/resources/load_balancer.md, `steering_policy`): `geo` uses
+    `region_pools`; `random`, `least_outstanding_requests` and `least_connections` use
+    `pool_weights` (sent as `random_steering`); the others use neither. A map or weights the
+    chosen policy would ignore is refused here rather than sent.
+
+    Defaults: `geo` steering, cookie session affinity for 30 minutes (cookie always Secure),
+    zero-downtime failover `sticky` (a session pinned to a failed origin moves to a healthy one
+    and stays there; `temporary` would move it back and forth), failover across pools on.
+    `region_pools` left out: every region uses `default_pools`. `jurisdiction` set (e.g. "eu") makes it residency-restricted: its
     description starts with `jurisdiction=<j>` (the policy contract) and every pool passed in
     must carry the same jurisdiction, otherwise construction fails.
     """
@@ -156,9 +180,11 @@ class LoadBalancer(Construct):
         default_pools: Sequence[OriginPool],
         fallback_pool: OriginPool,
         region_pools: Mapping[str, Sequence[OriginPool]] | None = None,
-        steering_policy: str = "proximity",
+        steering_policy: str = "geo",
+        pool_weights: Mapping[OriginPool, float] | None = None,
         session_affinity: str = "cookie",
         session_affinity_ttl_seconds: int = 1800,
+        zero_downtime_failover: str = "sticky",
         failover_across_pools: bool = True,
         proxied: bool = True,
         jurisdiction: str | None = None,
@@ -168,6 +194,17 @@ class LoadBalancer(Construct):
         region_pools = dict(region_pools or {})
         if not default_pools:
             raise ValueError(f"load balancer {hostname}: default_pools is empty.")
+        if region_pools and steering_policy != "geo":
+            raise ValueError(
+                f"load balancer {hostname}: steering '{steering_policy}' ignores region_pools; use 'geo' or send no map."
+            )
+        weighted = steering_policy in ("random", "least_outstanding_requests", "least_connections")
+        if pool_weights and not weighted:
+            raise ValueError(f"load balancer {hostname}: steering '{steering_policy}' ignores pool weights.")
+        if zero_downtime_failover == "sticky" and session_affinity == "header":
+            raise ValueError(
+                f"load balancer {hostname}: sticky zero-downtime failover is not supported with header affinity."
+            )
         if jurisdiction is not None:
             referenced = [*default_pools, fallback_pool, *(p for ps in region_pools.values() for p in ps)]
             outside = sorted({p.name for p in referenced if p.jurisdiction != jurisdiction})
@@ -184,7 +221,18 @@ class LoadBalancer(Construct):
         self.jurisdiction = jurisdiction
         affinity_attributes = None
         if session_affinity in ("cookie", "ip_cookie"):
-            affinity_attributes = LoadBalancerSessionAffinityAttributes(secure="Always", samesite="Lax")
+            affinity_attributes = LoadBalancerSessionAffinityAttributes(
+                secure="Always", samesite="Lax", zero_downtime_failover=zero_downtime_failover
+            )
+        elif session_affinity == "header":
+            affinity_attributes = LoadBalancerSessionAffinityAttributes(
+                zero_downtime_failover=zero_downtime_failover
+            )
+        random_steering = None
+        if weighted and pool_weights:
+            random_steering = LoadBalancerRandomSteering(
+                pool_weights={p.id: w for p, w in pool_weights.items()}, default_weight=0
+            )
         self.resource = CfLoadBalancer(
             self,
             "lb",
@@ -201,5 +249,6 @@ class LoadBalancer(Construct):
             session_affinity=session_affinity,
             session_affinity_ttl=session_affinity_ttl_seconds if session_affinity != "none" else None,
             session_affinity_attributes=affinity_attributes,
+            random_steering=random_steering,
             adaptive_routing=LoadBalancerAdaptiveRouting(failover_across_pools=failover_across_pools),
         )

@@ -3,8 +3,12 @@
 Argument names from the typed binding of cdktf-cdktf-provider-vault 15.6.1: `vault_auth_backend`,
 `vault_kubernetes_auth_backend_config`, `vault_kubernetes_auth_backend_role`
 (https://registry.terraform.io/providers/hashicorp/vault/5.6.0/docs/resources/kubernetes_auth_backend_config).
-No token reviewer JWT is stored: Vault reviews each login with the client's own token (the
-service accounts that log in need `system:auth-delegator`), so nothing secret is configured.
+No token reviewer JWT is stored and `disable_local_ca_jwt` is true: Vault reviews each login
+with the client's own token (the service accounts that log in need `system:auth-delegator`),
+so nothing secret is configured and Vault never falls back to its own pod's token and CA, which
+only its home cluster would accept (provider v5.6.0 vault/resource_kubernetes_auth_backend_config.go:
+"Optional disable defaulting to the local CA cert and service account JWT when running in a
+Kubernetes pod"; Vault docs auth/kubernetes "Use the Vault client's JWT as the reviewer JWT").
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ class KubernetesAuth(Construct):
             kubernetes_ca_cert=Fn.base64decode(ca_certificate_base64),
             issuer=issuer,
             disable_iss_validation=issuer is None,
+            disable_local_ca_jwt=True,
         )
         self.roles: dict[str, KubernetesAuthBackendRole] = {}
 

@@ -18,10 +18,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlsplit
 
-from cdktf import Fn
+from cdktf import Fn, ITerraformDependable
 from cdktf_cdktf_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from cdktf_cdktf_provider_azuread.app_role_assignment import AppRoleAssignment
+from cdktf_cdktf_provider_azuread.data_azuread_service_principal import DataAzureadServicePrincipal
 from cdktf_cdktf_provider_azurerm.data_azurerm_role_definition import DataAzurermRoleDefinition
 from cdktf_cdktf_provider_azurerm.federated_identity_credential import FederatedIdentityCredential
 from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
@@ -41,12 +43,17 @@ from cdktf_cdktf_provider_vault.azure_secret_backend_role import (
     AzureSecretBackendRoleAzureRoles,
 )
 from cdktf_cdktf_provider_vault.gcp_secret_backend import GcpSecretBackend
-from cdktf_cdktf_provider_vault.gcp_secret_static_account import GcpSecretStaticAccount
+from cdktf_cdktf_provider_vault.gcp_secret_impersonated_account import GcpSecretImpersonatedAccount
 from cdktf_cdktf_provider_vault.identity_oidc import IdentityOidc
 from constructs import Construct
 
 from constructs_lib.vault.documents import iam_policy_json, iam_statement, logical_id
 from constructs_lib.vault.identities import AZURE_TOKEN_EXCHANGE_AUDIENCE, AwsPlatformRole, GcpPlatformRole
+
+# Microsoft Graph's well-known application id, and the one Graph application permission the
+# Azure secrets engine needs to create and delete the applications it owns.
+MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
+GRAPH_APP_PERMISSION = "Application.ReadWrite.OwnedBy"
 
 
 class PluginIdentityIssuer(Construct):
@@ -78,13 +85,27 @@ def plugin_subject(mount_accessor: str, namespace_id: str = "root") -> str:
 
 
 class AwsSecretsEngine(Construct):
-    """The AWS secrets engine at `path`, federated with IAM: an OIDC provider for Vault's plugin
-    issuer, and an IAM role (`role_name`) only this mount's identity token can assume. The
-    engine issues STS credentials for platform roles (`credential_type = assumed_role`); its
-    own role may assume exactly those roles and nothing else (see `allow`).
+    """The AWS secrets engine at `path`. It issues STS credentials for platform roles
+    (`credential_type = assumed_role`); the identity it calls AWS with may assume exactly those
+    roles and nothing else (see `allow`).
 
-    Defaults: STS credentials live 1 hour (4 hours at most), identity tokens 15 minutes.
+    Two ways to give the engine its AWS identity, one per Vault edition:
+    - `issuer_url` set (Vault Enterprise >= 1.16): plugin workload identity federation. An OIDC
+      provider for Vault's plugin issuer and an IAM role (`role_name`) only this mount's identity
+      token can assume. terraform-provider-vault v5.6.0 vault/resource_aws_secret_backend.go sends
+      `identity_token_audience`/`role_arn` only when `IsAPISupported(VaultVersion116) &&
+      IsEnterpriseSupported`: against Community Edition they are dropped without an error.
+    - `caller_role` set (Community Edition): no credentials in the mount config, so the plugin uses
+      the AWS SDK's default chain, i.e. the Vault server pods' own role (EKS Pod Identity). The
+      platform roles then trust that role and the assume-role grant is attached to it.
+
+    TTLs: AWS limits a session reached by role chaining (AssumeRole called with credentials that
+    came from an assumed role, which both ways are) to 1 hour ("Role chaining limits your AWS CLI
+    or AWS API role session to a maximum of one hour", IAM user guide, "Roles terms and concepts"),
+    so `max_sts_ttl_seconds` above 3600 is refused. Defaults: 1 hour; identity tokens 15 minutes.
     """
+
+    ROLE_CHAINING_MAX_SECONDS = 3600
 
     def __init__(
         self,
@@ -93,18 +114,48 @@ class AwsSecretsEngine(Construct):
         *,
         account_id: str,
         region: str,
-        issuer_url: str,
-        role_name: str,
         tags: Mapping[str, str],
+        issuer_url: str | None = None,
+        role_name: str | None = None,
+        caller_role: IamRole | None = None,
+        depends_on: Sequence[ITerraformDependable] = (),
         path: str = "aws",
         audience: str = "sts.amazonaws.com",
         identity_token_ttl_seconds: int = 900,
         default_sts_ttl_seconds: int = 3600,
-        max_sts_ttl_seconds: int = 14400,
+        max_sts_ttl_seconds: int = 3600,
     ) -> None:
         super().__init__(scope, id_)
+        if (issuer_url is None) == (caller_role is None):
+            raise ValueError(
+                "AwsSecretsEngine: pass issuer_url (plugin WIF) or caller_role (server identity), not both."
+            )
+        if issuer_url is not None and not role_name:
+            raise ValueError("AwsSecretsEngine: plugin WIF needs role_name.")
+        if (
+            max_sts_ttl_seconds > self.ROLE_CHAINING_MAX_SECONDS
+            or default_sts_ttl_seconds > max_sts_ttl_seconds
+        ):
+            raise ValueError(
+                f"AwsSecretsEngine: max_sts_ttl_seconds {max_sts_ttl_seconds} (default {default_sts_ttl_seconds}) "
+                f"must be at most {self.ROLE_CHAINING_MAX_SECONDS}: AWS caps role chaining at 1 hour."
+            )
+        self.path = path
+        self.roles: dict[str, AwsSecretBackendRole] = {}
         self._account_id = account_id
         self._sts = (default_sts_ttl_seconds, max_sts_ttl_seconds)
+        self.federated = issuer_url is not None
+        if not self.federated:
+            self.backend = AwsSecretBackend(
+                self,
+                "backend",
+                path=path,
+                description="Dynamic AWS credentials (STS, assumed roles) as the Vault server's own role",
+                region=region,
+            )
+            self.role = caller_role
+            self._ready: list[ITerraformDependable] = []
+            return
         # The role ARN is written out rather than referenced: the role's trust policy names
         # this mount's accessor, so a reference back would be a cycle.
         self.backend = AwsSecretBackend(
@@ -116,6 +167,7 @@ class AwsSecretsEngine(Construct):
             role_arn=f"arn:aws:iam::{account_id}:role/{role_name}",
             identity_token_audience=audience,
             identity_token_ttl=identity_token_ttl_seconds,
+            depends_on=list(depends_on) or None,
         )
         self.oidc_provider = IamOpenidConnectProvider(
             self, "oidc_provider", url=issuer_url, client_id_list=[audience], tags=dict(tags)
@@ -144,17 +196,19 @@ class AwsSecretsEngine(Construct):
             max_session_duration=3600,
             tags=dict(tags),
         )
-        self.roles: dict[str, AwsSecretBackendRole] = {}
+        # A credential request before the OIDC provider and the role exist fails at run time.
+        self._ready = [self.oidc_provider, self.role]
 
     @property
     def role_arn(self) -> str:
+        """The role the engine calls AWS as (the platform roles trust it)."""
         return self.role.arn
 
     def allow(self, platform_roles: Mapping[str, AwsPlatformRole]) -> None:
         """Let Vault hand out credentials for these roles (Vault role name -> platform role)."""
         if not platform_roles:
             return
-        IamRolePolicy(
+        grant = IamRolePolicy(
             self,
             "assume_platform_roles",
             name="assume-platform-roles",
@@ -179,18 +233,38 @@ class AwsSecretsEngine(Construct):
                 role_arns=[platform_role.arn],
                 default_sts_ttl=self._sts[0],
                 max_sts_ttl=self._sts[1],
+                depends_on=[*self._ready, grant],
             )
+
+    def credential_path(self, role: str) -> str:
+        """The path a workload reads STS credentials of `role` from (Vault API: /aws/sts/:name)."""
+        return f"{self.path}/sts/{role}"
 
 
 class GcpSecretsEngine(Construct):
-    """The GCP secrets engine at `path`, federated through a workload identity pool that trusts
-    only this mount's identity token; Vault then acts as `service_account_id`, which may only
-    mint access tokens for the platform service accounts registered with `allow`.
+    """The GCP secrets engine at `path`. Workloads get OAuth2 access tokens of platform service
+    accounts through impersonated accounts (`vault_gcp_secret_impersonated_account`,
+    terraform-provider-vault v5.6.0 vault/resource_gcp_secret_impersonated_account.go): Vault
+    calls `generateAccessToken` as its own identity, which holds Token Creator on each platform
+    account and nothing else. No service-account key is ever created (static accounts with
+    `secret_type = access_token` make Vault create and rotate a key, which Token Creator does not
+    allow and org policy `iam.disableServiceAccountKeyCreation` forbids).
 
-    `project_number` is needed for the token audience (pass the `number` of a
-    `google_project` data source). Default token scope: cloud-platform (the IAM grants of each
-    service account limit what a token can do).
+    Vault's own identity, one way per edition:
+    - `issuer_url` set (Vault Enterprise >= 1.17): plugin workload identity federation through a
+      workload identity pool that trusts only this mount's identity token; Vault then acts as
+      `service_account_id`. vault/resource_gcp_secret_backend.go (v5.6.0) sends
+      `identity_token_audience` only when `IsAPISupported(VaultVersion117) && IsEnterpriseSupported`.
+      `project_number` is needed for the token audience (the `number` of a `google_project` data source).
+    - `caller` set (Community Edition): no `credentials` in the mount config, so the plugin uses
+      Application Default Credentials: the Vault server pods' own account (GKE Workload Identity).
+
+    Default token scope: cloud-platform (the IAM grants of each service account limit what a token
+    can do); tokens live 1 hour (the generateAccessToken default and maximum without an org policy
+    exception).
     """
+
+    TOKEN_MAX_SECONDS = 3600
 
     def __init__(
         self,
@@ -198,15 +272,45 @@ class GcpSecretsEngine(Construct):
         id_: str,
         *,
         project: str,
-        project_number: str,
-        issuer_url: str,
-        service_account_id: str,
-        pool_id: str,
+        project_number: str | None = None,
+        issuer_url: str | None = None,
+        service_account_id: str | None = None,
+        pool_id: str | None = None,
+        caller_member: str | None = None,
+        depends_on: Sequence[ITerraformDependable] = (),
         provider_id: str = "vault-plugins",
         path: str = "gcp",
         identity_token_ttl_seconds: int = 900,
+        token_ttl_seconds: int = 3600,
     ) -> None:
         super().__init__(scope, id_)
+        if (issuer_url is None) == (caller_member is None):
+            raise ValueError(
+                "GcpSecretsEngine: pass issuer_url (plugin WIF) or caller_member (server identity), not both."
+            )
+        if token_ttl_seconds > self.TOKEN_MAX_SECONDS:
+            raise ValueError(
+                f"GcpSecretsEngine: token_ttl_seconds {token_ttl_seconds} exceeds {self.TOKEN_MAX_SECONDS}: "
+                "GCP access tokens live at most 1 hour."
+            )
+        self.path = path
+        self._token_ttl = token_ttl_seconds
+        self.accounts: dict[str, GcpSecretImpersonatedAccount] = {}
+        self.federated = issuer_url is not None
+        if not self.federated:
+            self.backend = GcpSecretBackend(
+                self,
+                "backend",
+                path=path,
+                description="Dynamic GCP access tokens (impersonated accounts) as the Vault server's own account",
+            )
+            self._member = caller_member
+            self._ready: list[ITerraformDependable] = []
+            return
+        if not (project_number and service_account_id and pool_id):
+            raise ValueError(
+                "GcpSecretsEngine: plugin WIF needs project_number, service_account_id and pool_id."
+            )
         pool_path = f"projects/{project_number}/locations/global/workloadIdentityPools/{pool_id}"
         self.service_account = ServiceAccount(
             self,
@@ -222,10 +326,11 @@ class GcpSecretsEngine(Construct):
             self,
             "backend",
             path=path,
-            description="Dynamic GCP access tokens (static accounts) via plugin WIF",
+            description="Dynamic GCP access tokens (impersonated accounts) via plugin WIF",
             service_account_email=self.service_account.email,
             identity_token_audience=f"//iam.googleapis.com/{pool_path}/providers/{provider_id}",
             identity_token_ttl=identity_token_ttl_seconds,
+            depends_on=list(depends_on) or None,
         )
         subject = plugin_subject(self.backend.accessor)
         self.pool = IamWorkloadIdentityPool(
@@ -253,30 +358,45 @@ class GcpSecretsEngine(Construct):
             service_account_id=self.service_account.name,
             role="roles/iam.workloadIdentityUser",
             member=f"principal://iam.googleapis.com/{pool_path}/subject/{subject}",
+            # The member names the pool by path, not by reference: without this, Terraform may grant
+            # it before the provider that issues the subject exists (and a token exchange in that
+            # window fails).
+            depends_on=[self.provider],
         )
-        self.accounts: dict[str, GcpSecretStaticAccount] = {}
+        self._member = self.service_account.member
+        # A token request before the pool provider and the federation binding exist fails.
+        self._ready = [self.provider, self.federation]
 
     def allow(self, platform_roles: Mapping[str, GcpPlatformRole]) -> None:
-        """A static account per platform service account (Vault name -> platform role): Vault
-        may create access tokens for it (Token Creator on that account only), nothing more."""
+        """An impersonated account per platform service account (Vault name -> platform role):
+        Vault's identity may create access tokens for it (Token Creator on that account only)."""
         for name, platform_role in sorted(platform_roles.items()):
             grant = ServiceAccountIamMember(
                 self,
                 f"token_creator_{logical_id(name)}",
                 service_account_id=platform_role.service_account.name,
                 role="roles/iam.serviceAccountTokenCreator",
-                member=self.service_account.member,
+                member=self._member,
             )
-            self.accounts[name] = GcpSecretStaticAccount(
+            self.accounts[name] = GcpSecretImpersonatedAccount(
                 self,
-                f"static_{logical_id(name)}",
+                f"impersonated_{logical_id(name)}",
                 backend=self.backend.path,
-                static_account=name,
+                impersonated_account=name,
                 service_account_email=platform_role.email,
-                secret_type="access_token",
                 token_scopes=["https://www.googleapis.com/auth/cloud-platform"],
-                depends_on=[grant, self.federation],
+                ttl=str(self._token_ttl),
+                depends_on=[grant, *self._ready],
             )
+
+    @property
+    def roles(self) -> dict[str, GcpSecretImpersonatedAccount]:
+        """Vault role name -> impersonated account (same shape as the other engines' `roles`)."""
+        return self.accounts
+
+    def credential_path(self, role: str) -> str:
+        """Vault API: /gcp/impersonated-account/:name/token."""
+        return f"{self.path}/impersonated-account/{role}/token"
 
 
 class AzureSecretsEngine(Construct):
@@ -286,9 +406,13 @@ class AzureSecretsEngine(Construct):
 
     To create role assignments the identity gets "Role Based Access Control Administrator" on
     `assignment_scope`, conditioned so it can assign and remove only `assignable_roles`, and only
-    to service principals. Creating the service principals also needs the Microsoft Graph
-    application permission Application.ReadWrite.OwnedBy, granted outside this construct (the
-    azuread provider is not part of this toolchain).
+    to service principals. Creating the applications and service principals also needs the
+    Microsoft Graph application permission Application.ReadWrite.OwnedBy (Vault docs, Azure
+    secrets engine, "Required permissions"): `grant_graph_permission` assigns that app role.
+
+    Plugin WIF (`identity_token_audience`) is sent by terraform-provider-vault v5.6.0
+    (vault/resource_azure_secret_backend.go) only to Vault Enterprise >= 1.17: this construct is
+    for Enterprise; validation refuses the Azure engine with Community Edition.
 
     Defaults: credentials live 1 hour (4 hours at most).
     """
@@ -308,11 +432,14 @@ class AzureSecretsEngine(Construct):
         assignment_scope: str,
         tags: Mapping[str, str],
         path: str = "azure",
+        depends_on: Sequence[ITerraformDependable] = (),
         identity_token_ttl_seconds: int = 900,
         ttl_seconds: int = 3600,
         max_ttl_seconds: int = 14400,
     ) -> None:
         super().__init__(scope, id_)
+        self.path = path
+        self._graph: list[ITerraformDependable] = []
         self._scope = assignment_scope
         self._ttl = (ttl_seconds, max_ttl_seconds)
         self._assignable = sorted(set(assignable_roles))
@@ -335,6 +462,7 @@ class AzureSecretsEngine(Construct):
             environment="AzurePublicCloud",
             identity_token_audience=AZURE_TOKEN_EXCHANGE_AUDIENCE,
             identity_token_ttl=identity_token_ttl_seconds,
+            depends_on=list(depends_on) or None,
         )
         self.federation = FederatedIdentityCredential(
             self,
@@ -365,6 +493,24 @@ class AzureSecretsEngine(Construct):
             condition_version="2.0",
         )
         self.roles: dict[str, AzureSecretBackendRole] = {}
+        self.graph_permission = self._grant_graph_permission()
+        self._graph = [self.graph_permission]
+
+    def _grant_graph_permission(self) -> AppRoleAssignment:
+        """Microsoft Graph `Application.ReadWrite.OwnedBy` for the engine's identity: it creates the
+        short-lived applications and service principals and may then manage only those it owns
+        (Vault docs, secrets/azure, "Microsoft Graph API permissions"). An application permission
+        granted by an app role assignment on the Microsoft Graph service principal (azuread
+        provider 3.7.0, docs/resources/app_role_assignment.md); needs an admin-consented deployer
+        (Privileged Role Administrator or an equivalent Graph permission)."""
+        graph = DataAzureadServicePrincipal(self, "microsoft_graph", client_id=MICROSOFT_GRAPH_APP_ID)
+        return AppRoleAssignment(
+            self,
+            "graph_application_owned_by",
+            app_role_id=graph.app_role_ids.lookup(GRAPH_APP_PERMISSION),
+            principal_object_id=self.identity.principal_id,
+            resource_object_id=graph.object_id,
+        )
 
     def allow(self, roles: Mapping[str, Sequence[str]]) -> None:
         """A Vault role per entry (Vault role name -> built-in Azure role names)."""
@@ -385,8 +531,12 @@ class AzureSecretsEngine(Construct):
                 ],
                 ttl=str(self._ttl[0]),
                 max_ttl=str(self._ttl[1]),
-                depends_on=[self.rbac_admin, self.federation],
+                depends_on=[self.rbac_admin, self.federation, *self._graph],
             )
+
+    def credential_path(self, role: str) -> str:
+        """Vault API: /azure/creds/:role."""
+        return f"{self.path}/creds/{role}"
 
 
 def _constrain_role_assignments(role_definition_guids: Sequence[str]) -> str:

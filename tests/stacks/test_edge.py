@@ -66,7 +66,18 @@ def test_prod_has_at_least_eight_pools_each_with_the_monitor(synthesized):
 def test_monitor_is_https_health_check_from_parameters(synthesized):
     (monitor,) = resources(_edge(synthesized, "prod"), "cloudflare_load_balancer_monitor").values()
     assert (monitor["type"], monitor["path"], monitor["expected_codes"]) == ("https", "/healthz", "200")
-    assert (monitor["interval"], monitor["timeout"], monitor["retries"]) == (60, 5, 2)
+    # Design ("Failover Process" 1.): failure detected within 30 s: 2 checks 10 s apart, each
+    # waiting 5 s for 1 + 1 tries (provider v5.14.0 docs/resources/load_balancer_monitor.md).
+    assert (monitor["interval"], monitor["timeout"], monitor["retries"], monitor["consecutive_down"]) == (
+        10,
+        5,
+        1,
+        2,
+    )
+    assert (
+        monitor["consecutive_down"] * monitor["interval"] + (1 + monitor["retries"]) * monitor["timeout"]
+        <= 30
+    )
     assert monitor["allow_insecure"] is False
 
 
@@ -83,8 +94,9 @@ def test_prod_api_lb_has_region_pools_fallback_failover_and_affinity(synthesized
     assert _resolve(stack, lb["fallback_pool"]) == "prod-aws-us-east-1"
     assert len(lb["default_pools"]) == 8
     assert lb["adaptive_routing"] == {"failover_across_pools": True}
+    # `geo` is the policy that reads region_pools (provider v5.14.0 docs/resources/load_balancer.md).
     assert (lb["steering_policy"], lb["session_affinity"], lb["session_affinity_ttl"]) == (
-        "proximity",
+        "geo",
         "cookie",
         1800,
     )

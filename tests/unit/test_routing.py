@@ -146,6 +146,8 @@ def test_adding_a_cluster_adds_its_pool_and_routing():
 def test_adding_an_apac_hostname_routes_apac_clusters_only():
     data = _raw("prod")
     data["edge"]["residency_hostnames"] = {"eu": "api.eu", "apac": "api.apac"}
+    # A residency hostname needs a Data Localization Suite region (validation, stacks/edge_checks.py).
+    data["edge"]["regional_hostname_keys"] = {"eu": "eu", "apac": "sg"}
     plan = plan_edge(_validated(data), RESIDENCY)
     (apac,) = [lb for lb in plan.load_balancers if lb.jurisdiction == "apac"]
     assert apac.referenced_pools() == {"prod-gcp-asia-east1"}
