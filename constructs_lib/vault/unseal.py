@@ -58,7 +58,8 @@ class AwsUnsealKey(Construct):
     """A symmetric KMS key (alias `alias/<name>`) only `vault_role_arn` can use.
 
     The key policy gives the account (`arn:aws:iam::<account>:root`) administration only, so no
-    IAM policy in the account can grant encrypt/decrypt; yearly rotation by default.
+    IAM policy in the account can grant encrypt/decrypt; rotation every 90 days by default (design:
+    "Key Rotation: Automatic every 90 days"; aws_kms_key rotation_period_in_days takes 90-2560).
     """
 
     def __init__(
@@ -70,7 +71,7 @@ class AwsUnsealKey(Construct):
         account_id: str,
         vault_role_arn: str,
         tags: Mapping[str, str],
-        rotation_days: int = 365,
+        rotation_days: int = 90,
         deletion_window_days: int = 30,
         prevent_destroy: bool = True,
     ) -> None:
