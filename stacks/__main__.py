@@ -7,6 +7,10 @@ synth [--env ENV] [--out DIR]
                            default) into DIR (cdktf.out). Output is written to a temporary
                            directory and moved into place only when synthesis succeeded.
 schema [--check]           write environments/schema.json from the models (or check it is current).
+backend --env ENV          print the backend block the environment's stacks use (after
+                           `make bootstrap-state ENV=...`).
+synth --local-state        every stack with local state, whatever `backend:` says (offline
+                           `cdktf plan` without access to the state store).
 """
 
 from __future__ import annotations
@@ -19,10 +23,14 @@ import sys
 import tempfile
 from collections.abc import MutableMapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stacks.build_errors import BuildError
 from stacks.environments import ENV_DIR, ParameterErrors, environment_files, load_environments
 from stacks.validation import ParameterError, _display, load_environment
+
+if TYPE_CHECKING:
+    from stacks.params import Environment
 
 SCHEMA_FILE = ENV_DIR / "schema.json"
 
@@ -71,11 +79,24 @@ def _remove_abandoned_synths(folder: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
+def with_local_state(envs: list[Environment]) -> list[Environment]:
+    """The environments with `backend: local`: no state store is reached, none is declared."""
+    from stacks.params import LocalBackend
+
+    return [e.model_copy(update={"backend": LocalBackend()}) for e in envs]
+
+
 def synthesize(
-    selection: str | None, out: Path, environ: MutableMapping[str, str] | None = None
+    selection: str | None,
+    out: Path,
+    environ: MutableMapping[str, str] | None = None,
+    *,
+    local_state: bool = False,
 ) -> list[str]:
     """Validate, build and synthesize; returns the stack ids written. Atomic for `out`."""
     envs = load_environments(selection)  # raises before anything is written
+    if local_state:
+        envs = with_local_state(envs)
     from stacks.lazy_providers import install
 
     install(
@@ -102,9 +123,14 @@ def synthesize(
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def cmd_synth(selection: str | None, out: str, environ: MutableMapping[str, str] | None = None) -> int:
+def cmd_synth(
+    selection: str | None,
+    out: str,
+    environ: MutableMapping[str, str] | None = None,
+    local_state: bool = False,
+) -> int:
     try:
-        stacks = synthesize(selection, Path(out), environ)
+        stacks = synthesize(selection, Path(out), environ, local_state=local_state)
     except (ParameterError, ParameterErrors) as exc:
         _print_problems(exc)
         print("synth: nothing written; fix the problems above.", file=sys.stderr)
@@ -136,6 +162,20 @@ def cmd_schema(check: bool) -> int:
     return 0
 
 
+def cmd_backend(selection: str) -> int:
+    from stacks.state_backend import backend_block
+
+    try:
+        envs = load_environments(selection)
+    except (ParameterError, ParameterErrors) as exc:
+        _print_problems(exc)
+        return 1
+    for env in envs:
+        print(f"# {env.name}: every stack of the environment, <stack id> = its id (cdktf.out/stacks/)")
+        print(backend_block(env))
+    return 0
+
+
 def main(argv: list[str] | None = None, environ: MutableMapping[str, str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stacks", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -144,13 +184,20 @@ def main(argv: list[str] | None = None, environ: MutableMapping[str, str] | None
     s = sub.add_parser("synth", help="synthesize environments")
     s.add_argument("--env", default=None, help="comma-separated environments (default: all)")
     s.add_argument("--out", default="cdktf.out")
+    s.add_argument(
+        "--local-state", action="store_true", help="local state for every stack, whatever backend: says"
+    )
+    bk = sub.add_parser("backend", help="print an environment's backend block")
+    bk.add_argument("--env", required=True)
     sc = sub.add_parser("schema", help="write environments/schema.json")
     sc.add_argument("--check", action="store_true")
     args = parser.parse_args(argv)
     if args.cmd == "validate":
         return cmd_validate(args.files)
     if args.cmd == "synth":
-        return cmd_synth(args.env, args.out, environ)
+        return cmd_synth(args.env, args.out, environ, args.local_state)
+    if args.cmd == "backend":
+        return cmd_backend(args.env)
     return cmd_schema(args.check)
 
 

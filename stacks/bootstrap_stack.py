@@ -52,6 +52,10 @@ GCP_APIS: tuple[tuple[str, str], ...] = (
     ("iam.googleapis.com", "service accounts, workload identity pools and providers"),
     ("iamcredentials.googleapis.com", "Vault's GCP secrets engine minting access tokens"),
     ("sts.googleapis.com", "workload identity federation token exchange"),
+    (
+        "iap.googleapis.com",
+        "IAP TCP forwarding of the operator path hosts and their tunnel IAM (access stacks)",
+    ),
     ("binaryauthorization.googleapis.com", "GKE binary_authorization evaluation mode"),
     ("logging.googleapis.com", "GKE logging_config, firewall and flow logs"),
     ("monitoring.googleapis.com", "GKE monitoring_config"),

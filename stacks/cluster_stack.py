@@ -163,6 +163,9 @@ def _build_aws(
         network_name=network.vpc.id,
         ingress_hostname=ingress_hostname(env, cluster),
         private_route_table_ids=network.private_route_table_ids,
+        cluster_name=eks.cluster.name,
+        cluster_id=eks.cluster.arn,
+        subnet_ids=tuple(network.private_subnet_ids),
         node_security_group_id=eks.cluster.vpc_config.cluster_security_group_id,
     )
 
@@ -219,6 +222,9 @@ def _build_gcp(
         network_id=network.network.self_link,
         network_name=network.network.name,
         ingress_hostname=ingress_hostname(env, cluster),
+        cluster_name=gke.cluster.name,
+        cluster_id=gke.cluster.id,
+        subnet_ids=(network.subnetwork.self_link,),
     )
 
 
@@ -277,6 +283,8 @@ def _build_azure(
         ingress_hostname=ingress_hostname(env, cluster),
         resource_group_name=network.resource_group.name,
         gateway_subnet_id=network.gateway_subnet.id,
+        cluster_name=aks.cluster.name,
+        cluster_id=aks.cluster.id,
         node_subnet_id=network.node_subnet.id,
         private_endpoint_subnet_id=network.private_endpoint_subnet.id,
         private_dns_zone_ids=dict(network.private_link_dns.zone_ids),

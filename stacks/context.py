@@ -18,6 +18,8 @@ from stacks.residency import Residency, load_residency
 if TYPE_CHECKING:  # cdktf starts node: parameter-only code imports this module without it
     from cdktf import TerraformStack
 
+    from stacks.identity_stack import IdentityHandle
+
 
 @dataclass(frozen=True)
 class ClusterHandle:
@@ -34,6 +36,10 @@ class ClusterHandle:
     private_route_table_ids: tuple[str, ...] = ()  # AWS only
     resource_group_name: str | None = None  # Azure only
     gateway_subnet_id: str | None = None  # Azure only: the VNet's GatewaySubnet (ExpressRoute / VPN gateways)
+    # Day-2 access (stacks/access_stack.py): who may reach the cluster and through what.
+    cluster_name: str = ""  # the cloud's name of the cluster (EKS access entries)
+    cluster_id: str = ""  # the cloud's id of the cluster (AKS role assignment scope)
+    subnet_ids: tuple[str, ...] = ()  # AWS private subnets / GCP subnetwork (operator path host)
     node_security_group_id: str | None = None  # AWS only: the EKS cluster security group (nodes)
     node_subnet_id: str | None = None  # Azure only: the nodes' subnet (Microsoft.KeyVault service endpoint)
     private_endpoint_subnet_id: str | None = None  # Azure only: where data-plane private endpoints go
@@ -103,3 +109,5 @@ class BuildContext:
             (h for h in self.data_lakes.values() if h.cloud == cloud),
             key=lambda h: (h.region, h.classification),
         )
+
+    identity: IdentityHandle | None = None  # once the identity stack is built

@@ -773,6 +773,58 @@ Backend = Annotated[
 
 
 # --------------------------------------------------------------------------------------------
+# Day-2 access: CI through OIDC federation, people through SSO (stacks/identity_stack.py,
+# stacks/access_stack.py)
+# --------------------------------------------------------------------------------------------
+
+Uuid = Annotated[str, Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+GithubEnvironment = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,255}$")]
+
+
+class GithubCi(Model):
+    """The GitHub repository whose workflow plans and deploys this environment, keyless.
+
+    The OIDC token's subject is `repo:<repository>:environment:<name>` for a job that names a
+    GitHub environment; the plan role trusts `plan_environment` only, the deploy role
+    `deploy_environment` only (protect it with required reviewers and a main-only branch rule).
+    """
+
+    repository: str = Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", description="owner/name")
+    plan_environment: GithubEnvironment = "plan"
+    deploy_environment: GithubEnvironment = Field(
+        description="Protected GitHub environment of the deploy job."
+    )
+
+
+class RoleAccess(Model):
+    """One unified role (a `vault.roles` name) as the identity provider and the clusters see it."""
+
+    role: Name
+    idp_group: str = Field(
+        pattern=r"^[A-Za-z0-9_.@-]{1,120}$", description="Okta group name (the groups claim)."
+    )
+    kubernetes: Literal["admin", "edit", "view"] = Field(
+        description="Access on every cluster: admin = cluster-admin, edit = read/write workloads, view = read-only."
+    )
+    azure_group_object_id: Uuid = Field(
+        description="Object id of the Entra group Okta provisions for idp_group."
+    )
+
+
+class Sso(Model):
+    """Okta in front of every cloud (design: SAML to AWS IAM, OIDC to GCP IAM and to Entra ID)."""
+
+    aws_saml_metadata_file: str = Field(
+        pattern=r"^[A-Za-z0-9_./-]+\.xml$",
+        description="Okta's SAML metadata for the AWS app, relative to environments/.",
+    )
+    gcp_organization_id: str = Field(pattern=r"^\d{6,20}$", description="Parent of the workforce pool.")
+    oidc_issuer_uri: str = Field(pattern=r"^https://", description="Okta authorization server (OIDC issuer).")
+    gcp_oidc_client_id: str = Field(min_length=1, description="Okta OIDC app client id for Google Cloud.")
+    roles: tuple[RoleAccess, ...] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------------------------
 # The environment
 # --------------------------------------------------------------------------------------------
 
@@ -815,6 +867,8 @@ class Environment(Model):
         default_factory=dict, description="Extra tags on every resource."
     )
     backend: Backend = LocalBackend()
+    ci: GithubCi | None = Field(default=None, description="Left out: no CI identities are declared.")
+    sso: Sso | None = Field(default=None, description="Left out: no SSO and no human cluster access.")
     cluster_defaults: ClusterDefaults = Field(
         default_factory=lambda: ClusterDefaults(),
         description="Merged under every cluster entry (the cluster's own keys win).",

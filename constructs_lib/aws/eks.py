@@ -90,9 +90,10 @@ class Eks(Construct):
       log_retention_days: control-plane log retention (a CloudWatch-allowed value).
       key_rotation_days: rotation period of the secrets key (90..2560).
       deletion_protection: EKS refuses to delete the cluster while True.
-      creator_admin: the identity that applies this stack gets cluster-admin through an access
-        entry (visible, revocable), which later stacks that install add-ons need. False: nobody
-        has access until an access entry is added.
+      creator_admin: True gives the identity that applies this stack cluster-admin
+        (bootstrap_cluster_creator_admin_permissions). Off by default: access is granted by
+        explicit access entries (stacks/access_stack.py: the unified roles and the CI deploy
+        role), so nobody's laptop identity stays cluster-admin forever.
     """
 
     def __init__(
@@ -114,7 +115,7 @@ class Eks(Construct):
         log_retention_days: int = 365,
         key_rotation_days: int = 90,
         deletion_protection: bool = True,
-        creator_admin: bool = True,
+        creator_admin: bool = False,
     ) -> None:
         super().__init__(scope, id_)
         if public_endpoint and not authorized_cidrs:

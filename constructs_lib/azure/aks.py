@@ -103,8 +103,9 @@ class Aks(Construct):
       maintenance_day / maintenance_start_hour_utc / maintenance_duration_hours: weekly window.
       public_endpoint: True makes the API public, reachable from `authorized_cidrs` only.
       admin_group_object_ids: Entra groups that are cluster admins.
-      creator_admin: the identity applying the stack gets "Azure Kubernetes Service RBAC Cluster
-        Admin" on the cluster (later stacks install add-ons with it). False: nobody until granted.
+      creator_admin: True gives the identity applying the stack "Azure Kubernetes Service RBAC
+        Cluster Admin". Off by default: stacks/access_stack.py grants the unified roles' Entra
+        groups and the CI deploy identity explicitly.
       log_retention_days: Log Analytics retention (30..730).
       key_rotation_days: automatic rotation period of the etcd key.
       host_encryption: needs the subscription feature Microsoft.Compute/EncryptionAtHost.
@@ -143,7 +144,7 @@ class Aks(Construct):
         public_endpoint: bool = False,
         authorized_cidrs: Sequence[str] = (),
         admin_group_object_ids: Sequence[str] = (),
-        creator_admin: bool = True,
+        creator_admin: bool = False,
         log_retention_days: int = 365,
         key_rotation_days: int = 90,
         host_encryption: bool = True,
