@@ -166,6 +166,7 @@ def _build_aws(
         network_name=network.vpc.id,
         ingress_hostname=ingress_hostname(env, cluster),
         private_route_table_ids=network.private_route_table_ids,
+        node_identity=eks.node_role.arn,
     )
 
 
@@ -224,6 +225,7 @@ def _build_gcp(
         network_id=network.network.self_link,
         network_name=network.network.name,
         ingress_hostname=ingress_hostname(env, cluster),
+        node_identity=gke.node_service_account.email,
     )
 
 
@@ -285,4 +287,5 @@ def _build_azure(
         ingress_hostname=ingress_hostname(env, cluster),
         resource_group_name=network.resource_group.name,
         gateway_subnet_id=network.gateway_subnet.id,
+        node_identity=aks.kubelet_object_id,
     )

@@ -28,6 +28,9 @@ class ClusterHandle:
     private_route_table_ids: tuple[str, ...] = ()  # AWS only
     resource_group_name: str | None = None  # Azure only
     gateway_subnet_id: str | None = None  # Azure only: the VNet's GatewaySubnet (ExpressRoute / VPN gateways)
+    # The identity that pulls images on the nodes: AWS node role ARN / GCP node service account
+    # email / Azure kubelet identity object id. Registries grant it pull access.
+    node_identity: str | None = None
 
 
 @dataclass

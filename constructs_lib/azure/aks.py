@@ -41,6 +41,7 @@ from cdktf_cdktf_provider_azurerm.key_vault_key import (
 from cdktf_cdktf_provider_azurerm.kubernetes_cluster import (
     KubernetesCluster,
     KubernetesClusterApiServerAccessProfile,
+    KubernetesClusterAutoScalerProfile,
     KubernetesClusterAzureActiveDirectoryRoleBasedAccessControl,
     KubernetesClusterDefaultNodePool,
     KubernetesClusterDefaultNodePoolUpgradeSettings,
@@ -107,6 +108,9 @@ class Aks(Construct):
       host_encryption: needs the subscription feature Microsoft.Compute/EncryptionAtHost.
       sku_tier: Standard (financially backed API SLA) or Free.
       max_pods_per_node: the Kubernetes default, written out (overlay allows up to 250).
+      autoscaler_expander: which pool the autoscaler grows; least-waste (default) picks the one
+        left with the least idle CPU/memory, so a GPU job does not land on a bigger GPU machine.
+      scale_down_unneeded: how long a node idles before the autoscaler removes it.
     """
 
     def __init__(
@@ -139,6 +143,8 @@ class Aks(Construct):
         host_encryption: bool = True,
         sku_tier: str = "Standard",
         max_pods_per_node: int = 110,
+        autoscaler_expander: str = "least-waste",
+        scale_down_unneeded: str = "10m",
     ) -> None:
         super().__init__(scope, id_)
         if public_endpoint and not authorized_cidrs:
@@ -318,6 +324,17 @@ class Aks(Construct):
             ),
             azure_policy_enabled=True,
             image_cleaner_enabled=True,
+            # azurerm 4.55 kubernetes_cluster docs, auto_scaler_profile. Fields left out are sent as
+            # zero values ("Terraform sends the zero-value (false) whenever an auto_scaler_profile
+            # block is present"), so the ones that matter are written out.
+            auto_scaler_profile=KubernetesClusterAutoScalerProfile(
+                expander=autoscaler_expander,
+                balance_similar_node_groups=True,  # spread a pool's nodes over the zones
+                scale_down_unneeded=scale_down_unneeded,
+                scale_down_utilization_threshold="0.5",
+                skip_nodes_with_local_storage=False,  # emptyDir pods must not pin a GPU node
+                skip_nodes_with_system_pods=True,
+            ),
             image_cleaner_interval_hours=48,
             default_node_pool=KubernetesClusterDefaultNodePool(
                 **sys_args,
@@ -374,6 +391,11 @@ class Aks(Construct):
                 lifecycle=TerraformResourceLifecycle(ignore_changes=["node_count"]),  # the autoscaler's
                 **args,
             )
+
+    @property
+    def kubelet_object_id(self) -> str:
+        """Object id of the kubelet identity AKS creates: the identity that pulls images."""
+        return self.cluster.kubelet_identity.object_id
 
     @property
     def endpoint(self) -> str:
