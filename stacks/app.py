@@ -18,6 +18,7 @@ COMPONENTS: tuple[tuple[str, str], ...] = (
     ("cluster", "stacks.cluster_stack:build"),
     ("datalake", "stacks.datalake_stack:build"),
     ("interconnect", "stacks.interconnect_stack:build"),
+    ("registry", "stacks.registry_stack:build"),
     ("edge", "stacks.edge_stack:build"),
     ("vault", "stacks.vault_stack:build"),
 )
