@@ -57,6 +57,7 @@ class AzureContainerRegistry(Construct):
             admin_enabled=False,  # no shared admin password: Entra identities only
             anonymous_pull_enabled=False,
             zone_redundancy_enabled=True,
+            data_endpoint_enabled=True,  # per-region data endpoints: firewall rules name exact hosts
             retention_policy_in_days=untagged_retention_days,
             georeplications=[
                 ContainerRegistryGeoreplications(location=loc, zone_redundancy_enabled=True, tags=tags)

@@ -100,5 +100,18 @@ CATALOG: dict[str, CheckMeta] = {
             "residency.yaml lists under <j>, in default_pools, fallback_pool, region_pools, "
             "country_pools, pop_pools and rule overrides.",
         ),
+        CheckMeta(
+            id="CKV_MCAI_6",
+            name="A container registry and every replica it makes stay in its jurisdiction",
+            resources=(
+                "aws_ecr_repository",
+                "aws_ecr_replication_configuration",
+                "google_artifact_registry_repository",
+                "azurerm_container_registry",
+            ),
+            fix="Tag the registry with its jurisdiction (policies/residency.yaml) and place it, every ECR "
+            "replication destination and every ACR geo-replica in a region of that jurisdiction; an "
+            "Artifact Registry repository in a single region of it (not a multi-region).",
+        ),
     )
 }
