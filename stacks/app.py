@@ -19,6 +19,7 @@ COMPONENTS: tuple[tuple[str, str], ...] = (
     ("datalake", "stacks.datalake_stack:build"),
     ("interconnect", "stacks.interconnect_stack:build"),
     ("registry", "stacks.registry_stack:build"),
+    ("budget", "stacks.budget_stack:build"),
     ("edge", "stacks.edge_stack:build"),
     ("vault", "stacks.vault_stack:build"),
 )

@@ -615,6 +615,12 @@ class Budget(Model):
         pattern=r"^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$",
         description="Billing account the GCP budget belongs to (google_billing_budget.billing_account).",
     )
+    azure_start_month: str = Field(
+        default="2026-12",
+        pattern=r"^20[2-9][0-9]-(0[1-9]|1[0-2])$",
+        description="First month of the Azure budget (azurerm: start_date is the first of a month, "
+        "not more than 12 months ahead; changing it replaces the budget).",
+    )
 
 
 class Notifications(Model):
