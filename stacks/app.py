@@ -21,6 +21,7 @@ COMPONENTS: tuple[tuple[str, str], ...] = (
     ("registry", "stacks.registry_stack:build"),
     ("budget", "stacks.budget_stack:build"),
     ("edge", "stacks.edge_stack:build"),
+    ("dns", "stacks.dns_stack:build"),
     ("vault", "stacks.vault_stack:build"),
 )
 

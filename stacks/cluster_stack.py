@@ -22,6 +22,7 @@ from constructs_lib.azure.aks import Aks
 from constructs_lib.azure.network import AzureClusterNetwork
 from constructs_lib.gcp.gke import Gke
 from constructs_lib.gcp.network import GcpClusterNetwork
+from constructs_lib.ingress_address import AwsIngressAddresses, AzureIngressAddress, GcpIngressAddress
 from stacks.base import PlatformStack
 from stacks.cluster_props import (
     authorized_cidrs,
@@ -156,6 +157,13 @@ def _build_aws(
         tags=tags,
     )
     record_reasons(eks.cluster, cluster)
+    ingress = AwsIngressAddresses(stack, "ingress", name=name, zones=default_zones(cluster), tags=tags)
+    TerraformOutput(
+        stack,
+        "ingress_eip_allocation_ids",
+        value=ingress.allocation_ids,
+        description="service.beta.kubernetes.io/aws-load-balancer-eip-allocations of the ingress Service.",
+    )
     return ClusterHandle(
         spec=cluster,
         stack=stack,
@@ -167,6 +175,7 @@ def _build_aws(
         ingress_hostname=ingress_hostname(env, cluster),
         private_route_table_ids=network.private_route_table_ids,
         node_identity=eks.node_role.arn,
+        ingress_addresses=tuple(ingress.addresses),
     )
 
 
@@ -216,6 +225,9 @@ def _build_gcp(
         deletion_protection=sec.deletion_protection,
     )
     record_reasons(gke.cluster, cluster)
+    ingress = GcpIngressAddress(
+        stack, "ingress", name=name, project=project, region=cluster.region, labels=tags
+    )
     return ClusterHandle(
         spec=cluster,
         stack=stack,
@@ -226,6 +238,7 @@ def _build_gcp(
         network_name=network.network.name,
         ingress_hostname=ingress_hostname(env, cluster),
         node_identity=gke.node_service_account.email,
+        ingress_addresses=tuple(ingress.addresses),
     )
 
 
@@ -276,6 +289,16 @@ def _build_azure(
         tags=tags,
     )
     record_reasons(aks.cluster, cluster)
+    ingress = AzureIngressAddress(
+        stack,
+        "ingress",
+        name=name,
+        location=cluster.region,
+        resource_group_name=network.resource_group.name,
+        resource_group_id=network.resource_group.id,
+        cluster_identity_principal_id=aks.identity.principal_id,
+        tags=tags,
+    )
     return ClusterHandle(
         spec=cluster,
         stack=stack,
@@ -288,4 +311,5 @@ def _build_azure(
         resource_group_name=network.resource_group.name,
         gateway_subnet_id=network.gateway_subnet.id,
         node_identity=aks.kubelet_object_id,
+        ingress_addresses=tuple(ingress.addresses),
     )

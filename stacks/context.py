@@ -31,6 +31,9 @@ class ClusterHandle:
     # The identity that pulls images on the nodes: AWS node role ARN / GCP node service account
     # email / Azure kubelet identity object id. Registries grant it pull access.
     node_identity: str | None = None
+    # Public addresses reserved for the cluster's ingress (constructs_lib/ingress_address.py): the
+    # A records of ingress_hostname point at them.
+    ingress_addresses: tuple[str, ...] = ()
 
 
 @dataclass
