@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_google.artifact_registry_repository import (
     ArtifactRegistryRepository,
     ArtifactRegistryRepositoryDockerConfig,
@@ -69,6 +70,8 @@ class ArtifactRegistry(Construct):
             purpose="ENCRYPT_DECRYPT",
             rotation_period=f"{key_rotation_days * 86400}s",
             labels=labels,
+            # Destroying the key makes every image in the repository unreadable.
+            lifecycle=TerraformResourceLifecycle(prevent_destroy=True),
         )
         key_use = KmsCryptoKeyIamMember(
             self,
