@@ -68,7 +68,14 @@ class AwsBudget(Construct):
 
 class GcpBudget(Construct):
     def __init__(
-        self, scope: Construct, id_: str, *, spec: BudgetSpec, billing_account: str, project: str
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        spec: BudgetSpec,
+        billing_account: str,
+        project: str,
+        labels: dict[str, str],
     ) -> None:
         from cdktf_cdktf_provider_google.billing_budget import (
             BillingBudget,
@@ -89,7 +96,8 @@ class GcpBudget(Construct):
             display_name=f"{spec.name} alerts",
             project=project,
             type="email",
-            labels={"email_address": spec.email},
+            labels={"email_address": spec.email},  # the channel's configuration, not tags
+            user_labels=labels,
         )
         rules = [
             BillingBudgetThresholdRules(threshold_percent=p / 100) for p in sorted(spec.thresholds_percent)

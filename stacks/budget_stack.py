@@ -66,7 +66,12 @@ class BudgetStack(PathLogicalIds, PlatformStack):
                 user_project_override=True,
             )
             GcpBudget(
-                self, "budget", spec=spec, billing_account=env.budget.gcp_billing_account, project=project
+                self,
+                "budget",
+                spec=spec,
+                billing_account=env.budget.gcp_billing_account,
+                project=project,
+                labels=tags,
             )
         else:
             azure = env.accounts.azure
