@@ -130,6 +130,37 @@ def violations(synth_dir, tmp_path_factory):
 
     edit("prod-global-edge", eu_lb_to_us)
 
+    # 8. the US ECR registry replicates images to Europe
+    def ecr_to_eu(doc):
+        (name,) = doc["resource"]["aws_ecr_replication_configuration"]
+        rule = doc["resource"]["aws_ecr_replication_configuration"][name]["replication_configuration"][
+            "rule"
+        ][0]
+        rule["destination"].append({"region": "eu-west-1", "registry_id": "123456789012"})
+        planted.append(
+            ("CKV_MCAI_6", "prod-aws-us-east-1-registry", f"aws_ecr_replication_configuration.{name}")
+        )
+
+    edit("prod-aws-us-east-1-registry", ecr_to_eu)
+
+    # 9. the EU ACR geo-replicated to the US
+    def acr_to_us(doc):
+        (name,) = doc["resource"]["azurerm_container_registry"]
+        doc["resource"]["azurerm_container_registry"][name]["georeplications"] = [{"location": "eastus"}]
+        planted.append(("CKV_MCAI_6", "prod-azure-westeurope-registry", f"azurerm_container_registry.{name}"))
+
+    edit("prod-azure-westeurope-registry", acr_to_us)
+
+    # 10. the EU Artifact Registry repository moved to a US region
+    def ar_to_us(doc):
+        (name,) = doc["resource"]["google_artifact_registry_repository"]
+        doc["resource"]["google_artifact_registry_repository"][name]["location"] = "us-central1"
+        planted.append(
+            ("CKV_MCAI_6", "prod-gcp-europe-west1-registry", f"google_artifact_registry_repository.{name}")
+        )
+
+    edit("prod-gcp-europe-west1-registry", ar_to_us)
+
     proc, results = gate(out, out.parent / "policy.json")
     return {"proc": proc, "results": results, "planted": planted}
 
@@ -139,4 +170,8 @@ def test_every_planted_residency_violation_fails_the_gate_by_name(violations):
     failed = {(f["check_id"], f["stack"], f["address"]) for f in violations["results"]["failures"]}
     missing = [p for p in violations["planted"] if p not in failed]
     assert not missing, f"not reported: {missing}"
-    assert len(violations["planted"]) == 7
+    # nothing else of the registries fails: each planted registry violation is the only finding
+    registry = {a for c, st, a in violations["planted"] if c == "CKV_MCAI_6"}
+    others = {f["address"] for f in violations["results"]["failures"] if f["check_id"] == "CKV_MCAI_6"}
+    assert others == registry
+    assert len(violations["planted"]) == 10
