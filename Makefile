@@ -25,7 +25,7 @@ export UV_PYTHON_DOWNLOADS := never
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: all synth synth-only validate lint lint-ci format test policy review snapshot-update schema install install-node \
-        plan deploy cli-synth bench clean
+        plan deploy cli-synth bench bench-install clean
 
 all: synth
 
@@ -68,10 +68,13 @@ policy: .venv-checkov/.installed
 	  --junit policy-results/junit.xml --sarif policy-results/policy.sarif --json policy-results/policy.json
 
 # Review: the synthesized plan against the approved one (the committed snapshots), or two
-# directories (BASE_OUT, HEAD_OUT), or a git ref (BASE) synthesized in a temporary worktree.
+# directories (BASE_OUT, HEAD_OUT), or a git ref (BASE) synthesized in a temporary worktree, or
+# real plans (PLAN_DIR: one `terraform show -json` file per stack, exact actions). Writes the PR
+# comment (review.md, < 60,000 characters) and the full report (review-full.md, the CI artifact).
+# After `make synth-only ENV=prod` only prod is compared.
 review: .venv/.installed
-	@$(PHASE) review $(PY) -m review $(if $(BASE),--base $(BASE),--base-out $(if $(BASE_OUT),$(BASE_OUT),tests/snapshots/__snapshots__/test_snapshots)) \
-	  $(if $(HEAD_OUT),--head-out $(HEAD_OUT),$(if $(BASE),,--head-out $(OUT))) --output review.md
+	@$(PHASE) review $(PY) -m review $(if $(PLAN_DIR),--plan-dir $(PLAN_DIR),$(if $(BASE),--base $(BASE),--base-out $(if $(BASE_OUT),$(BASE_OUT),tests/snapshots/__snapshots__/test_snapshots)) \
+	  $(if $(HEAD_OUT),--head-out $(HEAD_OUT),$(if $(BASE),,--head-out $(OUT)))) --output review.md --full-output review-full.md
 
 # ---- lint and tests --------------------------------------------------------------------------
 lint: .venv/.installed
@@ -100,6 +103,10 @@ schema: .venv/.installed
 bench: .venv/.installed
 	$(PY) bench/run.py
 
+# Fresh clone of HEAD -> first `make synth` with an empty uv cache and no uv on PATH, then warm.
+bench-install: .venv/.installed
+	$(PY) bench/cold_install.py
+
 # ---- real accounts (credentials from the usual environment variables, never files) -----------
 plan: .venv/.installed node_modules/.installed
 	@test -n "$(STACK)" || { echo "usage: make plan STACK=<stack id> (see cdktf.out/stacks)"; exit 2; }
@@ -113,5 +120,5 @@ cli-synth: .venv/.installed node_modules/.installed
 	npx cdktf synth --output $(OUT)
 
 clean:
-	rm -rf $(OUT) review.md policy-results .pytest_cache $(OUT).old .synth-*
+	rm -rf $(OUT) review.md review-full.md policy-results .pytest_cache $(OUT).old .synth-*
 	find . -name __pycache__ -not -path './.venv*' -not -path './node_modules/*' -prune -exec rm -rf {} +

@@ -64,3 +64,28 @@ def require_reference(owner: str, argument: str, value: str) -> str:
             "key is written into the synthesized JSON."
         )
     return value
+
+
+# ---- the pinned IPsec suite ---------------------------------------------------------------------
+# One suite every side accepts, so no tunnel falls back to a weaker proposal the clouds would
+# otherwise offer (AWS offers AES128/SHA1/DH2 by default). It is Microsoft's own custom-policy
+# example (New-AzIpsecPolicy: IkeEncryption AES256, IkeIntegrity SHA256, DhGroup DHGroup14,
+# IpsecEncryption GCMAES256, IpsecIntegrity GCMAES256, PfsGroup PFS2048), in each cloud's names.
+# GCP Cloud VPN takes no proposal from the configuration; it negotiates from its supported list,
+# which holds these (phase 1 AES-CBC-256 / SHA2-256 / group 14, phase 2 AES-GCM-16-256 / group 14).
+AWS_IPSEC = {
+    "phase1_encryption_algorithms": ["AES256"],
+    "phase1_integrity_algorithms": ["SHA2-256"],
+    "phase1_dh_group_numbers": [14],
+    "phase2_encryption_algorithms": ["AES256-GCM-16"],
+    "phase2_integrity_algorithms": ["SHA2-256"],
+    "phase2_dh_group_numbers": [14],
+}
+AZURE_IPSEC = {
+    "ike_encryption": "AES256",
+    "ike_integrity": "SHA256",
+    "dh_group": "DHGroup14",
+    "ipsec_encryption": "GCMAES256",
+    "ipsec_integrity": "GCMAES256",
+    "pfs_group": "PFS2048",
+}

@@ -192,6 +192,33 @@ def lifecycle_plan(spec: TierSpec, cloud: CloudName, *, azure_replication_type: 
     )
 
 
+def erasure_plan(plan: LifecyclePlan, classification: str, erasure_days: int | None) -> LifecyclePlan:
+    """`plan` for a classification whose deleted data must really go (PII, GDPR): noncurrent
+    versions (what an overwrite or a delete leaves behind in a versioned bucket/account) are
+    deleted `erasure_days` after they stop being current, or sooner if the tier spec says so.
+    A cold transition that would come at or after the deletion is dropped: S3 refuses a
+    noncurrent transition that is not earlier than the noncurrent expiration, and moving a
+    version to a cold class only to delete it bills the cold minimum for nothing.
+
+    The compliance archive never gets one: its WORM lock decides (refused here).
+    None leaves `plan` unchanged.
+    """
+    if erasure_days is None:
+        return plan
+    if classification == ARCHIVE:
+        raise ValueError("the archive's noncurrent versions follow its compliance lock, not an erasure rule")
+    if erasure_days < 1:
+        raise ValueError(f"erasure_days must be >= 1, got {erasure_days}")
+    expire = min(erasure_days, plan.noncurrent_expire_after_days or erasure_days)
+    return LifecyclePlan(
+        cloud=plan.cloud,
+        current=plan.current,
+        noncurrent=tuple(t for t in plan.noncurrent if t.after_days < expire),
+        noncurrent_expire_after_days=expire,
+        abort_incomplete_multipart_days=plan.abort_incomplete_multipart_days,
+    )
+
+
 def zone_prefixes(zones: Iterable[str]) -> tuple[str, ...]:
     """`raw` -> `raw/`: the object-key prefix (S3, GCS) or container-name prefix (Azure) of a zone."""
     return tuple(f"{z.strip('/')}/" for z in zones)

@@ -7,10 +7,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from review.diff import diff_plans
-from review.plan import OutputDirError, StackPlan, load_output_dir
-from review.render import render
-from review.risk import attention
+from review.diff import StackDiff, diff_plans
+from review.plan import OutputDirError, StackPlan, env_of, load_output_dir
+from review.planjson import load_plan_dir
+from review.render import COMMENT_LIMIT, Section, render
+from review.risk import Attention, attention
 from review.synth import SynthError, repo_root, synth_command, synthesize, worktree
 
 EXIT_OK = 0
@@ -29,6 +30,13 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     base = parser.add_mutually_exclusive_group(required=True)
+    base.add_argument(
+        "--plan-dir",
+        type=Path,
+        metavar="DIR",
+        help="real plans: DIR/<stack-id>.json (or DIR/<stack-id>/plan.json) written by "
+        "`terraform show -json`; their actions are used as they are",
+    )
     base.add_argument(
         "--base-out",
         type=Path,
@@ -50,7 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         default="review.md",
         metavar="FILE",
-        help="also write the report here (default: review.md; '-' for stdout only)",
+        help="the pull-request comment, under 60,000 characters (default: review.md; '-' for stdout only)",
+    )
+    parser.add_argument(
+        "--full-output",
+        default="review-full.md",
+        metavar="FILE",
+        help="the full report, nothing left out (default: review-full.md; the CI uploads it as an artifact)",
     )
     parser.add_argument(
         "--synth-cmd",
@@ -108,20 +122,54 @@ def _load_head(args: argparse.Namespace) -> tuple[dict[str, StackPlan], str]:
     return load_output_dir(out_dir), "working tree"
 
 
+def scope_to_head(base: dict[str, StackPlan], head: dict[str, StackPlan]) -> tuple[dict[str, StackPlan], str]:
+    """A partial synth (``make synth-only ENV=prod``) holds some environments only: compare those,
+    instead of reporting every other environment's stacks as removed."""
+    head_envs = {env_of(s) for s in head}
+    base_envs = {env_of(s) for s in base}
+    if not head or head_envs >= base_envs:
+        return base, ""
+    kept = {s: p for s, p in base.items() if env_of(s) in head_envs}
+    left = ", ".join(sorted(base_envs - head_envs))
+    return (
+        kept,
+        f"partial synth: compared {', '.join(sorted(head_envs))} only ({left} not synthesized, not compared)",
+    )
+
+
+def extra_sections(stacks: Sequence[StackDiff], items: Sequence[Attention]) -> list[Section]:
+    """Sections other review features add (cost delta, diagram, access matrix): append here."""
+    return []
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    scope_note = ""
     try:
-        base, base_label = _load_base(args)
-        head, head_label = _load_head(args)
+        if args.plan_dir is not None:
+            stacks = load_plan_dir(args.plan_dir)
+            base_label, head_label = "state (terraform plan)", f"plans in {args.plan_dir}"
+            scope_note = "exact actions from terraform plan JSON"
+        else:
+            base, base_label = _load_base(args)
+            head, head_label = _load_head(args)
+            base, scope_note = scope_to_head(base, head)
+            stacks = diff_plans(base, head)
     except (OutputDirError, SynthError) as exc:
         print(f"review: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    stacks = diff_plans(base, head)
     items = attention(stacks)
-    report = render(stacks, items, base_label=base_label, head_label=head_label)
+    extras = extra_sections(stacks, items)
+    common = dict(base_label=base_label, head_label=head_label, scope_note=scope_note, extra_sections=extras)
+    full = render(stacks, items, **common)
+    report = render(
+        stacks, items, limit=COMMENT_LIMIT, full_report_name=Path(args.full_output).name, **common
+    )
     sys.stdout.write(report)
     if args.output != "-":
         Path(args.output).write_text(report, encoding="utf-8")
+    if args.full_output != "-":
+        Path(args.full_output).write_text(full, encoding="utf-8")
     if args.fail_on_attention and items:
         print(f"review: {len(items)} change(s) need attention", file=sys.stderr)
         return EXIT_ATTENTION

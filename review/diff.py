@@ -158,6 +158,8 @@ class StackDiff:
     base: StackPlan | None
     head: StackPlan | None
     blocks: tuple[BlockChange, ...] = ()
+    # From a real plan (terraform show -json): address -> review.actions.Action, used as it is.
+    planned: dict | None = None
 
     @property
     def env(self) -> str:

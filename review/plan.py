@@ -32,6 +32,9 @@ class Block:
     kind: str
     type: str
     config: Any
+    # Reasons recorded next to the resource for a secure default turned off (cdktf "//" metadata
+    # keys ending in ``_reason``, e.g. ``deletion_protection_reason``): shown next to the change.
+    recorded: tuple[tuple[str, str], ...] = ()
 
     @property
     def provider_ref(self) -> str:
@@ -86,13 +89,25 @@ def _plain_address(address: str) -> str:
     return _INDEX_SUFFIX.sub("", address.strip())
 
 
+def recorded_reasons(config: Any) -> tuple[tuple[str, str], ...]:
+    """``(key, text)`` of the ``*_reason`` entries in a block's ``"//"`` metadata."""
+    meta = config.get(METADATA_KEY) if isinstance(config, dict) else None
+    if not isinstance(meta, dict):
+        return ()
+    return tuple(sorted((k, str(v)) for k, v in meta.items() if k.endswith("_reason") and v))
+
+
 def blocks_of(document: dict[str, Any]) -> tuple[dict[str, Block], tuple[tuple[str, str], ...]]:
     """Split a parsed ``cdk.tf.json`` into addressable blocks and moved pairs."""
+    raw_resources = document.get("resource", {}) if isinstance(document, dict) else {}
     doc = strip_metadata(document)
     blocks: dict[str, Block] = {}
 
     def add(address: str, kind: str, type_: str, config: Any) -> None:
-        blocks[address] = Block(address=address, kind=kind, type=type_, config=config)
+        recorded = ()
+        if kind == "resource":
+            recorded = recorded_reasons(raw_resources.get(type_, {}).get(address.split(".", 1)[1]))
+        blocks[address] = Block(address=address, kind=kind, type=type_, config=config, recorded=recorded)
 
     for key, section in sorted(doc.items()):
         if key == "resource":
@@ -145,14 +160,31 @@ def load_output_dir(directory: Path) -> dict[str, StackPlan]:
     """
     directory = Path(directory)
     stacks_dir = directory / "stacks"
+    if not directory.is_dir():
+        raise OutputDirError(
+            f"{directory}: no such directory; synthesize first (`make synth-only`) or fix the path"
+        )
+    if (directory / "cdk.tf.json").is_file():
+        raise OutputDirError(
+            f"{directory}: this is ONE stack's folder, not a synth output; pass the folder above "
+            f"`stacks/` (e.g. {directory.parent.parent}) so every stack is compared"
+        )
     if not stacks_dir.is_dir() and any(directory.glob("*.json")):
         return load_snapshot_dir(directory)
     if not stacks_dir.is_dir():
         raise OutputDirError(
             f"{directory}: not a cdktf output directory (expected {stacks_dir}/<stack-id>/cdk.tf.json); "
-            "synthesize first (`make synth`) or pass the directory cdktf wrote to"
+            "synthesize first (`make synth-only`) or pass the directory cdktf wrote to"
         )
-    return {p.parent.name: load_stack(p.parent.name, p) for p in sorted(stacks_dir.glob("*/cdk.tf.json"))}
+    found = {p.parent.name: p for p in sorted(stacks_dir.glob("*/cdk.tf.json"))}
+    strays = sorted(p.name for p in stacks_dir.iterdir() if p.is_dir() and p.name not in found)
+    if strays and not found:
+        raise OutputDirError(
+            f"{directory}: {stacks_dir} holds no <stack-id>/cdk.tf.json (found {', '.join(strays[:3])}); "
+            "not a cdktf synth output"
+        )
+    _check_stack_ids(directory, list(found))
+    return {sid: load_stack(sid, p) for sid, p in found.items()}
 
 
 # The approved plan: the committed snapshot files (tests/snapshots/__snapshots__/test_snapshots/
@@ -160,6 +192,27 @@ def load_output_dir(directory: Path) -> dict[str, StackPlan]:
 # directory (it deletes any file it did not write), so it is recognised by its *.json files.
 
 
+ENVIRONMENTS = ("prod", "staging", "dev")
+_STACK_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)+$")
+
+
+def _check_stack_ids(directory: Path, ids: list[str]) -> None:
+    bad = [i for i in ids if not _STACK_ID.match(i)]
+    if bad:
+        raise OutputDirError(
+            f"{directory}: {', '.join(bad[:3])} do not look like stack ids (<env>-<cloud>-<region>-<component>); "
+            "pass a cdktf output directory or the snapshot folder tests/snapshots/__snapshots__/test_snapshots"
+        )
+
+
 def load_snapshot_dir(directory: Path) -> dict[str, StackPlan]:
     """Load a directory of ``<stack-id>.json`` snapshot files, keyed by stack id."""
-    return {p.stem: load_stack(p.stem, p) for p in sorted(Path(directory).glob("*.json"))}
+    files = sorted(Path(directory).glob("*.json"))
+    _check_stack_ids(Path(directory), [p.stem for p in files])
+    plans = {p.stem: load_stack(p.stem, p) for p in files}
+    for sid, plan in plans.items():
+        if not any(b.kind in ("resource", "terraform", "provider") for b in plan.blocks.values()):
+            raise OutputDirError(
+                f"{directory}/{sid}.json: not a synthesized stack (no resource/provider/terraform block)"
+            )
+    return plans

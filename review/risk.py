@@ -31,19 +31,37 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from review import privilege, risk_classes
+from review.actions import stack_actions
 from review.diff import MISSING, BlockChange, StackDiff, canonical, dotted, flatten, get_path
-from review.plan import Block, StackPlan, env_of
-from review.replacement import forced_replacements, node_rotations
+from review.plan import Block, env_of
+from review.replacement import MAY_REPLACE, REPLACE, node_rotations
+from review.risk_classes import jurisdiction_of, location_of
 
 CATEGORIES = (
-    "removed",
-    "replaced",
     "state",
+    "data protection",
+    "privilege",
     "residency",
+    "availability",
     "public access",
     "encryption",
-    "deletion protection",
+    "replaced",
+    "removed",
 )
+
+# The consequence of each class, in the words a reviewer acts on.
+CONSEQUENCE = {
+    "state": "resources leave Terraform's management or are recreated",
+    "data protection": "possible data loss",
+    "privilege": "grants more access",
+    "residency": "data may leave its jurisdiction",
+    "availability": "less capacity or redundancy: possible outage",
+    "public access": "reachable from the internet",
+    "encryption": "data less protected at rest",
+    "replaced": "destroyed and recreated",
+    "removed": "destroyed",
+}
 
 CLUSTERS = {
     "aws_eks_cluster": "cluster",
@@ -94,8 +112,16 @@ PROTECTIVE = {
         "customer-managed key removed: the storage account falls back to Microsoft-managed keys",
     ),
     "aws_s3_bucket_versioning": (
-        "deletion protection",
+        "data protection",
         "bucket versioning resource removed: destroying it suspends versioning",
+    ),
+    "aws_s3_bucket_object_lock_configuration": (
+        "data protection",
+        "object lock configuration removed: new objects get no default retention",
+    ),
+    "aws_s3_bucket_replication_configuration": (
+        "data protection",
+        "bucket replication removed: the replica stops receiving new objects",
     ),
 }
 
@@ -105,20 +131,43 @@ _MARKER = re.compile(r"jurisdiction=([a-z0-9_-]+)")
 TAG_CONTAINERS = ("tags", "tags_all", "labels", "resource_labels", "default_labels")
 
 
+ENV_ORDER = ("prod", "staging", "dev")
+
+
+def env_rank(stack_id: str) -> int:
+    env = env_of(stack_id)
+    return ENV_ORDER.index(env) if env in ENV_ORDER else len(ENV_ORDER)
+
+
 @dataclass(frozen=True)
 class Attention:
     stack_id: str
     address: str
     category: str
     reason: str
+    # The rule's short name: the report has one row per rule and stack.
+    rule: str = ""
+    # Full before/after (policy statements, HCL), never cut; rendered folded.
+    detail: str = ""
+    # Reasons recorded for a secure default turned off on this resource, shown next to it.
+    recorded: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def rule_name(self) -> str:
+        return self.rule or self.category
+
+    @property
+    def consequence(self) -> str:
+        return CONSEQUENCE.get(self.category, "")
 
     @property
     def sort_key(self) -> tuple:
         return (
-            env_of(self.stack_id),
+            env_rank(self.stack_id),
             self.stack_id,
-            self.address,
             CATEGORIES.index(self.category),
+            self.rule_name,
+            self.address,
             self.reason,
         )
 
@@ -160,6 +209,43 @@ def dropped(before: Any, after: Any) -> bool:
     return before is not MISSING and after is MISSING
 
 
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        m = re.fullmatch(r"(\d+(?:\.\d+)?)s?", value.strip())
+        return float(m.group(1)) if m else None
+    return None
+
+
+def shortened(before: Any, after: Any) -> bool:
+    """A retention number (days, seconds, "86400s") lowered or removed."""
+    b, a = _number(before), _number(after)
+    return b is not None and (after is MISSING or (a is not None and a < b))
+
+
+def log_retention_shortened(before: Any, after: Any) -> bool:
+    """CloudWatch ``retention_in_days``: 0 or absent keeps events forever (aws logs/group.go)."""
+
+    def days(v: Any) -> float:
+        return float("inf") if v in (MISSING, 0, None) else float(v)
+
+    return days(after) < days(before)
+
+
+def ranked_down(*order: Any) -> Test:
+    """The value moved down an ordered scale (weakest first), or was removed."""
+
+    def test(before: Any, after: Any) -> bool:
+        if before not in order:
+            return False
+        return after not in order or order.index(after) < order.index(before)
+
+    return test
+
+
 @dataclass(frozen=True)
 class ValueRule:
     category: str
@@ -188,56 +274,157 @@ _S3_PAB = _types("aws_s3_bucket_public_access_block", "aws_s3_account_public_acc
 VALUE_RULES: tuple[ValueRule, ...] = (
     # deletion protection
     ValueRule(
-        "deletion protection",
+        "data protection",
         _GKE,
         "deletion_protection",
         turned_false(True),
         "deletion protection turned off",
     ),
     ValueRule(
-        "deletion protection",
+        "data protection",
         _types("aws_s3_bucket", "google_storage_bucket"),
         "force_destroy",
         turned_true(False),
         "force_destroy turned on: destroying the bucket also deletes every object",
     ),
     ValueRule(
-        "deletion protection",
+        "data protection",
         _types("aws_kms_key"),
         "deletion_window_in_days",
         decreased(30),
         "key deletion window shortened",
     ),
     ValueRule(
-        "deletion protection",
+        "data protection",
         _types("azurerm_key_vault"),
         "purge_protection_enabled",
         turned_false(False),
         "purge protection turned off",
     ),
     ValueRule(
-        "deletion protection",
+        "data protection",
         _types("aws_s3_bucket_versioning"),
         "versioning_configuration.status",
         left("Enabled"),
         "bucket versioning no longer enabled",
     ),
     ValueRule(
-        "deletion protection",
+        "data protection",
         _types("google_storage_bucket"),
         "versioning.enabled",
         turned_false(False),
         "bucket versioning turned off",
     ),
     ValueRule(
-        "deletion protection",
+        "data protection",
         _types("azurerm_storage_account"),
         "blob_properties.versioning_enabled",
         turned_false(False),
         "blob versioning turned off",
     ),
     ValueRule(
-        "deletion protection",
+        "data protection",
+        _types("aws_eks_cluster"),
+        "deletion_protection",
+        turned_false(False),
+        "deletion protection turned off",
+    ),
+    ValueRule(
+        "data protection",
+        _types("google_kms_crypto_key"),
+        "destroy_scheduled_duration",
+        shortened,
+        "key destruction delay shortened",
+    ),
+    ValueRule(
+        "data protection",
+        _types("azurerm_key_vault"),
+        "soft_delete_retention_days",
+        shortened,
+        "key vault soft-delete retention shortened",
+    ),
+    # retention and immutability
+    *(
+        ValueRule("data protection", _types("aws_s3_bucket_object_lock_configuration"), path, shortened, msg)
+        for path, msg in (
+            ("rule.default_retention.days", "object lock retention shortened"),
+            ("rule.default_retention.years", "object lock retention shortened"),
+        )
+    ),
+    ValueRule(
+        "data protection",
+        _types("aws_s3_bucket_object_lock_configuration"),
+        "rule.default_retention.mode",
+        ranked_down("GOVERNANCE", "COMPLIANCE"),
+        "object lock weakened: GOVERNANCE retention can be bypassed with s3:BypassGovernanceRetention",
+    ),
+    ValueRule(
+        "data protection",
+        _types("aws_s3_bucket_object_lock_configuration"),
+        "object_lock_enabled",
+        left("Enabled"),
+        "object lock turned off",
+    ),
+    ValueRule(
+        "data protection",
+        _types("aws_cloudwatch_log_group"),
+        "retention_in_days",
+        log_retention_shortened,
+        "log retention shortened",
+    ),
+    ValueRule(
+        "data protection",
+        _types("google_storage_bucket"),
+        "retention_policy.retention_period",
+        shortened,
+        "bucket retention shortened",
+    ),
+    ValueRule(
+        "data protection",
+        _types("google_storage_bucket"),
+        "retention_policy.is_locked",
+        turned_false(False),
+        "bucket retention policy unlocked",
+    ),
+    ValueRule(
+        "data protection",
+        _types("google_storage_bucket"),
+        "soft_delete_policy.retention_duration_seconds",
+        shortened,
+        "soft-delete retention shortened",
+    ),
+    ValueRule(
+        "data protection",
+        _types("azurerm_storage_account"),
+        "immutability_policy.period_since_creation_in_days",
+        shortened,
+        "immutability period shortened",
+    ),
+    ValueRule(
+        "data protection",
+        _types("azurerm_storage_account"),
+        "immutability_policy.state",
+        ranked_down("Disabled", "Unlocked", "Locked"),
+        "immutability policy weakened (Locked > Unlocked > Disabled)",
+    ),
+    *(
+        ValueRule(
+            "data protection", _types("azurerm_storage_account"), f"blob_properties.{p}.days", shortened, msg
+        )
+        for p, msg in (
+            ("delete_retention_policy", "blob soft-delete retention shortened"),
+            ("container_delete_retention_policy", "container soft-delete retention shortened"),
+        )
+    ),
+    ValueRule(
+        "data protection",
+        _types("azurerm_storage_account"),
+        "blob_properties.change_feed_enabled",
+        turned_false(False),
+        "blob change feed turned off",
+    ),
+    ValueRule(
+        "data protection",
         None,
         "lifecycle.prevent_destroy",
         turned_false(False),
@@ -455,6 +642,24 @@ BLOCK_RULES: tuple[tuple[str, frozenset[str], str, str], ...] = (
         "boot disk CMEK removed",
     ),
     (
+        "data protection",
+        _types("google_storage_bucket"),
+        "retention_policy",
+        "bucket retention policy removed",
+    ),
+    (
+        "data protection",
+        _types("azurerm_storage_account"),
+        "immutability_policy",
+        "immutability policy removed",
+    ),
+    (
+        "data protection",
+        _types("aws_s3_bucket_object_lock_configuration"),
+        "rule.default_retention",
+        "object lock default retention removed",
+    ),
+    (
         "public access",
         _GKE,
         "master_authorized_networks_config",
@@ -485,10 +690,10 @@ OPEN_CIDR_PLACES: tuple[tuple[frozenset[str] | None, tuple[str, ...]], ...] = (
 
 
 def _fmt(value: Any) -> str:
+    # Never cut: a reviewer must see the value exactly where it changes.
     if value is MISSING:
         return "(absent)"
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
-    return text if len(text) <= 60 else text[:59] + "…"
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
 def _transition(before: Any, after: Any) -> str:
@@ -550,7 +755,7 @@ def _is_pii(block: Block | None) -> bool:
 
 
 def _word(block: Block) -> str:
-    return CRITICAL.get(block.type, "resource")
+    return CRITICAL.get(block.type, block.type)
 
 
 # --- checks -----------------------------------------------------------------------------------
@@ -561,8 +766,26 @@ class _Collector:
         self.stack = stack
         self.items: list[Attention] = []
 
-    def add(self, address: str, category: str, reason: str) -> None:
-        self.items.append(Attention(self.stack.stack_id, address, category, reason))
+    def _recorded(self, address: str) -> tuple[tuple[str, str], ...]:
+        for plan in (self.stack.head, self.stack.base):
+            block = plan.blocks.get(address) if plan else None
+            if block is not None and block.recorded:
+                return block.recorded
+        return ()
+
+    def add(self, address: str, category: str, reason: str, *, rule: str = "", detail: str = "") -> None:
+        # A recorded reason goes next to the change it explains, not next to every item.
+        recorded = tuple(
+            (key, text) for key, text in self._recorded(address) if _explains(key, f"{rule} {reason}")
+        )
+        self.items.append(Attention(self.stack.stack_id, address, category, reason, rule, detail, recorded))
+
+
+def _explains(reason_key: str, text: str) -> bool:
+    """``deletion_protection_reason`` explains an item that speaks of deletion protection."""
+    words = reason_key.removesuffix("_reason").split("_")
+    lowered = text.lower().replace("_", " ")
+    return all(w in lowered for w in words)
 
 
 def _check_removed(out: _Collector, change: BlockChange) -> None:
@@ -580,39 +803,58 @@ def _check_removed(out: _Collector, change: BlockChange) -> None:
                 "replaced",
                 f"{word} replaced: the logical name changed (now {targets}?) without a moved block, so "
                 f"Terraform destroys it and creates a new one; {_LOSS[word]}. Use cdktf `move_to` to keep it",
+                rule=f"{word} renamed without moved block",
             )
         else:
-            out.add(change.address, "removed", f"{word} removed: {_LOSS[word]}")
+            category = "availability" if word in ("cluster", "node pool") else "data protection"
+            out.add(change.address, category, f"{word} removed: {_LOSS[word]}", rule=f"{word} removed")
     if block.type in PROTECTIVE:
         category, reason = PROTECTIVE[block.type]
-        out.add(change.address, category, reason)
+        out.add(change.address, category, reason, rule=reason.split(":")[0])
     if isinstance(block.config, dict) and get_path(block.config, ("lifecycle", "prevent_destroy")) is True:
         out.add(
             change.address,
-            "deletion protection",
+            "data protection",
             "removed although it was protected by lifecycle.prevent_destroy",
+            rule="prevent_destroy resource removed",
         )
 
 
-def _check_replacement(out: _Collector, change: BlockChange) -> None:
-    block = change.after
-    assert block is not None
-    if block.kind == "resource":
-        reasons = forced_replacements(block.type, change.changes)
-        if reasons:
-            word = _word(block)
-            loss = f"; {_LOSS[word]}" if word in _LOSS else ""
-            out.add(change.address, "replaced", f"{word} replaced: " + "; ".join(reasons) + loss)
-        cycled = node_rotations(block.type, change.changes)
-        if cycled:
-            out.add(
-                change.address,
-                "replaced",
-                "node pool cycled: changing "
-                + ", ".join(cycled)
-                + " recreates every node through temporary_name_for_rotation (no cordon and drain)",
-            )
-    elif block.kind == "provider":
+def _check_replacements(out: _Collector) -> None:
+    """Replacements (offline estimate or real plan), with the knock-on ones and their cause."""
+    stack = out.stack
+    if stack.status == "removed":
+        return
+    for address, action in sorted(stack_actions(stack).items()):
+        if action.action not in (REPLACE, MAY_REPLACE):
+            continue
+        block = (stack.head.blocks.get(address) if stack.head else None) or (
+            stack.base.blocks.get(address) if stack.base else None
+        )
+        word = _word(block) if block else "resource"
+        loss = f"; {_LOSS[word]}" if word in _LOSS else ""
+        verb = "replaced" if action.action == REPLACE else "may be replaced"
+        why = "; ".join(action.reasons)
+        if action.cause:
+            why = (why + "; " if why else "") + f"knock-on: {action.cause}"
+        rule = f"{word} {verb} (knock-on)" if action.cause and not action.reasons else f"{word} {verb}"
+        out.add(address, "replaced", f"{word} {verb}: {why}{loss}", rule=rule)
+    for change in stack.blocks:
+        if change.kind == "resource" and change.action in ("changed", "moved"):
+            cycled = node_rotations(change.type, change.changes)
+            if cycled:
+                out.add(
+                    change.address,
+                    "availability",
+                    "node pool cycled: changing "
+                    + ", ".join(cycled)
+                    + " recreates every node through temporary_name_for_rotation (no cordon and drain)",
+                    rule="AKS node pool cycled",
+                )
+
+
+def _check_blocks(out: _Collector, change: BlockChange) -> None:
+    if change.kind == "provider":
         for attr in change.changes:
             if attr.canonical == ("region",) and attr.before is not MISSING:
                 users = [
@@ -625,8 +867,9 @@ def _check_replacement(out: _Collector, change: BlockChange) -> None:
                     "replaced",
                     f"provider region changed {_transition(attr.before, attr.after)}: the {len(users)} "
                     "resources using it are looked up, and recreated, in the new region",
+                    rule="provider region changed",
                 )
-    elif block.kind == "terraform":
+    elif change.kind == "terraform":
         backend = [a for a in change.changes if a.canonical[:1] == ("backend",)]
         if backend:
             out.add(
@@ -635,6 +878,7 @@ def _check_replacement(out: _Collector, change: BlockChange) -> None:
                 "Terraform backend changed ("
                 + ", ".join(f"`{a.dotted}`" for a in backend[:3])
                 + "): the stack plans against a different state and would recreate what it cannot find",
+                rule="backend changed",
             )
 
 
@@ -650,19 +894,21 @@ def _check_values(out: _Collector, change: BlockChange) -> None:
                     change.address,
                     rule.category,
                     f"{rule.message}: `{attr.dotted}` {_transition(attr.before, attr.after)}",
+                    rule=rule.message,
                 )
     for category, types, path, message in BLOCK_RULES:
         segments = tuple(path.split("."))
         if _rule_applies(types, block) and dropped(
             get_path(change.before.config, segments), get_path(block.config, segments)
         ):
-            out.add(change.address, category, message)
+            out.add(change.address, category, message, rule=message)
     for attr in change.changes:
         if _open_place(block, attr.canonical) and _opens(block, attr.before, attr.after):
             out.add(
                 change.address,
                 "public access",
                 f"open to the internet: `{attr.dotted}` {_transition(attr.before, attr.after)}",
+                rule="open to the internet",
             )
 
 
@@ -680,6 +926,7 @@ def _check_new(out: _Collector, change: BlockChange) -> None:
                     change.address,
                     rule.category,
                     f"new {_word(block)}: {rule.message} (`{rule.path}` {shown})",
+                    rule=f"new: {rule.message}",
                 )
     for path, value in sorted(flatten(block.config).items(), key=lambda kv: dotted(kv[0])):
         if _open_place(block, canonical(path)) and _opens(block, MISSING, value):
@@ -687,6 +934,7 @@ def _check_new(out: _Collector, change: BlockChange) -> None:
                 change.address,
                 "public access",
                 f"new {_word(block)} open to the internet: `{dotted(path)}` {_fmt(value)}",
+                rule="new: open to the internet",
             )
 
 
@@ -709,6 +957,7 @@ def _check_residency_tags(out: _Collector, change: BlockChange) -> None:
                 change.address,
                 "residency",
                 f"residency {canon[-1]} {verb}: `{attr.dotted}` {_transition(attr.before, attr.after)}",
+                rule=f"{canon[-1]} tag {verb}",
             )
     if block.type == "cloudflare_load_balancer":
         for attr in change.changes:
@@ -721,21 +970,22 @@ def _check_residency_tags(out: _Collector, change: BlockChange) -> None:
                         "residency",
                         f"load balancer jurisdiction marker changed: {before.group(0)} → "
                         f"{after.group(0) if after else '(none)'}",
+                        rule="LB jurisdiction marker changed",
                     )
 
 
-def _location(block: Block, plan: StackPlan) -> tuple[Any, str]:
-    """Where a resource lives: its own location/region argument, else its provider's region."""
-    for key in ("location", "region"):
-        value = block.config.get(key) if isinstance(block.config, dict) else None
-        if value is not None:
-            return value, f"`{key}`"
-    provider = plan.blocks.get(block.provider_ref)
-    if provider is not None and isinstance(provider.config, dict):
-        for key in ("region", "location"):
-            if provider.config.get(key) is not None:
-                return provider.config[key], f"provider `{block.provider_ref.removeprefix('provider.')}`"
-    return MISSING, f"provider `{block.provider_ref.removeprefix('provider.')}`"
+def _check_recorded(out: _Collector, change: BlockChange) -> None:
+    """A secure default newly turned off: its recorded reason is the item."""
+    before = dict(change.before.recorded) if change.before else {}
+    for key, text in change.after.recorded if change.after else ():
+        if before.get(key) != text:
+            what = key.removesuffix("_reason").replace("_", " ")
+            out.add(
+                change.address,
+                "data protection" if "deletion" in key else "public access",
+                f"secure default turned off ({what}); recorded reason: “{text}”",
+                rule=f"secure default off: {what}",
+            )
 
 
 def _check_pii_moves(out: _Collector) -> None:
@@ -748,22 +998,19 @@ def _check_pii_moves(out: _Collector) -> None:
         before, after = base.blocks[before_addr], head.blocks[after_addr]
         if not (_is_pii(before) or _is_pii(after)):
             continue
-        loc_before, via_before = _location(before, base)
-        loc_after, via_after = _location(after, head)
-        provider_changed = before.provider_ref != after.provider_ref
-        if loc_before != loc_after or provider_changed:
-            how = via_after if via_after == via_before else f"{via_before} → {via_after}"
-            where = (
-                f"{_fmt(loc_before)} → {_fmt(loc_after)}"
-                if loc_before != loc_after
-                else f"provider {before.provider_ref} → {after.provider_ref} (region unknown)"
-            )
-            out.add(
-                after_addr,
-                "residency",
-                f"PII {_word(after)} moves: {where} (via {how}); data_classification=pii must stay in its "
-                "jurisdiction, and a moved bucket is a new bucket plus a data migration",
-            )
+        loc_before, loc_after = location_of(before, base), location_of(after, head)
+        if loc_before == loc_after:
+            continue
+        j_before, j_after = jurisdiction_of(loc_before), jurisdiction_of(loc_after)
+        if j_before is not None and j_before == j_after:
+            continue  # inside the jurisdiction: a replacement (reported as such), not a residency event
+        out.add(
+            after_addr,
+            "residency",
+            f"PII {_word(after)} moves {_fmt(loc_before)} ({j_before or '?'}) → {_fmt(loc_after)} "
+            f"({j_after or 'unknown jurisdiction'}): data_classification=pii must stay in its jurisdiction",
+            rule="PII moves out of its jurisdiction",
+        )
 
 
 def _check_stack(out: _Collector, all_stacks: Iterable[StackDiff]) -> None:
@@ -796,27 +1043,50 @@ def _check_stack(out: _Collector, all_stacks: Iterable[StackDiff]) -> None:
         + ("; it stays" if len(resources) == 1 else "; they stay")
         + " in its state, unmanaged, until destroyed."
         + hint,
+        rule="stack removed",
     )
 
 
 def attention(stacks: Iterable[StackDiff]) -> list[Attention]:
-    """Every risky change of the compared plans, sorted by environment, stack and resource."""
+    """Every risky change of the compared plans: prod first, then staging, then dev."""
     stacks = list(stacks)
     found: list[Attention] = []
     for stack in stacks:
         out = _Collector(stack)
         _check_stack(out, stacks)
-        # A removed stack destroys nothing by itself: one stack-level item says what it means.
-        for change in stack.blocks if stack.status != "removed" else ():
-            if change.action == "removed":
-                _check_removed(out, change)
-            elif change.action == "added":
-                _check_new(out, change)
-            else:  # changed or moved
-                _check_replacement(out, change)
-                _check_values(out, change)
-                _check_residency_tags(out, change)
-        _check_pii_moves(out)
+        if stack.status != "removed":
+            # A removed stack destroys nothing by itself: one stack-level item says what it means.
+            for change in stack.blocks:
+                if change.action == "removed":
+                    _check_removed(out, change)
+                elif change.action == "added":
+                    _check_new(out, change)
+                    _check_recorded(out, change)
+                else:  # changed or moved
+                    _check_blocks(out, change)
+                    if change.kind == "resource":
+                        _check_values(out, change)
+                        _check_recorded(out, change)
+                    _check_residency_tags(out, change)
+            _check_replacements(out)
+            _check_pii_moves(out)
+            privilege.check(stack, out.add)
+            risk_classes.check(stack, out.add)
         found.extend(out.items)
     unique = {(a.stack_id, a.address, a.category, a.reason): a for a in found}
-    return sorted(unique.values(), key=lambda a: a.sort_key)
+    # "secure default off" stands alone only when no rule already flagged the change it explains.
+    explained = {
+        (a.stack_id, a.address, k)
+        for a in unique.values()
+        if a.recorded and not a.rule_name.startswith("secure default off")
+        for k, _ in a.recorded
+    }
+    kept = [
+        a
+        for a in unique.values()
+        if not (
+            a.rule_name.startswith("secure default off")
+            and all((a.stack_id, a.address, k) in explained for k, _ in a.recorded)
+        )
+    ]
+    return sorted(kept, key=lambda a: a.sort_key)

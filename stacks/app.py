@@ -15,6 +15,7 @@ from stacks.params import Environment
 
 # (component, "module:function"); each function takes (app, ctx) and adds that component's stacks.
 COMPONENTS: tuple[tuple[str, str], ...] = (
+    ("bootstrap", "stacks.bootstrap_stack:build"),
     ("cluster", "stacks.cluster_stack:build"),
     ("datalake", "stacks.datalake_stack:build"),
     ("interconnect", "stacks.interconnect_stack:build"),
@@ -23,6 +24,8 @@ COMPONENTS: tuple[tuple[str, str], ...] = (
     ("edge", "stacks.edge_stack:build"),
     ("dns", "stacks.dns_stack:build"),
     ("vault", "stacks.vault_stack:build"),
+    # Last: every stack above depends on the bootstrap stack (APIs, subscription features).
+    ("bootstrap-order", "stacks.bootstrap_stack:order"),
 )
 
 

@@ -176,6 +176,7 @@ def _build_aws(
         private_route_table_ids=network.private_route_table_ids,
         node_identity=eks.node_role.arn,
         ingress_addresses=tuple(ingress.addresses),
+        node_security_group_id=eks.cluster.vpc_config.cluster_security_group_id,
     )
 
 
@@ -312,4 +313,5 @@ def _build_azure(
         gateway_subnet_id=network.gateway_subnet.id,
         node_identity=aks.kubelet_object_id,
         ingress_addresses=tuple(ingress.addresses),
+        node_subnet_id=network.node_subnet.id,
     )

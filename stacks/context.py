@@ -34,6 +34,8 @@ class ClusterHandle:
     # Public addresses reserved for the cluster's ingress (constructs_lib/ingress_address.py): the
     # A records of ingress_hostname point at them.
     ingress_addresses: tuple[str, ...] = ()
+    node_security_group_id: str | None = None  # AWS only: the EKS cluster security group (nodes)
+    node_subnet_id: str | None = None  # Azure only: the nodes' subnet (Microsoft.KeyVault service endpoint)
 
 
 @dataclass

@@ -114,6 +114,7 @@ class DataLakeStack(PathLogicalIds, PlatformStack):
             archive_retention_days=lake.archive_retention_days,
             access_log_retention_days=lake.access_log_retention_days,
             force_destroy=lake.force_destroy,
+            erasure_days=dict(lake.erasure_days),
         )
 
     def _replica(self, replica_cls):
@@ -170,6 +171,9 @@ class DataLakeStack(PathLogicalIds, PlatformStack):
             resource_group_name=f"rg-{self.env.name}-{region}-datalake",
             tags=tags,
             replica=self._replica(AzureReplica),
+            # The deployment runner's path to the vaults' data plane (params.Runner).
+            key_vault_allowed_cidrs=[str(n) for n in self.env.runner.ip_ranges],
+            key_vault_allowed_subnet_ids=list(self.env.runner.azure_subnet_ids),
             **self._lake_props(region, tiers),
         )
 

@@ -120,46 +120,233 @@ def vxc_link(link_cidr: IPv4Network, router_index: int, vxc_index: int) -> Point
     return PointToPoint(nth_subnet(block, 30, vxc_index))
 
 
-@dataclass(frozen=True)
-class AzureCircuitPlan:
-    """One ExpressRoute circuit: a router's red (primary) and blue (secondary) VXCs to one cluster.
+# ---- limits and lookups -------------------------------------------------------------------
 
-    An Azure private peering has one VLAN for both links: the red VXC's `vlan`. Each VXC's own
-    `vlan` stays its MCR-side (A-End) VLAN.
-    """
+# The fastest VXC each cloud product takes, in Mbps. Megaport's product pages: an AWS hosted VIF
+# (connect_type "AWS") carries at most 5 Gbps; 10 Gbps to AWS needs a hosted connection ("AWSHC"),
+# whose AWS side is a connection to accept and a VIF to create (provider-facts.md; the provider
+# itself checks rate_limit only as a number, internal/provider/vxc_resource.go). Google Partner
+# Interconnect attachments through Megaport go up to 10 Gbps (BPS_10G); an Azure VXC cannot
+# carry more than its ExpressRoute circuit (checked against azure_circuit_bandwidth_mbps).
+VXC_RATE_LIMITS_MBPS = {"aws": 5000, "gcp": 10000, "azure": 10000}
+
+# megaport_partner's connect_type and company_name per cloud, as Megaport's own example spells them
+# (terraform-provider-megaport v1.13.1 examples/mcr_cloud_end_to_end/megaport.tf: company_name
+# "AWS" with connect_type AWSHC; company_name "Google inc.." with connect_type GOOGLE). Azure VXCs
+# take the circuit's service key instead of a partner port lookup.
+PARTNER_LOOKUP = {"aws": ("AWS", "AWS"), "gcp": ("GOOGLE", "Google inc..")}
+
+# ExpressRoute gateway throughput (Microsoft: "About ExpressRoute virtual network gateways",
+# gateway SKUs table): ErGw1AZ 1 Gbps, ErGw2AZ 2 Gbps, ErGw3AZ 10 Gbps.
+EXPRESSROUTE_GATEWAY_MBPS = {"ErGw1AZ": 1000, "ErGw2AZ": 2000, "ErGw3AZ": 10000}
+
+
+# Azure VPN gateway aggregate throughput (Microsoft "About VPN Gateway SKUs", benchmark table):
+# VpnGw1AZ 650 Mbps, VpnGw2AZ 1 Gbps, VpnGw3AZ 1.25 Gbps, VpnGw4AZ 5 Gbps, VpnGw5AZ 10 Gbps.
+AZURE_VPN_GATEWAY_MBPS = {
+    "VpnGw1AZ": 650,
+    "VpnGw2AZ": 1000,
+    "VpnGw3AZ": 1250,
+    "VpnGw4AZ": 5000,
+    "VpnGw5AZ": 10000,
+}
+# AWS Site-to-Site VPN quotas: up to 1.25 Gbps per tunnel, and a virtual private gateway uses one
+# tunnel of a connection at a time (no ECMP), so a link to an AWS VGW carries at most that.
+AWS_VGW_LINK_MBPS = 1250
+
+
+def logical(name: str) -> str:
+    """`mcr-us-red` -> `mcr_us_red`: a construct id from a name of the environment file."""
+    return name.replace("-", "_")
+
+
+# ---- the typed plan ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VxcLink:
+    """One VXC: a router's link to one cluster's cloud, with its /30 and its stable id."""
 
     router: MegaportRouter
-    cluster: str
-    primary: tuple[int, VxcPlan]
-    secondary: tuple[int, VxcPlan]
-    primary_link: PointToPoint
-    secondary_link: PointToPoint
+    router_index: int
+    vxc: VxcPlan
+    cluster: Cluster
+    link: PointToPoint
+
+    @property
+    def zone(self) -> str:
+        return self.router.diversity_zone
+
+    @property
+    def cloud(self) -> str:
+        return self.vxc.cloud
+
+    @property
+    def id(self) -> str:
+        """`vxc_aws_us_east_1_red_ashburn`: what it connects (cluster, zone, on-ramp metro), never a position."""
+        metro = f"_{self.vxc.onramp.metro}" if self.vxc.onramp is not None else ""
+        return f"vxc_{logical(self.cluster.name)}_{self.zone}{logical(metro)}"
+
+    def rate_limit_mbps(self, mp: Megaport) -> int:
+        return self.vxc.rate_limit_mbps or mp.rate_limit_mbps
+
+
+@dataclass(frozen=True)
+class AzureCircuitPlan:
+    """One ExpressRoute circuit: the red router's VXC on the primary port, the blue's on the secondary.
+
+    An Azure private peering has one VLAN for both links: the red VXC's `vlan`."""
+
+    cluster: Cluster
+    primary: VxcLink
+    secondary: VxcLink
 
     @property
     def peering_vlan(self) -> int:
-        return self.primary[1].vlan
+        return self.primary.vxc.vlan
 
 
-def azure_circuits(mp: Megaport, router_index: int) -> list[AzureCircuitPlan]:
-    """The ExpressRoute circuits of one router (validation guarantees one red and one blue each)."""
-    router = mp.routers[router_index]
-    by_cluster: dict[str, dict[str, tuple[int, VxcPlan]]] = {}
-    for v, vxc in enumerate(router.vxcs):
-        if vxc.cloud == "azure":
-            by_cluster.setdefault(vxc.cluster, {})[vxc.diversity_zone] = (v, vxc)
-    out = []
-    for cluster, zones in by_cluster.items():
-        red, blue = zones["red"], zones["blue"]
-        out.append(
-            AzureCircuitPlan(
+@dataclass(frozen=True)
+class RouterPlan:
+    router: MegaportRouter
+    index: int
+    vxcs: tuple[VxcLink, ...]
+
+    @property
+    def id(self) -> str:
+        return logical(self.router.name)
+
+    def of_cloud(self, cloud: str) -> list[VxcLink]:
+        return [v for v in self.vxcs if v.cloud == cloud]
+
+
+@dataclass(frozen=True)
+class JurisdictionPlan:
+    """A jurisdiction's routers and what hangs off them: the AWS clusters behind one Direct Connect
+    gateway (a VPN gateway joins one DX gateway), GCP attachments per cluster, Azure circuits."""
+
+    name: str
+    routers: tuple[RouterPlan, ...]
+    clusters: tuple[Cluster, ...]  # every cluster of the jurisdiction (prefix filters)
+
+    def vxcs(self, cloud: str) -> list[VxcLink]:
+        return [v for r in self.routers for v in r.of_cloud(cloud)]
+
+    def aws_clusters(self) -> list[Cluster]:
+        return [c for c in self.clusters if c.cloud == "aws"]
+
+    def gcp_clusters(self) -> dict[str, list[VxcLink]]:
+        out: dict[str, list[VxcLink]] = {}
+        for v in self.vxcs("gcp"):
+            out.setdefault(v.cluster.name, []).append(v)
+        return out
+
+    def azure_circuits(self) -> list[AzureCircuitPlan]:
+        by_cluster: dict[str, dict[str, VxcLink]] = {}
+        for v in self.vxcs("azure"):
+            by_cluster.setdefault(v.cluster.name, {})[v.zone] = v
+        return [
+            AzureCircuitPlan(cluster=zones["red"].cluster, primary=zones["red"], secondary=zones["blue"])
+            for zones in by_cluster.values()
+            if set(zones) == {"red", "blue"}
+        ]
+
+    def prefixes(self) -> list[str]:
+        """The declared ranges of the jurisdiction's clusters: the MCRs' prefix filter list."""
+        return declared_ranges(self.clusters)
+
+
+def megaport_plan(clusters: Sequence[Cluster], mp: Megaport) -> list[JurisdictionPlan]:
+    """The interconnect as typed values, jurisdictions in order of their first router."""
+    by_name = {c.name: c for c in clusters}
+    out: dict[str, list[RouterPlan]] = {}
+    for r, router in enumerate(mp.routers):
+        links = tuple(
+            VxcLink(
                 router=router,
-                cluster=cluster,
-                primary=red,
-                secondary=blue,
-                primary_link=vxc_link(mp.link_cidr, router_index, red[0]),
-                secondary_link=vxc_link(mp.link_cidr, router_index, blue[0]),
+                router_index=r,
+                vxc=vxc,
+                cluster=by_name[vxc.cluster],
+                link=vxc_link(mp.link_cidr, r, v),
             )
+            for v, vxc in enumerate(router.vxcs)
         )
+        out.setdefault(router.jurisdiction, []).append(RouterPlan(router=router, index=r, vxcs=links))
+    return [
+        JurisdictionPlan(
+            name=j, routers=tuple(routers), clusters=tuple(c for c in clusters if c.jurisdiction == j)
+        )
+        for j, routers in out.items()
+    ]
+
+
+# ---- availability per path -------------------------------------------------------------------
+
+# Each cloud's published topology -> availability rules:
+# - Google Partner Interconnect: 99.99% needs attachments in two metros, both edge availability
+#   domains in each; 99.9% needs both domains in one metro (Google Cloud "Establish 99.99%
+#   availability for Partner Interconnect" / "99.9% availability" topologies).
+# - AWS Direct Connect resiliency: maximum (99.99%) = separate connections on separate devices in
+#   more than one location; high (99.9%) = one connection at each of several locations; one
+#   location = development/test, no SLA (aws.amazon.com/directconnect/resiliency-recommendation).
+# - Azure ExpressRoute: a circuit with both the primary and the secondary connection is 99.95%
+#   (ExpressRoute SLA); more needs circuits at a second peering location, which this plan does
+#   not build.
+# On top of every cloud's rule: if the red and blue paths share a router (one MCR carries both
+# zones), that router is a single point of failure and the path gets at most 99.9%.
+
+
+@dataclass(frozen=True)
+class PathSla:
+    jurisdiction: str
+    cloud: str
+    cluster: str
+    percent: float
+    why: str
+
+
+def _sla_of(cloud: str, links: Sequence[VxcLink]) -> tuple[float, str]:
+    zones_by_site: dict[object, set[str]] = {}
+    for v in links:
+        site = v.vxc.onramp.location_id if v.vxc.onramp is not None else v.router.azure_peering_location
+        zones_by_site.setdefault(site, set()).add(v.zone)
+    routers = {v.router.name for v in links}
+    full_sites = [s for s, z in zones_by_site.items() if z == {"red", "blue"}]
+    if cloud == "gcp":
+        if len(full_sites) >= 2:
+            sla, why = 99.99, f"both edge domains in {len(full_sites)} metros"
+        elif full_sites:
+            sla, why = 99.9, "both edge domains in one metro"
+        else:
+            sla, why = 0.0, "no redundant pair of attachments"
+    elif cloud == "aws":
+        if len(full_sites) >= 2:
+            sla, why = 99.99, f"red and blue VIFs at {len(full_sites)} on-ramp locations"
+        elif len(zones_by_site) >= 2:
+            sla, why = 99.9, f"one VIF at each of {len(zones_by_site)} locations"
+        else:
+            sla, why = 0.0, "one location (AWS: development/test, no SLA)"
+    else:
+        if full_sites:
+            sla, why = 99.95, "one ExpressRoute circuit, primary and secondary connected"
+        else:
+            sla, why = 0.0, "circuit without both connections"
+    if len(routers) < 2 and sla > 99.9:
+        sla, why = 99.9, f"{why}, but red and blue share router {next(iter(routers))}"
+    return sla, why
+
+
+def path_slas(clusters: Sequence[Cluster], mp: Megaport) -> list[PathSla]:
+    """The availability each (jurisdiction, cluster) path has, computed from the topology."""
+    out = []
+    for j in megaport_plan(clusters, mp):
+        for cloud in ("aws", "gcp", "azure"):
+            by_cluster: dict[str, list[VxcLink]] = {}
+            for v in j.vxcs(cloud):
+                by_cluster.setdefault(v.cluster.name, []).append(v)
+            for cluster, links in by_cluster.items():
+                percent, why = _sla_of(cloud, links)
+                out.append(PathSla(j.name, cloud, cluster, percent, why))
     return out
 
 

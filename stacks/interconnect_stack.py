@@ -5,22 +5,21 @@ address and the topology, so this module only turns the plan into constructs. Cl
 networks come from the cluster stacks' ClusterHandles (`ctx.clusters`): VPC, route tables,
 GCP network, Azure resource group and GatewaySubnet are cross-stack references.
 
-prod - Megaport (`kind: megaport`), one Megaport Cloud Router (MCR) per router entry:
-  AWS    Direct Connect gateway (amazon_side_asn from the file) associated, through a virtual
-         private gateway per VPC, with every AWS cluster of the router's jurisdiction; each AWS
-         VXC orders a hosted private VIF (aws_config) that the AWS side accepts onto the
-         Direct Connect gateway. The MCR configures BGP for a hosted VIF itself, from
-         aws_config's ASNs and addresses.
-  GCP    per cluster a Cloud Router with ASN 16550 and one PARTNER attachment per VXC
-         (red -> AVAILABILITY_DOMAIN_1, blue -> _2); the attachment's pairing key is the
-         VXC's google_config.pairing_key and megaport_partner (GOOGLE, same diversity zone)
-         its B-End. Google and Megaport set up the BGP session (layer-3 partner).
-  Azure  per cluster an ExpressRoute circuit (provider Megaport); the red VXC takes the
-         primary port, the blue the secondary, both with the circuit's service key. The
-         private peering is configured on the Azure side (azurerm), so the MCR side of each
-         VXC carries a vrouter interface (inner VLAN = peering VLAN, first host of the /30)
-         with a BGP session to Microsoft (12076). An ExpressRoute gateway in the VNet's
-         GatewaySubnet connects the circuit once the peering exists.
+prod - Megaport (`kind: megaport`), a loop over interconnect_plan.megaport_plan(): per
+jurisdiction a red and a blue Megaport Cloud Router (MCR), each with a prefix filter list of the
+jurisdiction's declared cluster ranges; the pattern constructs of
+constructs_lib/megaport/cloud_vxcs.py build each VXC with its cloud side:
+  AWS    one Direct Connect gateway per jurisdiction (a VPN gateway joins only one), associated
+         through a virtual private gateway per VPC with every AWS cluster of the jurisdiction;
+         each AWS VXC (HostedVifVxc) orders a hosted private VIF (<= 5 Gbps) from the partner
+         port found at its on-ramp, which the AWS side accepts onto the gateway. Megaport sets
+         up the MCR's BGP session for a hosted VIF from aws_config.
+  GCP    per cluster a Cloud Router with ASN 16550 and one PARTNER attachment per VXC (red ->
+         AVAILABILITY_DOMAIN_1, blue -> _2, two metros); GooglePartnerVxc pairs with it by key.
+  Azure  per cluster an ExpressRoute circuit (provider Megaport): the red router's VXC on the
+         primary port, the blue router's on the secondary (ExpressRouteVxc), each with a
+         vrouter BGP session to Microsoft (12076) filtered by the MCR's prefix list; an
+         ExpressRoute gateway (ErGw3AZ) connects the circuit once the private peering exists.
 dev/staging - IPsec VPN (`kind: vpn`): links and tunnel addresses from vpn_links(); per
   cluster one gateway (AWS VGW, GCP HA VPN + Cloud Router, Azure VPN gateway), per link two
   tunnels with BGP, each with its own generated pre-shared key (random_password; the JSON
@@ -33,51 +32,49 @@ advertise their own VPC/VNet.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from cdktf import Fn, TerraformIterator, Token
 from constructs import Construct
 
 from stacks.base import PlatformStack
 from stacks.context import BuildContext, ClusterHandle
+from stacks.cross_cloud import add_cross_cloud_rules
 from stacks.interconnect_plan import (
     AZURE_PORT,
     GCP_EDGE_DOMAIN,
     MICROSOFT_ASN,
+    PARTNER_LOOKUP,
+    JurisdictionPlan,
+    RouterPlan,
     VpnLink,
-    azure_circuits,
+    VxcLink,
     declared_ranges,
+    logical,
+    megaport_plan,
     side_of,
     vpn_links,
-    vxc_link,
 )
 from stacks.logical_ids import PathLogicalIds
 from stacks.params import Cluster, Environment, Megaport, Vpn
 
+if TYPE_CHECKING:  # imported lazily at build time (stacks/lazy_providers.py)
+    from constructs_lib.megaport import Mcr, McrPrefixFilterList
+
 COMPONENT = "interconnect"
+
+
+@dataclass(frozen=True)
+class RouterHandle:
+    """An MCR and the prefix filter list its BGP sessions and VXCs use."""
+
+    mcr: Mcr
+    prefix_filter: McrPrefixFilterList
 
 
 def build(app: Construct, ctx: BuildContext) -> None:
     """Add the environment's interconnect stack (after the cluster stacks registered their handles)."""
     InterconnectStack(app, ctx=ctx)
-
-
-def logical(name: str) -> str:
-    """`mcr-us` -> `mcr_us`: a construct id from a name of the environment file."""
-    return name.replace("-", "_")
-
-
-def aws_vif_id(vxc: Any) -> str:
-    """The hosted VIF id Megaport reports on a VXC to AWS, as a reference.
-
-    megaport_vxc exports it as `csp_connections[*].vif_id` ("The ID of the AWS Virtual
-    Interface"). The list also holds the MCR's own entry and its order is not documented, so
-    the entry is selected by `connect_type == "AWS"` rather than by position.
-    """
-    connections = TerraformIterator.from_list(vxc.interpolation_for_attribute("csp_connections"))
-    return Token.as_string(
-        Fn.one(connections.for_expression_for_list('val.vif_id if val.connect_type == "AWS"'))
-    )
 
 
 class InterconnectStack(PathLogicalIds, PlatformStack):
@@ -90,6 +87,8 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
             self._megaport(env, env.interconnect)
         else:
             self._vpn(env, env.interconnect)
+        # Firewalls admit the other clouds' ranges exactly where the routes above carry them.
+        add_cross_cloud_rules(self, env, ctx.clusters)
 
     # ---- shared ---------------------------------------------------------------------------
 
@@ -135,233 +134,202 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
     # ---- prod: Megaport ---------------------------------------------------------------------
 
     def _megaport(self, env: Environment, mp: Megaport) -> None:
-        from constructs_lib.megaport import DataMegaportLocation, Mcr, MegaportProvider
+        """A loop over the typed plan: per jurisdiction its routers, then each cloud's attachments."""
+        from constructs_lib.megaport import MegaportProvider
 
-        MegaportProvider(self, "megaport", environment=mp.environment, accept_purchase_terms=True)
-        for r, router in enumerate(mp.routers):
-            rid = logical(router.name)
-            location = DataMegaportLocation(self, f"{rid}_location", id=router.location_id)
-            mcr = Mcr(
-                self,
-                f"{rid}_mcr",
-                product_name=f"{env.name}-{router.name}",
-                location_id=location.id,
-                contract_term_months=mp.contract_term_months,
-                port_speed=router.port_speed_mbps,
-                asn=router.asn,
-                resource_tags=self.tags(jurisdiction=router.jurisdiction),
-            )
-            self._megaport_aws(env, mp, r, mcr, location)
-            self._megaport_gcp(env, mp, r, mcr, location)
-            self._megaport_azure(env, mp, r, mcr)
+        MegaportProvider(
+            self,
+            "megaport",
+            environment=mp.environment,
+            accept_purchase_terms=True,
+            wait_time=mp.wait_time_minutes,
+        )
+        for jurisdiction in megaport_plan(env.clusters, mp):
+            routers = {r.router.name: self._router(env, mp, jurisdiction, r) for r in jurisdiction.routers}
+            self._megaport_aws(env, mp, jurisdiction, routers)
+            self._megaport_gcp(env, mp, jurisdiction, routers)
+            self._megaport_azure(env, mp, jurisdiction, routers)
 
-    def _vxc_common(self, env: Environment, mp: Megaport, r: int, v: int) -> dict[str, Any]:
-        router, vxc = mp.routers[r], mp.routers[r].vxcs[v]
+    def _router(
+        self, env: Environment, mp: Megaport, jurisdiction: JurisdictionPlan, plan: RouterPlan
+    ) -> Any:
+        """The MCR and its prefix filter list: the jurisdiction's declared cluster ranges, nothing else."""
+        from constructs_lib.megaport import DataMegaportLocation, Mcr, McrPrefixFilterList, PrefixFilterEntry
+
+        router = plan.router
+        location = DataMegaportLocation(self, f"{plan.id}_location", id=router.location_id)
+        mcr = Mcr(
+            self,
+            f"{plan.id}_mcr",
+            product_name=f"{env.name}-{router.name}",
+            location_id=location.id,
+            contract_term_months=mp.contract_term_months,
+            port_speed=router.port_speed_mbps,
+            asn=router.asn,
+            diversity_zone=router.diversity_zone,
+            resource_tags=self.tags(jurisdiction=router.jurisdiction),
+        )
+        prefix_filter = McrPrefixFilterList(
+            self,
+            f"{plan.id}_prefix_filter",
+            mcr=mcr,
+            description=f"{env.name}-{jurisdiction.name}-clusters",
+            entries=[PrefixFilterEntry(prefix=p) for p in jurisdiction.prefixes()],
+        )
+        return RouterHandle(mcr=mcr, prefix_filter=prefix_filter)
+
+    def _vxc_common(self, env: Environment, mp: Megaport, link: VxcLink) -> dict[str, Any]:
+        metro = f"-{link.vxc.onramp.metro}" if link.vxc.onramp is not None else ""
         return {
-            "product_name": f"{env.name}-{router.name}-{vxc.cluster}-{vxc.diversity_zone}",
-            "rate_limit": vxc.rate_limit_mbps or mp.rate_limit_mbps,
+            "product_name": f"{env.name}-{link.router.name}-{link.cluster.name}{metro}",
+            "rate_limit_mbps": link.rate_limit_mbps(mp),
             "contract_term_months": mp.contract_term_months,
-            "resource_tags": self.tags(jurisdiction=router.jurisdiction, cluster=vxc.cluster),
+            "vlan": link.vxc.vlan,
+            "resource_tags": self.tags(jurisdiction=link.router.jurisdiction, cluster=link.cluster.name),
         }
 
-    def _peers_of(self, env: Environment, mp: Megaport, r: int, cloud: str) -> list[Cluster]:
-        """The clusters of the other clouds behind router r: what the MCR announces to `cloud`."""
-        names = dict.fromkeys(v.cluster for v in mp.routers[r].vxcs if v.cloud != cloud)
-        return [env.cluster(n) for n in names]
-
-    def _megaport_aws(self, env: Environment, mp: Megaport, r: int, mcr: Any, location: Any) -> None:
+    def _megaport_aws(
+        self, env: Environment, mp: Megaport, j: JurisdictionPlan, routers: dict[str, RouterHandle]
+    ) -> None:
         from constructs_lib.aws.interconnect import DirectConnectGateway, VpcGateway
-        from constructs_lib.megaport import AwsConfig, DataMegaportPartner, PartnerConfig, Vxc, VxcEnd
+        from constructs_lib.megaport.cloud_vxcs import HostedVifVxc
 
-        router = mp.routers[r]
-        rid = logical(router.name)
-        vxcs = [(v, p) for v, p in enumerate(router.vxcs) if p.cloud == "aws"]
-        if not vxcs:
+        links = j.vxcs("aws")
+        if not links:
             return
+        # One Direct Connect gateway per jurisdiction: a VPN gateway associates with only one.
         dxgw = DirectConnectGateway(
-            self, f"{rid}_dxgw", name=f"{env.name}-{router.name}", amazon_side_asn=mp.aws_amazon_side_asn
+            self, f"dxgw_{j.name}", name=f"{env.name}-{j.name}", amazon_side_asn=mp.aws_amazon_side_asn
         )
-        for cluster in env.clusters_of("aws"):
-            if cluster.jurisdiction != router.jurisdiction:
-                continue
-            h = self.handle(cluster.name)
-            cid = logical(cluster.name)
+        for cluster in j.aws_clusters():
+            h, cid = self.handle(cluster.name), logical(cluster.name)
             vgw = VpcGateway(
                 self,
-                f"{rid}_{cid}_vgw",
+                f"{cid}_vgw",
                 name=f"{env.name}-{cluster.name}-vgw",
                 vpc_id=h.network_id,
                 region=cluster.region,
                 route_table_ids=h.private_route_table_ids,
                 tags=self.cluster_tags(cluster),
             )
-            dxgw.associate(
-                f"{rid}_{cid}_association", gateway=vgw, allowed_prefixes=[str(cluster.network.cidr)]
-            )
-        announced = ",".join(declared_ranges(self._peers_of(env, mp, r, "aws")))
-        for v, plan in vxcs:
-            cluster = env.cluster(plan.cluster)
-            link = vxc_link(mp.link_cidr, r, v)
-            port = DataMegaportPartner(
+            dxgw.associate(f"{cid}_association", gateway=vgw, allowed_prefixes=[str(cluster.network.cidr)])
+        announced = declared_ranges(c for c in j.clusters if c.cloud != "aws")
+        company = PARTNER_LOOKUP["aws"][1]
+        for link in links:
+            router, onramp = routers[link.router.name], link.vxc.onramp
+            assert onramp is not None  # validation: AWS VXCs name their on-ramp
+            HostedVifVxc(
                 self,
-                f"{rid}_aws_{plan.diversity_zone}_{v}_port",
-                connect_type="AWS",
-                location_id=location.id,
-                diversity_zone=plan.diversity_zone,
-            )
-            common = self._vxc_common(env, mp, r, v)
-            vxc = Vxc(
-                self,
-                f"{rid}_vxc_{v}_aws_{plan.diversity_zone}",
-                **common,
-                a_end=VxcEnd(requested_product_uid=mcr.product_uid, ordered_vlan=plan.vlan),
-                b_end=VxcEnd(requested_product_uid=port.product_uid),
-                b_end_partner_config=PartnerConfig(
-                    partner="aws",
-                    aws_config=AwsConfig(
-                        connect_type="AWS",
-                        type="private",
-                        name=common["product_name"],
-                        owner_account=env.accounts.aws.account_id,
-                        asn=router.asn,
-                        amazon_asn=dxgw.amazon_side_asn,
-                        customer_ip_address=link.with_prefix(link.first),
-                        amazon_ip_address=link.with_prefix(link.second),
-                        prefixes=announced or None,
-                    ),
-                ),
-            )
-            dxgw.accept_hosted_private_vif(
-                f"{rid}_vxc_{v}_accepter",
-                virtual_interface_id=aws_vif_id(vxc),
-                region=cluster.region,
-                tags={**self.cluster_tags(cluster), "Name": common["product_name"]},
+                link.id,
+                mcr=router.mcr,
+                mcr_asn=link.router.asn,
+                diversity_zone=link.zone,
+                onramp_location_id=onramp.location_id,
+                onramp_product_name=onramp.product_name,
+                company_name=company,
+                dx_gateway=dxgw,
+                accepter_region=link.cluster.region,
+                owner_account=env.accounts.aws.account_id,
+                customer_address=link.link.with_prefix(link.link.first),
+                amazon_address=link.link.with_prefix(link.link.second),
+                announced_prefixes=announced,
+                tags=self.cluster_tags(link.cluster),
+                depends_on=[router.prefix_filter],
+                **self._vxc_common(env, mp, link),
             )
 
-    def _megaport_gcp(self, env: Environment, mp: Megaport, r: int, mcr: Any, location: Any) -> None:
+    def _megaport_gcp(
+        self, env: Environment, mp: Megaport, j: JurisdictionPlan, routers: dict[str, RouterHandle]
+    ) -> None:
         from constructs_lib.gcp.interconnect import PartnerInterconnect
-        from constructs_lib.megaport import DataMegaportPartner, GoogleConfig, PartnerConfig, Vxc, VxcEnd
+        from constructs_lib.megaport.cloud_vxcs import GooglePartnerVxc
 
-        router = mp.routers[r]
-        rid = logical(router.name)
-        by_cluster: dict[str, list[int]] = {}
-        for v, plan in enumerate(router.vxcs):
-            if plan.cloud == "gcp":
-                by_cluster.setdefault(plan.cluster, []).append(v)
-        for name, positions in by_cluster.items():
+        for name, links in j.gcp_clusters().items():
             cluster, h, cid = env.cluster(name), self.handle(name), logical(name)
+            # One attachment per VXC, keyed by zone and metro (Google's 99.99%: both edge
+            # domains in each of two metros).
+            keys = {
+                link.id: f"{link.zone}_{link.vxc.onramp.metro if link.vxc.onramp else ''}" for link in links
+            }
             interconnect = PartnerInterconnect(
                 self,
-                f"{rid}_{cid}_interconnect",
-                name=f"{env.name}-{router.name}-{name}"[:63].rstrip("-"),
+                f"{cid}_interconnect",
+                name=f"{env.name}-{j.name}-{name}"[:63].rstrip("-"),
                 network=h.network_id,
                 region=cluster.region,
                 advertised_ranges=declared_ranges([cluster]),
-                edge_availability_domains=[GCP_EDGE_DOMAIN[router.vxcs[v].diversity_zone] for v in positions],
+                attachments={keys[link.id]: GCP_EDGE_DOMAIN[link.zone] for link in links},
                 labels=self.cluster_tags(cluster),
             )
-            for v in positions:
-                plan = router.vxcs[v]
-                port = DataMegaportPartner(
+            for link in links:
+                router, onramp = routers[link.router.name], link.vxc.onramp
+                assert onramp is not None  # validation: GCP VXCs name their on-ramp
+                GooglePartnerVxc(
                     self,
-                    f"{rid}_google_{plan.diversity_zone}_{v}_port",
-                    connect_type="GOOGLE",
-                    location_id=location.id,
-                    diversity_zone=plan.diversity_zone,
-                )
-                Vxc(
-                    self,
-                    f"{rid}_vxc_{v}_gcp_{plan.diversity_zone}",
-                    **self._vxc_common(env, mp, r, v),
-                    a_end=VxcEnd(requested_product_uid=mcr.product_uid, ordered_vlan=plan.vlan),
-                    b_end=VxcEnd(requested_product_uid=port.product_uid),
-                    b_end_partner_config=PartnerConfig(
-                        partner="google",
-                        google_config=GoogleConfig(
-                            pairing_key=interconnect.pairing_key(GCP_EDGE_DOMAIN[plan.diversity_zone])
-                        ),
-                    ),
+                    link.id,
+                    mcr=router.mcr,
+                    diversity_zone=link.zone,
+                    onramp_location_id=onramp.location_id,
+                    onramp_product_name=onramp.product_name,
+                    company_name=PARTNER_LOOKUP["gcp"][1],
+                    pairing_key=interconnect.pairing_key(keys[link.id]),
+                    depends_on=[router.prefix_filter],
+                    **self._vxc_common(env, mp, link),
                 )
 
-    def _megaport_azure(self, env: Environment, mp: Megaport, r: int, mcr: Any) -> None:
+    def _megaport_azure(
+        self, env: Environment, mp: Megaport, j: JurisdictionPlan, routers: dict[str, RouterHandle]
+    ) -> None:
         from constructs_lib.azure.interconnect import ExpressRouteCircuit, ExpressRouteVnetConnection
-        from constructs_lib.megaport import (
-            AzureConfig,
-            BgpConnection,
-            PartnerConfig,
-            VrouterConfig,
-            VrouterInterface,
-            Vxc,
-            VxcEnd,
-        )
+        from constructs_lib.megaport.cloud_vxcs import ExpressRouteVxc
 
-        router = mp.routers[r]
-        rid = logical(router.name)
-        for plan in azure_circuits(mp, r):
-            cluster, h, cid = env.cluster(plan.cluster), self.handle(plan.cluster), logical(plan.cluster)
+        for plan in j.azure_circuits():
+            cluster, h, cid = plan.cluster, self.handle(plan.cluster.name), logical(plan.cluster.name)
             tags = self.cluster_tags(cluster)
-            name = f"{env.name}-{router.name}-{plan.cluster}"
+            name = f"{env.name}-{j.name}-{cluster.name}"
             circuit = ExpressRouteCircuit(
                 self,
-                f"{rid}_{cid}_circuit",
+                f"{cid}_circuit",
                 name=name,
                 resource_group_name=h.resource_group_name,
                 location=cluster.region,
-                peering_location=router.azure_peering_location,
+                peering_location=plan.primary.router.azure_peering_location,
                 bandwidth_in_mbps=mp.azure_circuit_bandwidth_mbps,
                 sku_tier=mp.azure_sku_tier,
                 tags=tags,
             )
             vxcs = []
-            for (v, vxc_plan), link in (
-                (plan.primary, plan.primary_link),
-                (plan.secondary, plan.secondary_link),
-            ):
+            for link in (plan.primary, plan.secondary):
+                router = routers[link.router.name]
                 vxcs.append(
-                    Vxc(
+                    ExpressRouteVxc(
                         self,
-                        f"{rid}_vxc_{v}_azure_{vxc_plan.diversity_zone}",
-                        **self._vxc_common(env, mp, r, v),
-                        a_end=VxcEnd(requested_product_uid=mcr.product_uid, ordered_vlan=vxc_plan.vlan),
-                        a_end_partner_config=PartnerConfig(
-                            partner="vrouter",
-                            vrouter_config=VrouterConfig(
-                                interfaces=[
-                                    VrouterInterface(
-                                        ip_addresses=[link.with_prefix(link.first)],
-                                        vlan=plan.peering_vlan,
-                                        bgp_connections=[
-                                            BgpConnection(
-                                                peer_asn=MICROSOFT_ASN,
-                                                local_ip_address=str(link.first),
-                                                peer_ip_address=str(link.second),
-                                                description=f"{name} {AZURE_PORT[vxc_plan.diversity_zone]}",
-                                            )
-                                        ],
-                                    )
-                                ]
-                            ),
-                        ),
-                        b_end=VxcEnd(),
-                        b_end_partner_config=PartnerConfig(
-                            partner="azure",
-                            azure_config=AzureConfig(
-                                service_key=circuit.service_key,
-                                port_choice=AZURE_PORT[vxc_plan.diversity_zone],
-                            ),
-                        ),
-                    )
+                        link.id,
+                        mcr=router.mcr,
+                        prefix_filter=router.prefix_filter,
+                        circuit=circuit,
+                        port_choice=AZURE_PORT[link.zone],
+                        peering_vlan=plan.peering_vlan,
+                        mcr_address=str(link.link.first),
+                        microsoft_address=str(link.link.second),
+                        prefixlen=link.link.network.prefixlen,
+                        microsoft_asn=MICROSOFT_ASN,
+                        **self._vxc_common(env, mp, link),
+                    ).vxc
                 )
+            # Both routers speak to Microsoft; the peering's peer ASN is one number, so both MCRs
+            # of a jurisdiction must share it for Azure (validation checks).
             ExpressRouteVnetConnection(
                 self,
-                f"{rid}_{cid}_expressroute",
+                f"{cid}_expressroute",
                 name=name,
                 circuit=circuit,
-                peer_asn=router.asn,
+                peer_asn=plan.primary.router.asn,
                 vlan_id=plan.peering_vlan,
-                primary_peer_address_prefix=str(plan.primary_link.network),
-                secondary_peer_address_prefix=str(plan.secondary_link.network),
+                primary_peer_address_prefix=str(plan.primary.link.network),
+                secondary_peer_address_prefix=str(plan.secondary.link.network),
                 gateway_subnet_id=h.gateway_subnet_id,
+                gateway_sku=mp.azure_gateway_sku,
                 provisioned_by=vxcs,
                 tags=tags,
             )

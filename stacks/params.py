@@ -41,18 +41,26 @@ class Model(BaseModel):
 # The instance types a pool gets when the file leaves `instance_type` out (from the design's
 # instance-type table). GPU defaults: "LLM serving" row.
 DEFAULT_INSTANCE_TYPES: dict[str, dict[str, str]] = {
-    "aws": {"system": "m6i.xlarge", "workload": "m5.2xlarge", "gpu": "g5.12xlarge", "batch": "m5.2xlarge"},
+    "aws": {
+        "system": "m6i.xlarge",
+        "workload": "m5.2xlarge",
+        "gpu": "g5.12xlarge",
+        "batch": "m5.2xlarge",
+        "training": "p4d.24xlarge",
+    },
     "gcp": {
         "system": "n2-standard-4",
         "workload": "n2-standard-8",
         "gpu": "a2-highgpu-1g",
         "batch": "n2-standard-8",
+        "training": "a2-ultragpu-8g",
     },
     "azure": {
         "system": "Standard_D4s_v5",
         "workload": "Standard_D8s_v3",
         "gpu": "Standard_NC24ads_A100_v4",
         "batch": "Standard_D8s_v3",
+        "training": "Standard_NC96ads_A100_v4",
     },
 }
 
@@ -62,6 +70,14 @@ DEFAULT_ACCELERATORS: dict[str, dict[str, Any]] = {
     "aws": {"type": "nvidia-a10g", "count": 4},
     "gcp": {"type": "nvidia-tesla-a100", "count": 1},
     "azure": {"type": "nvidia-a100", "count": 1},
+}
+
+# The design's "Training" row: p4d.24xlarge carries 8 A100 40GB, a2-ultragpu-8g 8 A100 80GB
+# (GCP accelerator type nvidia-a100-80gb), NC96ads_A100_v4 4 A100 80GB (the clouds' machine pages).
+TRAINING_ACCELERATORS: dict[str, dict[str, Any]] = {
+    "aws": {"type": "nvidia-a100", "count": 8},
+    "gcp": {"type": "nvidia-a100-80gb", "count": 8},
+    "azure": {"type": "nvidia-a100", "count": 4},
 }
 
 GPU_TAINT = {"key": "nvidia.com/gpu", "value": "present", "effect": "NoSchedule"}
@@ -136,11 +152,20 @@ class BatchPool(NodePool):
     labels: dict[LabelKey, LabelValue] = Field(default_factory=lambda: {"pool": "batch"})
 
 
+class TrainingPool(GpuPool):
+    """Optional scale-from-zero pool on the design's training machines (p4d.24xlarge,
+    a2-ultragpu-8g, NC96ads_A100_v4), GPU-tainted like the GPU pool."""
+
+    max_size: int = Field(default=4, ge=0, le=1000)
+    labels: dict[LabelKey, LabelValue] = Field(default_factory=lambda: {"pool": "training"})
+
+
 class NodePools(Model):
     system: SystemPool = SystemPool()
     workload: WorkloadPool = WorkloadPool()
     gpu: GpuPool = GpuPool()
     batch: BatchPool | None = None
+    training: TrainingPool | None = None
 
     def items(self) -> list[tuple[str, NodePool]]:
         pools: list[tuple[str, NodePool]] = [
@@ -150,6 +175,8 @@ class NodePools(Model):
         ]
         if self.batch is not None:
             pools.append(("batch", self.batch))
+        if self.training is not None:
+            pools.append(("training", self.training))
         return pools
 
 
@@ -224,14 +251,15 @@ class Cluster(Model):
         for role, pool in pools.items():
             if isinstance(pool, dict) and role in DEFAULT_INSTANCE_TYPES[cloud]:
                 pool.setdefault("instance_type", DEFAULT_INSTANCE_TYPES[cloud][role])
-        gpu = pools.get("gpu")
-        if isinstance(gpu, dict):
-            gpu.setdefault("accelerator", dict(DEFAULT_ACCELERATORS[cloud]))
-            accel = gpu["accelerator"]
-            if isinstance(accel, dict):
-                labels = gpu.setdefault("labels", {"pool": "gpu"})
-                if isinstance(labels, dict):
-                    labels.setdefault("accelerator", accel.get("type"))
+        for role, accelerators in (("gpu", DEFAULT_ACCELERATORS), ("training", TRAINING_ACCELERATORS)):
+            gpu = pools.get(role)
+            if isinstance(gpu, dict):
+                gpu.setdefault("accelerator", dict(accelerators[cloud]))
+                accel = gpu["accelerator"]
+                if isinstance(accel, dict):
+                    labels = gpu.setdefault("labels", {"pool": role})
+                    if isinstance(labels, dict):
+                        labels.setdefault("accelerator", accel.get("type"))
         return data
 
     @property
@@ -272,6 +300,12 @@ class DataLake(Model):
         description="Source region -> replica region (same cloud) for classifications allowed to replicate.",
     )
     force_destroy: bool = Field(default=False, description="Only for throwaway environments.")
+    erasure_days: dict[Classification, int] = Field(
+        default_factory=lambda: {"pii": 30, "models-gdpr": 30},
+        description="Classification -> days after which a noncurrent (overwritten or deleted) version is "
+        "deleted on every cloud, so an erasure request completes. `archive` is refused: its "
+        "compliance lock decides. Classifications left out keep noncurrent_expire_after_days.",
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -279,34 +313,75 @@ class DataLake(Model):
 # --------------------------------------------------------------------------------------------
 
 
+class OnRamp(Model):
+    """Where a cloud's Megaport partner ports are: `megaport_partner` filters (provider 1.13.1
+    internal/provider/partner_port_data_source.go filters on product_name, connect_type,
+    company_name, location_id and diversity_zone). The diversity zone is the router's."""
+
+    location_id: int = Field(ge=1, description="Megaport location id of the on-ramp (its name in a comment).")
+    product_name: str = Field(
+        min_length=1,
+        description="The partner port's product name, e.g. 'US East (N. Virginia) (us-east-1)' for AWS.",
+    )
+    metro: Name = Field(
+        description="Short name of the on-ramp's metro; names the VXC (vxc_<cluster>_<zone>_<metro>)."
+    )
+
+
 class VxcPlan(Model):
-    """One virtual cross connect from a Megaport Cloud Router to one cloud's on-ramp."""
+    """One virtual cross connect from a Megaport Cloud Router to one cloud's on-ramp.
+
+    The VXC's diversity zone is its router's (`routers[].diversity_zone`)."""
 
     cloud: Cloud
     cluster: Name = Field(description="The cluster whose network this VXC lands in.")
-    diversity_zone: Literal["red", "blue"]
     vlan: int = Field(ge=2, le=4093, description="VLAN on the cloud side (Azure peering VLAN, AWS VIF VLAN).")
     rate_limit_mbps: int | None = Field(default=None, ge=1, description="Left out: the interconnect's.")
+    onramp: OnRamp | None = Field(
+        default=None, description="AWS and GCP: the partner port's on-ramp. Azure: left out (service key)."
+    )
 
 
 class MegaportRouter(Model):
     name: Name
     jurisdiction: Jurisdiction
-    location_id: int = Field(ge=1, description="Megaport location id (megaport_location).")
+    diversity_zone: Literal["red", "blue"] = Field(
+        description="The MCR's diversity zone; a jurisdiction has one red and one blue router so the two "
+        "paths to each cloud share no router."
+    )
+    location_id: int = Field(ge=1, description="Megaport location id of the MCR (megaport_location).")
     asn: int = Field(ge=1, le=4294967295)
     port_speed_mbps: Literal[1000, 2500, 5000, 10000, 25000, 50000, 100000] = 10000
     azure_peering_location: str = Field(description="ExpressRoute peering location served by Megaport.")
     vxcs: tuple[VxcPlan, ...]
 
 
+class SlaClaims(Model):
+    """The availability each cloud path claims (percent); validation refuses a claim the topology
+    cannot meet (stacks/interconnect_plan.py path_slas)."""
+
+    aws: float = Field(default=99.99, ge=0, le=100)
+    gcp: float = Field(default=99.99, ge=0, le=100)
+    azure: float = Field(default=99.95, ge=0, le=100)
+
+
 class Megaport(Model):
     kind: Literal["megaport"] = "megaport"
     environment: Literal["production", "staging", "development"] = "production"
     contract_term_months: Literal[1, 12, 24, 36, 48, 60] = 12
-    rate_limit_mbps: int = Field(default=10000, ge=1)
+    rate_limit_mbps: int = Field(default=10000, ge=1, description="VXC speed unless a VXC sets its own.")
+    wait_time_minutes: int = Field(
+        default=30,
+        ge=1,
+        description="Provider wait_time: its default is 10 and its docs advise more for VXCs to cloud providers.",
+    )
     aws_amazon_side_asn: int = Field(default=64512, ge=1)
     azure_circuit_bandwidth_mbps: int = Field(default=10000, ge=50)
     azure_sku_tier: Literal["Standard", "Premium"] = "Standard"
+    azure_gateway_sku: Literal["ErGw1AZ", "ErGw2AZ", "ErGw3AZ"] = Field(
+        default="ErGw3AZ", description="ExpressRoute gateway; must carry azure_circuit_bandwidth_mbps."
+    )
+    sla_claims: SlaClaims = SlaClaims()
     link_cidr: IPv4Network = Field(
         default=IPv4Network("192.168.255.0/24"),
         description="Pool of the /30s of the links (AWS VIF and Azure peering addresses): a /26 per "
@@ -326,7 +401,14 @@ class Vpn(Model):
     aws_amazon_side_asn: int = Field(default=64512, ge=1)
     gcp_router_asn: int = Field(default=65010, ge=1)
     azure_gateway_asn: int = Field(default=65515, ge=1)
-    azure_gateway_sku: str = "VpnGw1AZ"
+    throughput_mbps: int = Field(
+        default=1000,
+        ge=100,
+        description="What each link must carry (design: VPN 1-10 Gbps). Sizes the Azure gateway (validated).",
+    )
+    azure_gateway_sku: Literal["VpnGw1AZ", "VpnGw2AZ", "VpnGw3AZ", "VpnGw4AZ", "VpnGw5AZ"] = Field(
+        default="VpnGw2AZ", description="Azure VPN gateway; must carry throughput_mbps."
+    )
     tunnels_per_link: Literal[2] = 2
     bgp_inside_cidr: IPv4Network = Field(
         default=IPv4Network("169.254.21.0/24"),
@@ -513,6 +595,44 @@ class Vault(Model):
     )
 
 
+class Runner(Model):
+    """The network the Terraform runner (CI or an operator) reaches the clouds' data planes from.
+
+    Terraform creates Key Vault keys through the vault's data plane from the machine that runs it,
+    so a vault that denies all networks needs at least one of these (stacks/validation.py refuses
+    an environment with Azure key vaults and no path). Storage accounts are managed through ARM
+    only (the provider's `data_plane_available = false`; containers by `storage_account_id` use the
+    Resource Manager client, azurerm v4.55.0 internal/services/storage/storage_container_resource.go),
+    so they need no runner path.
+    """
+
+    ip_ranges: tuple[IPv4Network, ...] = Field(
+        default=(), description="Public egress ranges of the runner (a CI NAT, an operator VPN)."
+    )
+    azure_subnet_ids: tuple[
+        Annotated[
+            str,
+            Field(
+                pattern=r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/"
+                r"virtualNetworks/[^/]+/subnets/[^/]+$"
+            ),
+        ],
+        ...,
+    ] = Field(
+        default=(),
+        description="Subnets of a self-hosted runner (with the Microsoft.KeyVault service endpoint).",
+    )
+    private_endpoints: bool = Field(
+        default=False,
+        description="The runner reaches the vaults through the private endpoints in the AKS VNets and "
+        "resolves their private DNS zones (peered network or a runner inside the VNet).",
+    )
+
+    @property
+    def declared(self) -> bool:
+        return bool(self.ip_ranges or self.azure_subnet_ids or self.private_endpoints)
+
+
 # --------------------------------------------------------------------------------------------
 # State backends
 # --------------------------------------------------------------------------------------------
@@ -657,6 +777,7 @@ class Environment(Model):
     cost: CostAllocation
     budget: Budget
     notifications: Notifications
+    runner: Runner = Runner()
 
     @model_validator(mode="before")
     @classmethod

@@ -18,17 +18,24 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from stacks.cloud_requirements import check_cloud_requirements
 from stacks.edge_checks import check_edge
 from stacks.interconnect_plan import (
     AWS_RESERVED_INSIDE,
+    AWS_VGW_LINK_MBPS,
     AZURE_APIPA,
+    AZURE_VPN_GATEWAY_MBPS,
+    EXPRESSROUTE_GATEWAY_MBPS,
     LINK_LOCAL,
     LINKS_PER_ROUTER,
+    PARTNER_LOOKUP,
     ROUTER_BLOCK_PREFIXLEN,
+    VXC_RATE_LIMITS_MBPS,
     link_pairs,
+    path_slas,
     router_capacity,
 )
-from stacks.params import Environment
+from stacks.params import Environment, MegaportRouter
 from stacks.residency import Residency, load_residency
 from stacks.vault_checks import check_vault
 
@@ -196,6 +203,7 @@ def check_environment(env: Environment, residency: Residency) -> Iterable[Proble
     yield from _check_edge_and_vault(env)
     yield from check_vault(env, Problem)
     yield from check_edge(env, Problem)
+    yield from check_cloud_requirements(env, Problem)
 
 
 def _cpath(env: Environment, i: int) -> str:
@@ -284,18 +292,20 @@ def _check_pools(env: Environment) -> Iterable[Problem]:
                     f"{path}.desired_size",
                     f"{pool.desired_size} is outside {pool.min_size}..{pool.max_size}; keep it between min_size and max_size.",
                 )
-        gpu = c.node_pools.gpu
-        if gpu.instance_type and not GPU_FAMILIES[c.cloud].match(gpu.instance_type):
-            yield Problem(
-                f"{_cpath(env, i)}.node_pools.gpu.instance_type",
-                f"'{gpu.instance_type}' is not a GPU machine type on {c.cloud}; use a GPU family "
-                f"(pattern {GPU_FAMILIES[c.cloud].pattern}).",
-            )
-        if not any(t.key == "nvidia.com/gpu" for t in gpu.taints):
-            yield Problem(
-                f"{_cpath(env, i)}.node_pools.gpu.taints",
-                "the GPU pool must keep the nvidia.com/gpu taint so only GPU workloads schedule there.",
-            )
+        for role, gpu in (("gpu", c.node_pools.gpu), ("training", c.node_pools.training)):
+            if gpu is None:
+                continue
+            if gpu.instance_type and not GPU_FAMILIES[c.cloud].match(gpu.instance_type):
+                yield Problem(
+                    f"{_cpath(env, i)}.node_pools.{role}.instance_type",
+                    f"'{gpu.instance_type}' is not a GPU machine type on {c.cloud}; use a GPU family "
+                    f"(pattern {GPU_FAMILIES[c.cloud].pattern}).",
+                )
+            if not any(t.key == "nvidia.com/gpu" for t in gpu.taints):
+                yield Problem(
+                    f"{_cpath(env, i)}.node_pools.{role}.taints",
+                    f"the {role} pool must keep the nvidia.com/gpu taint so only GPU workloads schedule there.",
+                )
         if c.security.public_endpoint and not c.security.public_endpoint_reason:
             yield Problem(
                 f"{_cpath(env, i)}.security.public_endpoint_reason",
@@ -432,24 +442,43 @@ def _check_interconnect(env: Environment) -> Iterable[Problem]:
             )
         yield from _check_megaport_links(env)
         vlans: dict[tuple[str, int], str] = {}
-        jurisdictions: dict[str, str] = {}
+        # (jurisdiction, zone) -> path; a jurisdiction has one red and one blue router.
+        zones_of: dict[tuple[str, str], str] = {}
+        first_of: dict[str, MegaportRouter] = {}
         for r, router in enumerate(ic.routers):
             rpath = f"interconnect.routers[{r} {router.name}]"
-            asns.append((f"{rpath}.asn", router.asn))
+            twin = first_of.get(router.jurisdiction)
+            if twin is None:
+                asns.append((f"{rpath}.asn", router.asn))
+                first_of[router.jurisdiction] = router
+            else:
+                if router.asn != twin.asn:
+                    yield Problem(
+                        f"{rpath}.asn",
+                        f"ASN {router.asn} differs from {twin.name}'s {twin.asn}; the two routers of jurisdiction "
+                        f"'{router.jurisdiction}' share one ExpressRoute private peering, which has one peer ASN. "
+                        f"Use {twin.asn}.",
+                    )
+                if router.azure_peering_location != twin.azure_peering_location:
+                    yield Problem(
+                        f"{rpath}.azure_peering_location",
+                        f"'{router.azure_peering_location}' differs from {twin.name}'s "
+                        f"'{twin.azure_peering_location}'; one circuit has one peering location.",
+                    )
             if router.asn in AZURE_RESERVED_PEER_ASNS:
                 yield Problem(
                     f"{rpath}.asn",
                     f"ASN {router.asn} is reserved by Azure and refused from a peer; pick another private ASN.",
                 )
-            if router.jurisdiction in jurisdictions:
+            key = (router.jurisdiction, router.diversity_zone)
+            if key in zones_of:
                 yield Problem(
-                    f"{rpath}.jurisdiction",
-                    f"'{router.jurisdiction}' already has a router at {jurisdictions[router.jurisdiction]}; one MCR "
-                    "per jurisdiction (an AWS VPN gateway can join only one Direct Connect gateway).",
+                    f"{rpath}.diversity_zone",
+                    f"jurisdiction '{router.jurisdiction}' already has a {router.diversity_zone} router at "
+                    f"{zones_of[key]}; give each jurisdiction one red and one blue router so the two paths share "
+                    "no router.",
                 )
-            jurisdictions.setdefault(router.jurisdiction, rpath)
-            per_cloud: dict[str, set[str]] = {}
-            azure_zones: dict[str, list[str]] = {}
+            zones_of.setdefault(key, rpath)
             for v, vxc in enumerate(router.vxcs):
                 vpath = f"{rpath}.vxcs[{v}]"
                 cluster = names.get(vxc.cluster)
@@ -468,17 +497,42 @@ def _check_interconnect(env: Environment) -> Iterable[Problem]:
                         f"'{router.name}' serves '{router.jurisdiction}'; traffic would leave the jurisdiction. "
                         f"Attach it to the {cluster.jurisdiction} router.",
                     )
-                per_cloud.setdefault(vxc.cloud, set()).add(vxc.diversity_zone)
-                if vxc.cloud == "azure":
-                    azure_zones.setdefault(vxc.cluster, []).append(vxc.diversity_zone)
-                key = (vxc.cloud, vxc.vlan)
-                if key in vlans:
+                elif vxc.cloud in PARTNER_LOOKUP and vxc.onramp is None:
+                    yield Problem(
+                        f"{vpath}.onramp",
+                        f"a {vxc.cloud} VXC needs its on-ramp (location_id, product_name, metro): megaport_partner "
+                        "finds the partner port there.",
+                    )
+                elif vxc.cloud == "azure" and vxc.onramp is not None:
+                    yield Problem(
+                        f"{vpath}.onramp",
+                        "an Azure VXC reaches its port through the circuit's service key; leave onramp out.",
+                    )
+                elif (
+                    vxc.cloud == "aws"
+                    and vxc.onramp is not None
+                    and not vxc.onramp.product_name.endswith(f"({cluster.region})")
+                ):
+                    yield Problem(
+                        f"{vpath}.onramp.product_name",
+                        f"'{vxc.onramp.product_name}' is not an AWS port of {cluster.region}, the region the "
+                        f"hosted VIF is accepted in; use a port whose name ends with '({cluster.region})'.",
+                    )
+                key2 = (vxc.cloud, vxc.vlan)
+                if key2 in vlans:
                     yield Problem(
                         f"{vpath}.vlan",
-                        f"VLAN {vxc.vlan} is already used at {vlans[key]}; VLANs must be unique per cloud.",
+                        f"VLAN {vxc.vlan} is already used at {vlans[key2]}; VLANs must be unique per cloud.",
                     )
-                vlans.setdefault(key, vpath)
+                vlans.setdefault(key2, vpath)
                 rate = vxc.rate_limit_mbps or ic.rate_limit_mbps
+                limit = VXC_RATE_LIMITS_MBPS[vxc.cloud]
+                if rate > limit:
+                    what = "an AWS hosted VIF" if vxc.cloud == "aws" else f"a {vxc.cloud} VXC"
+                    yield Problem(
+                        f"{vpath}.rate_limit_mbps",
+                        f"{rate} Mbps exceeds {what}'s limit of {limit} Mbps; set rate_limit_mbps to {limit} or less.",
+                    )
                 if rate > router.port_speed_mbps:
                     yield Problem(
                         f"{vpath}.rate_limit_mbps",
@@ -491,19 +545,13 @@ def _check_interconnect(env: Environment) -> Iterable[Problem]:
                         f"{rate} Mbps exceeds azure_circuit_bandwidth_mbps {ic.azure_circuit_bandwidth_mbps}; a VXC "
                         "cannot carry more than its ExpressRoute circuit.",
                     )
-            for cloud in sorted(per_cloud):
-                if per_cloud[cloud] != {"red", "blue"}:
-                    yield Problem(
-                        f"{rpath}.vxcs",
-                        f"{cloud} needs two VXCs on diverse zones (red and blue) for the 99.99% design.",
-                    )
-            for cluster_name, zones in azure_zones.items():
-                if sorted(zones) != ["blue", "red"]:
-                    yield Problem(
-                        f"{rpath}.vxcs",
-                        f"azure cluster '{cluster_name}' has VXCs on zones {sorted(zones)}; its ExpressRoute circuit "
-                        "needs exactly one red (primary port) and one blue (secondary port) VXC.",
-                    )
+        if EXPRESSROUTE_GATEWAY_MBPS[ic.azure_gateway_sku] < ic.azure_circuit_bandwidth_mbps:
+            yield Problem(
+                "interconnect.azure_gateway_sku",
+                f"{ic.azure_gateway_sku} carries {EXPRESSROUTE_GATEWAY_MBPS[ic.azure_gateway_sku]} Mbps, less than "
+                f"the {ic.azure_circuit_bandwidth_mbps} Mbps circuit; use ErGw3AZ for 10 Gbps.",
+            )
+        yield from _check_megaport_paths(env)
     else:
         asns += [
             ("interconnect.aws_amazon_side_asn", ic.aws_amazon_side_asn),
@@ -536,6 +584,20 @@ def _check_interconnect(env: Environment) -> Iterable[Problem]:
                     "for a full mesh.",
                 )
         yield from _check_vpn_inside_cidr(env)
+        if env.clusters_of("azure") and AZURE_VPN_GATEWAY_MBPS[ic.azure_gateway_sku] < ic.throughput_mbps:
+            yield Problem(
+                "interconnect.azure_gateway_sku",
+                f"{ic.azure_gateway_sku} carries {AZURE_VPN_GATEWAY_MBPS[ic.azure_gateway_sku]} Mbps, less than "
+                f"throughput_mbps {ic.throughput_mbps}; pick a SKU from "
+                + ", ".join(f"{k} ({v})" for k, v in AZURE_VPN_GATEWAY_MBPS.items())
+                + ".",
+            )
+        if env.clusters_of("aws") and ic.throughput_mbps > AWS_VGW_LINK_MBPS:
+            yield Problem(
+                "interconnect.throughput_mbps",
+                f"{ic.throughput_mbps} Mbps is more than a link to an AWS virtual private gateway carries "
+                f"({AWS_VGW_LINK_MBPS} Mbps: one tunnel at a time, 1.25 Gbps each); use {AWS_VGW_LINK_MBPS} or less.",
+            )
     seen: dict[int, str] = {}
     for path, asn in asns:
         if asn in RESERVED_ASNS:
@@ -553,6 +615,37 @@ def _cluster_ranges(env: Environment) -> list[tuple[str, IPv4Network]]:
         for i, c in enumerate(env.clusters)
         for key, net in c.network.ranges()
     ]
+
+
+def _check_megaport_paths(env: Environment) -> Iterable[Problem]:
+    """Every cloud path has a red and a blue VXC on different routers, and meets the SLA it claims."""
+    ic = env.interconnect
+    names = {c.name for c in env.clusters}
+    if any(v.cluster not in names for r in ic.routers for v in r.vxcs):
+        return  # reported above
+    if len(ic.routers) > router_capacity(ic.link_cidr) or any(
+        len(r.vxcs) > LINKS_PER_ROUTER for r in ic.routers
+    ):
+        return  # no addresses to plan with; reported by _check_megaport_links
+    zones: dict[tuple[str, str], set[str]] = {}
+    for router in ic.routers:
+        for vxc in router.vxcs:
+            zones.setdefault((vxc.cloud, vxc.cluster), set()).add(router.diversity_zone)
+    for (cloud, cluster), seen in sorted(zones.items()):
+        if seen != {"red", "blue"}:
+            yield Problem(
+                "interconnect.routers",
+                f"{cloud} cluster '{cluster}' has VXCs only on {sorted(seen)} routers; give it one from the red "
+                "and one from the blue router of its jurisdiction.",
+            )
+    for path in path_slas(env.clusters, ic):
+        claim = getattr(ic.sla_claims, path.cloud)
+        if claim > path.percent:
+            yield Problem(
+                f"interconnect.sla_claims.{path.cloud}",
+                f"{claim}% is more than the {path.cloud} path to '{path.cluster}' can give: {path.percent}% "
+                f"({path.why}). Lower the claim or extend the topology.",
+            )
 
 
 def _check_megaport_links(env: Environment) -> Iterable[Problem]:

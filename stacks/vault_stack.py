@@ -301,6 +301,14 @@ class VaultStack(PathLogicalIds, PlatformStack):
         self.secret_engines["gcp"] = engine
 
     # Azure ----------------------------------------------------------------------------------
+    def _vault_server_subnets(self, clusters: dict[str, ClusterHandle]) -> list[str]:
+        """The node subnets of the Azure clusters Vault servers run on (through their handles)."""
+        return [
+            h.node_subnet_id
+            for c in self.env.clusters_of("azure")
+            if (h := clusters.get(c.name)) is not None and h.node_subnet_id
+        ]
+
     def _azure(self, home: Cluster, clusters: dict[str, ClusterHandle], with_engine: bool) -> None:
         env = self.env
         account = env.accounts.azure
@@ -340,6 +348,10 @@ class VaultStack(PathLogicalIds, PlatformStack):
             tenant_id=account.tenant_id,
             vault_principal_id=server.principal_id,
             deployer_principal_id=deployer.object_id,
+            # The runner creates the key through the vault's data plane; the Vault servers on the
+            # AKS clusters unseal through their node subnets' service endpoint.
+            allowed_ip_cidrs=[str(n) for n in env.runner.ip_ranges],
+            allowed_subnet_ids=[*env.runner.azure_subnet_ids, *self._vault_server_subnets(clusters)],
             tags=self.tags(jurisdiction=home.jurisdiction),
         )
         if not with_engine or self.issuer is None:

@@ -185,6 +185,7 @@ class S3DataLake(Construct):
         replica: S3Replica | None = None,
         key_rotation_days: int = 90,
         force_destroy: bool = False,
+        erasure_days: Mapping[str, int] | None = None,
     ) -> None:
         super().__init__(scope, id_)
         storage_spec.check_classifications(classifications, jurisdiction)
@@ -194,6 +195,7 @@ class S3DataLake(Construct):
         self._tags = dict(tags)
         self._zones = tuple(zones)
         self._plan: LifecyclePlan = storage_spec.lifecycle_plan(tiers, "aws")
+        self._erasure = dict(erasure_days or {})
         self._rotation = key_rotation_days
         self._force_destroy = force_destroy
         self._log_retention = access_log_retention_days
@@ -420,10 +422,11 @@ class S3DataLake(Construct):
             "lifecycle",
         )
 
-    def _tier_rules(self, whole_bucket: bool) -> list[LifecycleRule]:
+    def _tier_rules(self, whole_bucket: bool, classification: str) -> list[LifecycleRule]:
         """One tiering rule per zone prefix (or one for the whole bucket), plus one rule for old
-        versions and abandoned uploads that covers every key, in or outside a zone."""
-        plan = self._plan
+        versions and abandoned uploads that covers every key, in or outside a zone. Erasure
+        classes delete their noncurrent versions (storage_spec.erasure_plan)."""
+        plan = storage_spec.erasure_plan(self._plan, classification, self._erasure.get(classification))
         transitions = [
             LifecycleTransition(days=t.after_days, storage_class=t.storage_class) for t in plan.current
         ]
@@ -451,7 +454,8 @@ class S3DataLake(Construct):
                 noncurrent_version_transition=[
                     NoncurrentTransition(noncurrent_days=t.after_days, storage_class=t.storage_class)
                     for t in plan.noncurrent
-                ],
+                ]
+                or None,
                 noncurrent_version_expiration=(
                     [NoncurrentExpiration(noncurrent_days=plan.noncurrent_expire_after_days)]
                     if plan.noncurrent_expire_after_days
@@ -548,7 +552,11 @@ class S3DataLake(Construct):
             "logging",
         )
         self._lifecycle(
-            part, bucket, region, self._tier_rules(whole_bucket=classification == ARCHIVE), versioning
+            part,
+            bucket,
+            region,
+            self._tier_rules(whole_bucket=classification == ARCHIVE, classification=classification),
+            versioning,
         )
         if object_lock is not None:
             mode, days = object_lock

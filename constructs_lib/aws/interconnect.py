@@ -118,8 +118,17 @@ class DirectConnectGateway(Construct):
 
         `region` is the region of the Direct Connect location the VIF lives in.
         """
+        return self.accept_hosted_private_vif_into(
+            self, id_, virtual_interface_id=virtual_interface_id, region=region, tags=tags
+        )
+
+    def accept_hosted_private_vif_into(
+        self, scope: Construct, id_: str, *, virtual_interface_id: str, region: str, tags: dict[str, str]
+    ) -> DxHostedPrivateVirtualInterfaceAccepter:
+        """Like accept_hosted_private_vif, with the accepter placed in `scope` (the VXC's pattern
+        construct), so its logical id names the VXC it accepts."""
         return DxHostedPrivateVirtualInterfaceAccepter(
-            self,
+            scope,
             id_,
             virtual_interface_id=virtual_interface_id,
             dx_gateway_id=self.gateway.id,

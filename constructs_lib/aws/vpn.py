@@ -13,7 +13,7 @@ from cdktf_cdktf_provider_aws.vpn_connection import VpnConnection
 from constructs import Construct
 
 from constructs_lib.aws.interconnect import VpcGateway
-from constructs_lib.ipsec import require_reference
+from constructs_lib.ipsec import AWS_IPSEC, require_reference
 
 
 class AwsSiteToSiteVpn(Construct):
@@ -77,6 +77,8 @@ class AwsSiteToSiteVpn(Construct):
             tunnel2_preshared_key=keys[1],
             tunnel1_ike_versions=list(ike_versions),
             tunnel2_ike_versions=list(ike_versions),
+            # Pinned proposals (constructs_lib/ipsec.py): AWS would otherwise also offer AES128, SHA1, DH 2.
+            **{f"tunnel{t}_{k}": v for t in (1, 2) for k, v in AWS_IPSEC.items()},
             tags={**tags, "Name": name},
         )
 

@@ -212,6 +212,9 @@ class Aks(Construct):
             ),
             tags=tags,
             depends_on=[deployer_keys],
+            # Never configured; a date set outside Terraform would force a replacement
+            # (azurerm v4.55.0 key_vault_key_resource.go, ForceNewIfChange("expiration_date")).
+            lifecycle=TerraformResourceLifecycle(ignore_changes=["expiration_date"]),
         )
         # Node OS and data disks: encrypted with a customer key too (the disk encryption set
         # follows the key's latest version by itself).
@@ -228,6 +231,9 @@ class Aks(Construct):
             ),
             tags=tags,
             depends_on=[deployer_keys],
+            # Never configured; a date set outside Terraform would force a replacement
+            # (azurerm v4.55.0 key_vault_key_resource.go, ForceNewIfChange("expiration_date")).
+            lifecycle=TerraformResourceLifecycle(ignore_changes=["expiration_date"]),
         )
         self.disk_encryption_set = DiskEncryptionSet(
             self,
@@ -383,6 +389,10 @@ class Aks(Construct):
                 orchestrator_version=kubernetes_version,
                 host_encryption_enabled=host_encryption,
                 max_pods=max_pods_per_node,
+                # A change to vm_size, zones, max_pods, os disk... cycles the pool through a temporary
+                # one and fails without this name (azurerm v4.55.0 containers/
+                # kubernetes_cluster_node_pool_resource.go, cycleNodePoolProperties).
+                temporary_name_for_rotation=f"{spec.role[:8]}tmp",
                 # Spot pools cannot surge; on-demand pools replace a third of their nodes at a time.
                 upgrade_settings=None
                 if spec.spot

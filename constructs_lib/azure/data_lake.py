@@ -139,6 +139,8 @@ class AzureDataLake(Construct):
     - `key_vault_allowed_cidrs`: networks (the deployment runner) allowed to reach the key vaults.
       Left out: none - only trusted Azure services and private endpoints reach them, so Terraform
       must run from a network with a private endpoint.
+    - `key_vault_allowed_subnet_ids`: subnets (a self-hosted runner with the Microsoft.KeyVault
+      service endpoint) allowed to reach the key vaults. Left out: none.
     - `force_destroy`: allow `terraform destroy` to remove the keys. Left out: False (keys carry
       `prevent_destroy`).
     """
@@ -165,7 +167,9 @@ class AzureDataLake(Construct):
         replica: AzureReplica | None = None,
         key_rotation_days: int = 90,
         key_vault_allowed_cidrs: Sequence[str] = (),
+        key_vault_allowed_subnet_ids: Sequence[str] = (),
         force_destroy: bool = False,
+        erasure_days: Mapping[str, int] | None = None,
     ) -> None:
         super().__init__(scope, id_)
         if replication_type not in IN_REGION_REPLICATION_TYPES:
@@ -184,9 +188,11 @@ class AzureDataLake(Construct):
             tiers, "azure", azure_replication_type=replication_type
         )
         self._rotation = key_rotation_days
+        self._erasure = dict(erasure_days or {})
         self._log_retention = access_log_retention_days
         self._soft_delete = soft_delete_days
         self._allowed_cidrs = list(key_vault_allowed_cidrs)
+        self._allowed_subnets = list(key_vault_allowed_subnet_ids)
         self._force_destroy = force_destroy
 
         self.client = self._pin(DataAzurermClientConfig(self, "client"), "client")
@@ -202,7 +208,7 @@ class AzureDataLake(Construct):
                 c,
                 c,
                 containers=("archive",) if archive else self._zones,
-                lifecycle=self._tier_rules(whole_account=archive),
+                lifecycle=self._tier_rules(whole_account=archive, classification=c),
                 log_to=self.log_account,
                 immutability=(archive_retention_days, immutability_locked) if archive else None,
             )
@@ -229,7 +235,7 @@ class AzureDataLake(Construct):
                     c,
                     c,
                     containers=self._zones,
-                    lifecycle=self._tier_rules(whole_account=False),
+                    lifecycle=self._tier_rules(whole_account=False, classification=c),
                     log_to=self.replica_log_account,
                     extra_tags={"replica_of": self._account_name(primary, c)},
                 )
@@ -274,7 +280,10 @@ class AzureDataLake(Construct):
                 purge_protection_enabled=True,  # required for storage customer-managed keys
                 soft_delete_retention_days=90,
                 network_acls=KeyVaultNetworkAcls(
-                    default_action="Deny", bypass="AzureServices", ip_rules=self._allowed_cidrs or None
+                    default_action="Deny",
+                    bypass="AzureServices",
+                    ip_rules=self._allowed_cidrs or None,
+                    virtual_network_subnet_ids=self._allowed_subnets or None,
                 ),
                 tags=self._tags_for(None, jurisdiction),
             ),
@@ -297,8 +306,9 @@ class AzureDataLake(Construct):
             env=self._stem, seed=self._seed, region=side.region, purpose=part, replica=bool(side.name)
         )
 
-    def _tier_rules(self, *, whole_account: bool) -> list[Rule]:
-        plan = self._plan
+    def _tier_rules(self, *, whole_account: bool, classification: str) -> list[Rule]:
+        # Erasure classes delete their noncurrent versions (storage_spec.erasure_plan).
+        plan = storage_spec.erasure_plan(self._plan, classification, self._erasure.get(classification))
         warm, cold = plan.current
         base = {"tier_to_cool_after_days_since_modification_greater_than": warm.after_days}
         if cold.storage_class == storage_spec.AZURE_COLD_LRS:
@@ -317,12 +327,12 @@ class AzureDataLake(Construct):
             )
             for name, prefix in prefixes
         ]
-        (nc,) = plan.noncurrent
         version: dict[str, int] = {}
-        if nc.storage_class == storage_spec.AZURE_COLD_LRS:
-            version["change_tier_to_archive_after_days_since_creation"] = nc.after_days
-        else:
-            version["tier_to_cold_after_days_since_creation_greater_than"] = nc.after_days
+        for nc in plan.noncurrent:  # none when an erasure deletes versions before they go cold
+            if nc.storage_class == storage_spec.AZURE_COLD_LRS:
+                version["change_tier_to_archive_after_days_since_creation"] = nc.after_days
+            else:
+                version["tier_to_cold_after_days_since_creation_greater_than"] = nc.after_days
         if plan.noncurrent_expire_after_days:
             version["delete_after_days_since_creation"] = plan.noncurrent_expire_after_days
         rules.append(
@@ -388,16 +398,22 @@ class AzureDataLake(Construct):
                 key_type="RSA",
                 key_size=3072,
                 key_opts=["wrapKey", "unwrapKey"],
+                # No expire_after: the provider reads `expiration_date` back from the NEWEST
+                # version and forces a replacement when state has a date the configuration does
+                # not (azurerm v4.55.0 internal/services/keyvault/key_vault_key_resource.go,
+                # CustomizeDiff ForceNewIfChange("expiration_date") and the read's d.Set), so an
+                # expiring rotated version would make every plan replace the key, which
+                # prevent_destroy then refuses. Rotation alone keeps the key fresh.
                 rotation_policy=KeyVaultKeyRotationPolicy(
                     automatic=KeyVaultKeyRotationPolicyAutomatic(time_after_creation=f"P{self._rotation}D"),
-                    # Old versions expire well after the account has moved to the rotated one.
-                    expire_after=f"P{2 * self._rotation}D",
-                    notify_before_expiry="P30D",
                 ),
                 tags=tags,
                 depends_on=[side.key_admin],
                 # Destroying a key makes its data unreadable: only throwaway environments may.
-                lifecycle=TerraformResourceLifecycle(prevent_destroy=not self._force_destroy),
+                # expiration_date ignored: a date set outside Terraform must not replace the key.
+                lifecycle=TerraformResourceLifecycle(
+                    prevent_destroy=not self._force_destroy, ignore_changes=["expiration_date"]
+                ),
             ),
             p,
             "key",

@@ -97,7 +97,8 @@ class ExpressRouteVnetConnection(Construct):
       vlan_id: the peering VLAN (the inner VLAN the customer router tags).
       primary_peer_address_prefix, secondary_peer_address_prefix: the two links' /30s.
       gateway_subnet_id: the VNet's `GatewaySubnet` (a reference to the cluster stack's subnet).
-      gateway_sku: ExpressRoute gateway SKU. Default `ErGw1AZ` (zone-redundant).
+      gateway_sku: ExpressRoute gateway SKU. Default `ErGw3AZ` (zone-redundant, 10 Gbps: a
+        gateway must carry its circuit; ErGw1AZ carries about 1 Gbps, ErGw2AZ 2 Gbps).
       zones: zones of the gateway's public IP. Default ("1", "2", "3"); pass () in a region
         without availability zones.
       provisioned_by: resources that provision the circuit (cross connects). Omitted: none,
@@ -118,7 +119,7 @@ class ExpressRouteVnetConnection(Construct):
         secondary_peer_address_prefix: str,
         gateway_subnet_id: str,
         tags: dict[str, str],
-        gateway_sku: str = "ErGw1AZ",
+        gateway_sku: str = "ErGw3AZ",
         zones: Sequence[str] = ("1", "2", "3"),
         provisioned_by: Sequence[ITerraformDependable] = (),
     ) -> None:

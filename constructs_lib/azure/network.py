@@ -57,6 +57,9 @@ class AzureClusterNetwork(Construct):
             virtual_network_name=self.vnet.name,
             address_prefixes=[nodes_cidr],
             default_outbound_access_enabled=False,
+            # Vault servers on these nodes reach the unseal Key Vault, whose firewall admits this
+            # subnet (Key Vault network security: virtual network service endpoints).
+            service_endpoints=["Microsoft.KeyVault"],
         )
         nsg = NetworkSecurityGroup(
             self,

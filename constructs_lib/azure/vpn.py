@@ -23,10 +23,11 @@ from cdktf_cdktf_provider_azurerm.virtual_network_gateway import (
 from cdktf_cdktf_provider_azurerm.virtual_network_gateway_connection import (
     VirtualNetworkGatewayConnection,
     VirtualNetworkGatewayConnectionCustomBgpAddresses,
+    VirtualNetworkGatewayConnectionIpsecPolicy,
 )
 from constructs import Construct
 
-from constructs_lib.ipsec import require_reference
+from constructs_lib.ipsec import AZURE_IPSEC, require_reference
 
 IP_CONFIGURATION = "default"
 
@@ -43,7 +44,7 @@ class AzureVpnGateway(Construct):
       gateway_subnet_id: the VNet's `GatewaySubnet` (a reference to the cluster stack's subnet).
       asn: the gateway's BGP ASN.
       apipa_addresses: the gateway's BGP addresses, one per tunnel.
-      sku: gateway SKU. Default `VpnGw1AZ` (zone-redundant).
+      sku: gateway SKU. Default `VpnGw2AZ` (zone-redundant, about 1 Gbps; VpnGw1AZ carries 650 Mbps).
       zones: zones of the public IP. Default ("1", "2", "3"); pass () in a region without zones.
       tags: resource tags.
     """
@@ -60,7 +61,7 @@ class AzureVpnGateway(Construct):
         asn: int,
         apipa_addresses: Sequence[str],
         tags: dict[str, str],
-        sku: str = "VpnGw1AZ",
+        sku: str = "VpnGw2AZ",
         zones: Sequence[str] = ("1", "2", "3"),
     ) -> None:
         super().__init__(scope, id_)
@@ -158,6 +159,8 @@ class AzureVpnGateway(Construct):
             local_network_gateway_id=local.id,
             enable_bgp=True,
             custom_bgp_addresses=VirtualNetworkGatewayConnectionCustomBgpAddresses(primary=local_bgp_address),
+            # Pinned proposal (constructs_lib/ipsec.py) instead of Azure's default list.
+            ipsec_policy=VirtualNetworkGatewayConnectionIpsecPolicy(**AZURE_IPSEC),
             shared_key=require_reference(f"AzureVpnGateway {self.name}", f"{name} shared_key", shared_key),
             tags=self.tags,
         )

@@ -123,6 +123,7 @@ class GcsDataLake(Construct):
         replica: GcsReplica | None = None,
         key_rotation_days: int = 90,
         force_destroy: bool = False,
+        erasure_days: Mapping[str, int] | None = None,
     ) -> None:
         super().__init__(scope, id_)
         storage_spec.check_classifications(classifications, jurisdiction)
@@ -132,6 +133,7 @@ class GcsDataLake(Construct):
         self._labels = dict(labels)
         self._zones = tuple(zones)
         self._plan: LifecyclePlan = storage_spec.lifecycle_plan(tiers, "gcp")
+        self._erasure = dict(erasure_days or {})
         self._rotation = key_rotation_days
         self._force_destroy = force_destroy
         self._log_retention = access_log_retention_days
@@ -164,7 +166,7 @@ class GcsDataLake(Construct):
                 jurisdiction=jurisdiction,
                 name=f"{name_prefix}-{c}",
                 log_bucket=self.log_bucket,
-                lifecycle=self._tier_rules(whole_bucket=archive),
+                lifecycle=self._tier_rules(whole_bucket=archive, classification=c),
                 retention=(archive_retention_days, archive_lock_mode == "COMPLIANCE") if archive else None,
             )
 
@@ -204,7 +206,7 @@ class GcsDataLake(Construct):
                     jurisdiction=replica.jurisdiction,
                     name=f"{name_prefix}-{c}-replica",
                     log_bucket=self.replica_log_bucket,
-                    lifecycle=self._tier_rules(whole_bucket=False),
+                    lifecycle=self._tier_rules(whole_bucket=False, classification=c),
                     extra_labels={"replica_of": f"{name_prefix}-{c}"},
                 )
                 self._replication(self.buckets[c], self.replicas[c])
@@ -236,8 +238,9 @@ class GcsDataLake(Construct):
             part,
         )
 
-    def _tier_rules(self, *, whole_bucket: bool) -> list[Rule]:
-        plan = self._plan
+    def _tier_rules(self, *, whole_bucket: bool, classification: str) -> list[Rule]:
+        # Erasure classes delete their noncurrent versions (storage_spec.erasure_plan).
+        plan = storage_spec.erasure_plan(self._plan, classification, self._erasure.get(classification))
         prefixes: list[list[str] | None] = (
             [None] if whole_bucket else [[p] for p in storage_spec.zone_prefixes(self._zones)]
         )
@@ -380,33 +383,37 @@ class GcsDataLake(Construct):
 
     def _replication(self, source: GcsLakeBucket, destination: GcsLakeBucket) -> None:
         """Cross-bucket replication (Storage Transfer Service). Its service agent gets, on these two
-        buckets only, the roles the cross-bucket replication guide grants: legacy bucket owner on
-        the source (it watches the bucket through Pub/Sub notifications), legacy bucket writer
-        on the destination."""
+        buckets only, the roles Google documents:
+        - source ("Configure access to a source: Cloud Storage",
+          https://cloud.google.com/storage-transfer/docs/source-cloud-storage): storage.buckets.get,
+          storage.objects.get and storage.objects.list, i.e. roles/storage.legacyBucketReader plus
+          roles/storage.objectViewer; legacy bucket owner stays because event-driven replication
+          sets up the bucket's Pub/Sub notification (storage.buckets.update). Legacy bucket owner
+          alone lacks storage.objects.get: nothing would be copied.
+        - sink ("Configure access to a sink: Cloud Storage",
+          https://cloud.google.com/storage-transfer/docs/sink-cloud-storage): storage.buckets.get,
+          storage.objects.create, .delete and .list, i.e. roles/storage.legacyBucketWriter, plus
+          roles/storage.objectViewer for storage.objects.get (the agent compares what is already
+          there before overwriting)."""
         c = source.classification
         member = self.transfer_agent.member
-        reader = self._pin(
-            StorageBucketIamMember(
-                self,
-                f"{c}_replication_source",
-                bucket=source.bucket.name,
-                role="roles/storage.legacyBucketOwner",
-                member=member,
-            ),
-            c,
-            "replication_source",
-        )
-        writer = self._pin(
-            StorageBucketIamMember(
-                self,
-                f"{c}_replication_sink",
-                bucket=destination.bucket.name,
-                role="roles/storage.legacyBucketWriter",
-                member=member,
-            ),
-            c,
-            "replication_sink",
-        )
+        grants = []
+        for suffix, bucket, role in (
+            ("replication_source", source, "roles/storage.legacyBucketOwner"),
+            ("replication_source_reader", source, "roles/storage.legacyBucketReader"),
+            ("replication_source_objects", source, "roles/storage.objectViewer"),
+            ("replication_sink", destination, "roles/storage.legacyBucketWriter"),
+            ("replication_sink_objects", destination, "roles/storage.objectViewer"),
+        ):
+            grants.append(
+                self._pin(
+                    StorageBucketIamMember(
+                        self, f"{c}_{suffix}", bucket=bucket.bucket.name, role=role, member=member
+                    ),
+                    c,
+                    suffix,
+                )
+            )
         self._pin(
             StorageTransferJob(
                 self,
@@ -428,7 +435,7 @@ class GcsDataLake(Construct):
                         ),
                     ),
                 ),
-                depends_on=[reader, writer],
+                depends_on=grants,
             ),
             c,
             "replication",

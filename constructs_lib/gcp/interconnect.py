@@ -51,6 +51,7 @@ class PartnerInterconnect(Construct):
         advertised_ranges: Sequence[str],
         labels: Mapping[str, str],
         edge_availability_domains: Sequence[str] = EDGE_AVAILABILITY_DOMAINS,
+        attachments: Mapping[str, str] | None = None,
         mtu: int | None = None,
         project: str | None = None,
     ) -> None:
@@ -59,7 +60,14 @@ class PartnerInterconnect(Construct):
             raise ValueError(
                 f"PartnerInterconnect {name}: advertised_ranges is empty; name the CIDRs to announce."
             )
-        unknown = [d for d in edge_availability_domains if d not in EDGE_AVAILABILITY_DOMAINS]
+        # `attachments` (key -> edge domain) names attachments by what they serve, for more than
+        # one attachment per domain (Google's 99.99% topology: both domains in each of two metros).
+        keyed = (
+            dict(attachments)
+            if attachments is not None
+            else {d.rsplit("_", 1)[1]: d for d in edge_availability_domains}
+        )
+        unknown = [d for d in keyed.values() if d not in EDGE_AVAILABILITY_DOMAINS]
         if unknown:
             raise ValueError(f"PartnerInterconnect {name}: unknown edge availability domain(s) {unknown}.")
         self.router = ComputeRouter(
@@ -77,12 +85,11 @@ class PartnerInterconnect(Construct):
             ),
         )
         self.attachments: dict[str, ComputeInterconnectAttachment] = {}
-        for domain in edge_availability_domains:
-            number = domain.rsplit("_", 1)[1]
-            self.attachments[domain] = ComputeInterconnectAttachment(
+        for key, domain in keyed.items():
+            self.attachments[key] = ComputeInterconnectAttachment(
                 self,
-                f"attachment_{number}",
-                name=f"{name}-{number}",
+                f"attachment_{key}",
+                name=f"{name}-{key}".replace("_", "-")[:63].rstrip("-"),
                 router=self.router.id,
                 region=region,
                 project=project,
@@ -93,6 +100,7 @@ class PartnerInterconnect(Construct):
                 labels=dict(labels),
             )
 
-    def pairing_key(self, domain: str) -> str:
-        """The attachment's pairing key (`<uuid>/<region>/<domain number>`) as a reference."""
-        return self.attachments[domain].pairing_key
+    def pairing_key(self, key: str) -> str:
+        """The attachment's pairing key (`<uuid>/<region>/<domain number>`) as a reference.
+        `key` is the attachment's key (`attachments`), or the domain number ("1", "2") by default."""
+        return self.attachments[key].pairing_key

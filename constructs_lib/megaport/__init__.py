@@ -12,6 +12,7 @@ explained in ``_terraform.py``.
 from ._terraform import PROVIDER_SOURCE, PROVIDER_VERSION_CONSTRAINT
 from .data import DataMegaportLocation, DataMegaportPartner
 from .mcr import Mcr
+from .prefix_filter import McrPrefixFilterList, PrefixFilterEntry
 from .provider import MegaportProvider
 from .vxc import (
     AwsConfig,
@@ -41,8 +42,10 @@ __all__ = [
     "GoogleConfig",
     "IpRoute",
     "Mcr",
+    "McrPrefixFilterList",
     "MegaportProvider",
     "PartnerConfig",
+    "PrefixFilterEntry",
     "VrouterConfig",
     "VrouterInterface",
     "Vxc",

@@ -358,6 +358,10 @@ class GcpSecretsEngine(Construct):
             service_account_id=self.service_account.name,
             role="roles/iam.workloadIdentityUser",
             member=f"principal://iam.googleapis.com/{pool_path}/subject/{subject}",
+            # The member names the pool by path, not by reference: without this, Terraform may grant
+            # it before the provider that issues the subject exists (and a token exchange in that
+            # window fails).
+            depends_on=[self.provider],
         )
         self._member = self.service_account.member
         # A token request before the pool provider and the federation binding exist fails.

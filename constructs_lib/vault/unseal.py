@@ -58,7 +58,8 @@ class AwsUnsealKey(Construct):
     """A symmetric KMS key (alias `alias/<name>`) only `vault_role_arn` can use.
 
     The key policy gives the account (`arn:aws:iam::<account>:root`) administration only, so no
-    IAM policy in the account can grant encrypt/decrypt; yearly rotation by default.
+    IAM policy in the account can grant encrypt/decrypt; rotation every 90 days by default (design:
+    "Key Rotation: Automatic every 90 days"; aws_kms_key rotation_period_in_days takes 90-2560).
     """
 
     def __init__(
@@ -70,7 +71,7 @@ class AwsUnsealKey(Construct):
         account_id: str,
         vault_role_arn: str,
         tags: Mapping[str, str],
-        rotation_days: int = 365,
+        rotation_days: int = 90,
         deletion_window_days: int = 30,
         prevent_destroy: bool = True,
     ) -> None:
@@ -162,7 +163,9 @@ class AzureUnsealKey(Construct):
     `deployer_principal_id` (the identity running Terraform) gets "Key Vault Crypto Officer"
     on the vault so it can create and rotate the key; leave it out if that is granted
     elsewhere. `allowed_ip_cidrs` left out: only trusted Azure services and private endpoints
-    reach the vault (Terraform must then run from inside the network).
+    reach the vault (Terraform must then run from inside the network). `allowed_subnet_ids`:
+    subnets admitted through their Microsoft.KeyVault service endpoint (the Vault servers' node
+    subnets, a self-hosted runner's subnet).
     """
 
     def __init__(
@@ -178,6 +181,7 @@ class AzureUnsealKey(Construct):
         tags: Mapping[str, str],
         deployer_principal_id: str | None = None,
         allowed_ip_cidrs: Sequence[str] = (),
+        allowed_subnet_ids: Sequence[str] = (),
         key_name: str = "vault-unseal",
         key_size: int = 3072,
         rotation_days: int = 90,
@@ -197,9 +201,13 @@ class AzureUnsealKey(Construct):
             rbac_authorization_enabled=True,
             purge_protection_enabled=True,
             soft_delete_retention_days=soft_delete_retention_days,
-            public_network_access_enabled=bool(allowed_ip_cidrs),
+            # Public access on only to admit listed networks: default Deny still refuses the rest.
+            public_network_access_enabled=bool(allowed_ip_cidrs or allowed_subnet_ids),
             network_acls=KeyVaultNetworkAcls(
-                default_action="Deny", bypass="AzureServices", ip_rules=list(allowed_ip_cidrs) or None
+                default_action="Deny",
+                bypass="AzureServices",
+                ip_rules=list(allowed_ip_cidrs) or None,
+                virtual_network_subnet_ids=list(allowed_subnet_ids) or None,
             ),
             tags=tags,
         )
@@ -227,7 +235,12 @@ class AzureUnsealKey(Construct):
             ),
             tags=tags,
             depends_on=deployer or None,
-            lifecycle=TerraformResourceLifecycle(prevent_destroy=prevent_destroy),
+            # No expiry is configured; one set outside Terraform would be read back from the newest
+            # version and force a replacement (azurerm v4.55.0 key_vault_key_resource.go,
+            # ForceNewIfChange("expiration_date")), which prevent_destroy refuses.
+            lifecycle=TerraformResourceLifecycle(
+                prevent_destroy=prevent_destroy, ignore_changes=["expiration_date"]
+            ),
         )
         self.vault_access = RoleAssignment(
             self,

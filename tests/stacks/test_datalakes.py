@@ -19,6 +19,8 @@ from tests.conftest import data_sources, resources
 
 CLASSES = {"pii", "training", "models", "models-gdpr", "archive"}
 REPLICABLE = {"training", "models", "models-gdpr"}
+# data_lake.erasure_days default (issue #26): noncurrent versions deleted after 30 days.
+ERASED = {"pii", "models-gdpr"}
 JURISDICTIONS = {"us", "eu", "apac"}
 ZONES = ("raw", "processed", "curated", "models")
 SEVEN_YEARS_DAYS = 2557
@@ -180,9 +182,14 @@ def _aws_tiers(stack):
         (hygiene,) = [r for r in rules if not r.get("transition")]
         assert hygiene["filter"] == [{}], "old versions and uploads are handled across the whole bucket"
         noncurrent = [
-            (t["noncurrent_days"], t["storage_class"]) for t in hygiene["noncurrent_version_transition"]
+            (t["noncurrent_days"], t["storage_class"])
+            for t in hygiene.get("noncurrent_version_transition", [])
         ]
-        assert noncurrent == [(30, "GLACIER")]
+        if bucket["tags"]["data_classification"] in ERASED:
+            # Erasure (issue #26): deleted at 30 days, so never moved to a cold class first.
+            assert noncurrent == [] and hygiene["noncurrent_version_expiration"] == [{"noncurrent_days": 30}]
+        else:
+            assert noncurrent == [(30, "GLACIER")]
         assert hygiene["abort_incomplete_multipart_upload"] == [{"days_after_initiation": 7}]
         yield name
 
@@ -201,10 +208,16 @@ def _gcp_tiers(stack):
         assert sorted(live, key=str) == sorted(
             [(z, 30, "NEARLINE") for z in zones] + [(z, 90, "COLDLINE") for z in zones], key=str
         ), name
-        assert {
-            "action": {"storage_class": "COLDLINE", "type": "SetStorageClass"},
-            "condition": {"days_since_noncurrent_time": 30, "with_state": "ARCHIVED"},
-        } in rules, name
+        if bucket["labels"]["data_classification"] in ERASED:
+            assert {
+                "action": {"type": "Delete"},
+                "condition": {"days_since_noncurrent_time": 30, "with_state": "ARCHIVED"},
+            } in rules, name
+        else:
+            assert {
+                "action": {"storage_class": "COLDLINE", "type": "SetStorageClass"},
+                "condition": {"days_since_noncurrent_time": 30, "with_state": "ARCHIVED"},
+            } in rules, name
         assert {"action": {"type": "AbortIncompleteMultipartUpload"}, "condition": {"age": 7}} in rules, name
         yield name
 
@@ -234,7 +247,10 @@ def _azure_tiers(stack):
             if cold == "archive"
             else "tier_to_cold_after_days_since_creation_greater_than"
         )
-        assert version[key] == 30, name
+        if account["tags"]["data_classification"] in ERASED:
+            assert version == {"delete_after_days_since_creation": 30}, name
+        else:
+            assert version[key] == 30, name
         yield name
 
 

@@ -74,15 +74,33 @@ def test_prod_has_one_mcr_per_router_with_its_asn_and_location(ic, envs):
         assert locations[loc]["id"] == r.location_id
 
 
-def test_prod_has_two_diverse_vxcs_to_each_cloud_per_router(ic):
+def test_prod_each_router_has_two_vxcs_to_aws_and_gcp_and_one_to_azure(ic):
+    """Two on-ramp locations (AWS) / metros (GCP) per zone; Azure: one port of the circuit per zone."""
     mcrs = resources(ic["prod"], "megaport_mcr")
+    assert len(mcrs) == 4
     per_router: Counter = Counter()
     for _name, vxc in resources(ic["prod"], "megaport_vxc").items():
         _, mcr, attr = ref(vxc["a_end"]["requested_product_uid"])
         assert mcr in mcrs and attr == "product_uid"
         per_router[(mcr, vxc["b_end_partner_config"]["partner"])] += 1
-    assert dict(per_router.items()) == {(m, p): 2 for m in mcrs for p in ("aws", "google", "azure")}
-    assert all(len(v) >= 2 for v in vxcs_by_partner(ic["prod"]).values())
+    expected = {"aws": 2, "google": 2, "azure": 1}
+    assert dict(per_router.items()) == {(m, p): n for m in mcrs for p, n in expected.items()}
+
+
+def _mcr_of(vxc: dict) -> str:
+    return ref(vxc["a_end"]["requested_product_uid"])[1]
+
+
+def test_prod_red_and_blue_paths_to_every_cluster_share_no_router(ic):
+    """Two MCRs per jurisdiction: each cloud cluster is reached from a red and a blue MCR."""
+    mcrs = resources(ic["prod"], "megaport_mcr")
+    assert sorted(m["diversity_zone"] for m in mcrs.values()) == ["blue", "blue", "red", "red"]
+    by_cluster: dict[str, set[str]] = {}
+    for _name, vxc in resources(ic["prod"], "megaport_vxc").items():
+        by_cluster.setdefault(vxc["resource_tags"]["cluster"], set()).add(_mcr_of(vxc))
+    assert len(by_cluster) == 6
+    for cluster, routers in by_cluster.items():
+        assert sorted(mcrs[r]["diversity_zone"] for r in routers) == ["blue", "red"], cluster
 
 
 def test_prod_required_providers_declares_megaport_and_credentials_stay_out(ic):
@@ -92,7 +110,9 @@ def test_prod_required_providers_declares_megaport_and_credentials_stay_out(ic):
         "version": "~> 1.13",
     }
     (block,) = doc["provider"]["megaport"]
-    assert block == {"accept_purchase_terms": True, "environment": "production"}
+    # wait_time: the provider's default is 10 minutes and its description advises more for VXCs to
+    # cloud providers (terraform-provider-megaport v1.13.1 internal/provider/provider.go).
+    assert block == {"accept_purchase_terms": True, "environment": "production", "wait_time": 30}
 
 
 def test_prod_pairing_keys_reference_the_gcp_attachment_of_the_same_diversity_zone(ic):
@@ -101,7 +121,7 @@ def test_prod_pairing_keys_reference_the_gcp_attachment_of_the_same_diversity_zo
     partners = data_sources(stack, "megaport_partner")
     domain = {"red": "AVAILABILITY_DOMAIN_1", "blue": "AVAILABILITY_DOMAIN_2"}
     google = vxcs_by_partner(stack)["google"]
-    assert len(google) == 4
+    assert len(google) == 8  # 2 clusters x 2 metros x 2 edge domains (Google's 99.99% topology)
     for name, vxc in google:
         rtype, att, attr = ref(vxc["b_end_partner_config"]["google_config"]["pairing_key"])
         assert (rtype, attr) == (
@@ -168,8 +188,8 @@ def test_prod_azure_private_peering_matches_the_mcr_side_and_waits_for_the_vxcs(
             net = IPv4Network(peering[f"{port}_peer_address_prefix"])
             first, second = str(net.network_address + 1), str(net.network_address + 2)  # ours, Microsoft's
             assert net.prefixlen == 30 and mcr_side[port] == (f"{first}/30", first, second)
-        mcr_name = circuits[circuit]["name"].rsplit("-azure-", 1)[0]
-        assert peering["peer_asn"] == routers[mcr_name].asn
+        jurisdiction = circuits[circuit]["name"].split("-")[1]
+        assert {r.asn for r in routers.values() if r.jurisdiction == jurisdiction} == {peering["peer_asn"]}
 
 
 def test_prod_expressroute_gateway_in_the_cluster_gateway_subnet_and_connected_after_peering(ic):
@@ -177,7 +197,8 @@ def test_prod_expressroute_gateway_in_the_cluster_gateway_subnet_and_connected_a
     gateways = resources(stack, "azurerm_virtual_network_gateway")
     assert len(gateways) == 2
     for gw in gateways.values():
-        assert gw["type"] == "ExpressRoute" and gw["sku"] == "ErGw1AZ"
+        # ErGw3AZ carries 10 Gbps, the circuits' bandwidth; ErGw1AZ carries about 1 Gbps.
+        assert gw["type"] == "ExpressRoute" and gw["sku"] == "ErGw3AZ"
         (ipc,) = gw["ip_configuration"]
         assert from_cluster_stack(ipc["subnet_id"]) and "gateway_subnet" in ipc["subnet_id"]
         _, ip, _ = ref(ipc["public_ip_address_id"])
@@ -193,7 +214,7 @@ def test_prod_aws_vifs_are_accepted_from_the_vxc_onto_the_dx_gateway(ic, envs):
     mp = envs["prod"].interconnect
     aws = dict(vxcs_by_partner(stack)["aws"])
     accepters = resources(stack, "aws_dx_hosted_private_virtual_interface_accepter")
-    assert len(aws) == len(accepters) == 4
+    assert len(aws) == len(accepters) == 8
     accepted = set()
     for acc in accepters.values():
         m = re.search(r"megaport_vxc\.([A-Za-z0-9_-]+)\.csp_connections", acc["virtual_interface_id"])
@@ -234,7 +255,7 @@ def test_prod_link_addresses_come_from_the_link_pool_and_never_repeat(ic, envs):
     for peering in resources(ic["prod"], "azurerm_express_route_circuit_peering").values():
         addresses += [peering["primary_peer_address_prefix"], peering["secondary_peer_address_prefix"]]
     assert all(a.startswith(pool) for a in addresses)
-    assert len(addresses) == len(set(addresses)) == 12
+    assert len(addresses) == len(set(addresses)) == 20  # 8 VIFs x 2 + 2 peerings x 2
 
 
 # ---- dev/staging: VPN ----------------------------------------------------------------------

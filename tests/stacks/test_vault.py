@@ -305,8 +305,13 @@ def test_vault_server_identities_are_bound_to_the_vault_service_account(synthesi
 
 def test_unseal_keys_cannot_be_destroyed_by_terraform(synthesized):
     stack = _vault(synthesized)
-    for rtype in ("aws_kms_key", "google_kms_crypto_key", "azurerm_key_vault_key"):
+    for rtype in ("aws_kms_key", "google_kms_crypto_key"):
         assert _one(stack, rtype)["lifecycle"] == {"prevent_destroy": True}, rtype
+    # Key Vault keys also ignore the expiry the provider reads back (issue #26).
+    assert _one(stack, "azurerm_key_vault_key")["lifecycle"] == {
+        "prevent_destroy": True,
+        "ignore_changes": ["expiration_date"],
+    }
 
 
 def test_unseal_keys_rotate(synthesized):

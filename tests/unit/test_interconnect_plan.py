@@ -15,10 +15,11 @@ from stacks.environments import load_environments
 from stacks.interconnect_plan import (
     AWS_RESERVED_INSIDE,
     AZURE_APIPA,
-    azure_circuits,
     declared_ranges,
     link_pairs,
+    megaport_plan,
     nth_subnet,
+    path_slas,
     router_capacity,
     vpn_links,
     vxc_link,
@@ -59,27 +60,97 @@ def test_prod_megaport_link_addresses_are_unique_and_outside_every_cluster_range
         for r, router in enumerate(mp.routers)
         for v in range(len(router.vxcs))
     ]
-    assert len(links) == 12 and len(set(links)) == 12
+    assert len(links) == 20 and len(set(links)) == 20  # 4 routers x (2 AWS + 2 GCP + 1 Azure)
     for a, b in combinations(links, 2):
         assert not a.overlaps(b)
     ranges = [IPv4Network(r) for r in declared_ranges(prod.clusters)]
     assert not any(link.overlaps(r) for link in links for r in ranges)
 
 
-def test_prod_azure_circuit_pairs_red_primary_blue_secondary_with_one_peering_vlan(envs):
-    mp = envs["prod"].interconnect
-    (us,) = azure_circuits(mp, 0)
-    assert us.cluster == "azure-eastus"
-    assert us.primary[1].diversity_zone == "red" and us.secondary[1].diversity_zone == "blue"
-    assert us.peering_vlan == 301
-    # the red VXC is the 5th of mcr-us (index 4), the blue the 6th
-    assert (str(us.primary_link.network), str(us.secondary_link.network)) == (
+def test_prod_azure_circuit_takes_red_router_primary_blue_router_secondary_one_peering_vlan(envs):
+    prod = envs["prod"]
+    us, eu = megaport_plan(prod.clusters, prod.interconnect)
+    (circuit,) = us.azure_circuits()
+    assert circuit.cluster.name == "azure-eastus"
+    assert (circuit.primary.router.name, circuit.secondary.router.name) == ("mcr-us-red", "mcr-us-blue")
+    assert circuit.peering_vlan == 301
+    # the Azure VXC is the 5th of each router (index 4): router 0 -> .16/30, router 1 -> .64+16
+    assert (str(circuit.primary.link.network), str(circuit.secondary.link.network)) == (
         "192.168.255.16/30",
-        "192.168.255.20/30",
+        "192.168.255.80/30",
     )
-    (eu,) = azure_circuits(mp, 1)
-    assert eu.cluster == "azure-westeurope" and eu.peering_vlan == 311
-    assert str(eu.primary_link.network) == "192.168.255.80/30"
+    (eu_circuit,) = eu.azure_circuits()
+    assert eu_circuit.cluster.name == "azure-westeurope" and eu_circuit.peering_vlan == 311
+
+
+def test_vxc_ids_name_what_they_connect_not_a_position(envs):
+    prod = envs["prod"]
+    us = megaport_plan(prod.clusters, prod.interconnect)[0]
+    ids = [v.id for r in us.routers for v in r.vxcs]
+    assert ids[:5] == [
+        "vxc_aws_us_east_1_red_ashburn",
+        "vxc_aws_us_east_1_red_reston",
+        "vxc_gcp_us_central1_red_chicago",
+        "vxc_gcp_us_central1_red_dallas",
+        "vxc_azure_eastus_red",
+    ]
+    assert len(set(ids)) == len(ids)
+
+
+# Expected availability per path: the clouds' published topology rules applied by hand to
+# prod.yaml (AWS: red+blue at two DX locations = maximum resiliency 99.99; GCP: both edge domains
+# in two metros = 99.99; Azure: one circuit with both connections = 99.95).
+PROD_SLAS = {
+    ("us", "aws", "aws-us-east-1"): 99.99,
+    ("us", "gcp", "gcp-us-central1"): 99.99,
+    ("us", "azure", "azure-eastus"): 99.95,
+    ("eu", "aws", "aws-eu-west-1"): 99.99,
+    ("eu", "gcp", "gcp-europe-west1"): 99.99,
+    ("eu", "azure", "azure-westeurope"): 99.95,
+}
+
+
+def test_prod_path_slas_follow_the_topology(envs):
+    prod = envs["prod"]
+    got = {
+        (p.jurisdiction, p.cloud, p.cluster): p.percent for p in path_slas(prod.clusters, prod.interconnect)
+    }
+    assert got == PROD_SLAS
+
+
+def _one_router_per_jurisdiction(mp):
+    """The old topology: every VXC of a jurisdiction on its red router (blue zone there too)."""
+    routers = []
+    for j in ("us", "eu"):
+        red, blue = [r for r in mp.routers if r.jurisdiction == j]
+        routers.append(red.model_copy(update={"vxcs": red.vxcs + blue.vxcs}))
+    return mp.model_copy(update={"routers": tuple(routers)})
+
+
+def test_one_router_per_jurisdiction_gives_at_most_99_9(envs):
+    prod = envs["prod"]
+    got = path_slas(prod.clusters, _one_router_per_jurisdiction(prod.interconnect))
+    assert got and all(p.percent <= 99.9 for p in got)
+
+
+def test_gcp_attachments_in_one_metro_give_99_9(envs):
+    prod = envs["prod"]
+    mp = prod.interconnect
+    routers = tuple(
+        r.model_copy(
+            update={
+                "vxcs": tuple(
+                    v for v in r.vxcs if not (v.onramp and v.onramp.metro in ("dallas", "frankfurt"))
+                )
+            }
+        )
+        for r in mp.routers
+    )
+    got = {
+        (p.cloud, p.cluster): p.percent
+        for p in path_slas(prod.clusters, mp.model_copy(update={"routers": routers}))
+    }
+    assert got[("gcp", "gcp-us-central1")] == 99.9
 
 
 def test_vpn_full_mesh_joins_every_cross_cloud_pair_only(envs):

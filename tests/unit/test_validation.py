@@ -176,10 +176,12 @@ def test_duplicate_vlan_and_asn_rejected(tmp_path):
     data = base()
     routers = data["interconnect"]["routers"]
     routers[0]["vxcs"][1]["vlan"] = routers[0]["vxcs"][0]["vlan"]
-    routers[1]["asn"] = routers[0]["asn"]
+    routers[2]["asn"] = routers[3]["asn"] = routers[0]["asn"]  # eu routers take the us routers' ASN
     probs = problems_for(tmp_path, data)
     assert any("vxcs[1].vlan: VLAN 101 is already used" in p for p in probs)
-    assert any(p.startswith("interconnect.routers[1 mcr-eu].asn: ASN 133937 is already used") for p in probs)
+    assert any(
+        p.startswith("interconnect.routers[2 mcr-eu-red].asn: ASN 133937 is already used") for p in probs
+    )
 
 
 def test_reserved_cloud_asn_rejected(tmp_path):
@@ -191,13 +193,14 @@ def test_reserved_cloud_asn_rejected(tmp_path):
 
 def test_megaport_needs_two_diverse_vxcs_per_cloud(tmp_path):
     data = base()
-    data["interconnect"]["routers"][0]["vxcs"] = [
-        v
-        for v in data["interconnect"]["routers"][0]["vxcs"]
-        if not (v["cloud"] == "gcp" and v["diversity_zone"] == "blue")
-    ]
+    data["interconnect"]["routers"][1]["vxcs"] = [
+        v for v in data["interconnect"]["routers"][1]["vxcs"] if v["cloud"] != "gcp"
+    ]  # mcr-us-blue loses its GCP VXCs
     probs = problems_for(tmp_path, data)
-    assert any("gcp needs two VXCs on diverse zones" in p for p in probs)
+    assert any(
+        "gcp cluster 'gcp-us-central1' has VXCs only on ['red'] routers" in p and "blue router" in p
+        for p in probs
+    )
 
 
 def test_wrong_interconnect_kind_rejected(tmp_path):

@@ -117,14 +117,14 @@ def test_role_without_pki_issue_gets_no_pki_path():
 
 
 def test_prod_reach_plan_names_every_cluster_and_its_gaps():
-    """prod: Vault's home is aws-us-east-1 (first cluster); mcr-us joins it to gcp-us-central1 and
+    """prod: Vault's home is aws-us-east-1 (first cluster); mcr-us-red (and -blue) join it to gcp-us-central1 and
     azure-eastus; nothing in this repository joins it to the other five clusters."""
     env = Environment.model_validate(_raw("prod"))
     reach = {r.cluster: r for r in plan_reach(env)}
     assert len(reach) == 8
     assert reach["aws-us-east-1"].home
-    assert reach["gcp-us-central1"].network == "Megaport Cloud Router mcr-us"
-    assert reach["azure-eastus"].network == "Megaport Cloud Router mcr-us"
+    assert reach["gcp-us-central1"].network == "Megaport Cloud Router mcr-us-red"
+    assert reach["azure-eastus"].network == "Megaport Cloud Router mcr-us-red"
     assert sorted(c for c, r in reach.items() if r.network is None) == [
         "aws-eu-west-1",
         "aws-us-west-2",
