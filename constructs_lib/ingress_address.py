@@ -12,8 +12,9 @@ Service then claims it:
   - GCP: a regional external static address (google_compute_address), `spec.loadBalancerIP`;
   - Azure: a Standard static zone-redundant public IP in the cluster's resource group,
     `service.beta.kubernetes.io/azure-load-balancer-resource-group` + `loadBalancerIP`; AKS's
-    control-plane identity needs Network Contributor on that resource group (AKS docs, "Use a
-    static public IP address and DNS label with the AKS load balancer").
+    control-plane identity needs Network Contributor on it (AKS docs, "Use a static public IP
+    address and DNS label with the AKS load balancer", grant it on the resource group; here only
+    on the address).
 """
 
 from __future__ import annotations
@@ -81,7 +82,6 @@ class AzureIngressAddress(Construct):
         name: str,
         location: str,
         resource_group_name: str,
-        resource_group_id: str,
         cluster_identity_principal_id: str,
         tags: dict[str, str],
     ) -> None:
@@ -100,10 +100,12 @@ class AzureIngressAddress(Construct):
             zones=["1", "2", "3"],
             tags=tags,
         )
+        # Scoped to the one address (the AKS docs grant the resource group; the cloud provider
+        # only reads and joins this IP).
         RoleAssignment(
             self,
             "cluster_network_contributor",
-            scope=resource_group_id,
+            scope=self.public_ip.id,
             role_definition_name="Network Contributor",
             principal_id=cluster_identity_principal_id,
             principal_type="ServicePrincipal",

@@ -296,7 +296,6 @@ def _build_azure(
         name=name,
         location=cluster.region,
         resource_group_name=network.resource_group.name,
-        resource_group_id=network.resource_group.id,
         cluster_identity_principal_id=aks.identity.principal_id,
         tags=tags,
     )

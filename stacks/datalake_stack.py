@@ -15,7 +15,6 @@ from constructs_lib import storage_spec
 from constructs_lib.storage_spec import TierSpec
 from stacks.base import PlatformStack
 from stacks.context import BuildContext
-from stacks.logical_ids import PathLogicalIds
 from stacks.params import Cluster, Environment
 from stacks.residency import Residency, load_residency
 
@@ -33,7 +32,7 @@ def tier_spec(env: Environment) -> TierSpec:
     )
 
 
-class DataLakeStack(PathLogicalIds, PlatformStack):
+class DataLakeStack(PlatformStack):
     """The data lake of one cloud region (and, for replicable classifications, its replica)."""
 
     def __init__(self, scope: Construct, *, env: Environment, cluster: Cluster, residency: Residency) -> None:
@@ -80,27 +79,6 @@ class DataLakeStack(PathLogicalIds, PlatformStack):
             replica=self._replica(S3Replica),
             **self._lake_props(region, tiers),
         )
-        if self.lake.replication_rules:
-            from constructs_lib.aws.alerts import AlertTopic, ReplicationAlarms
-
-            # The environment's one notification target, reached through this region's topic
-            # (CloudWatch alarm actions must be in the alarm's region).
-            topic = AlertTopic(
-                self,
-                "alerts",
-                name=f"{self.env.name}-{region}-datalake-alerts",
-                email=self.env.notifications.email,
-                account_id=account_id,
-                tags=tags,
-            )
-            ReplicationAlarms(
-                self,
-                "replication_alarms",
-                rules=self.lake.replication_rules,
-                topic=topic,
-                name_prefix=f"{self.env.name}-{region}",
-                tags=tags,
-            )
 
     def _lake_props(self, region: str, tiers: TierSpec) -> dict:
         """The props every cloud's data lake takes alike, from the environment's data_lake."""
@@ -189,4 +167,9 @@ def build(app: Construct, ctx: BuildContext) -> None:
         if (cluster.cloud, cluster.region) in seen:
             continue
         seen.add((cluster.cloud, cluster.region))
-        DataLakeStack(app, env=env, cluster=cluster, residency=residency)
+        lake = DataLakeStack(app, env=env, cluster=cluster, residency=residency)
+        rules = getattr(getattr(lake, "lake", None), "replication_rules", None)
+        if cluster.cloud == "aws" and rules:
+            from stacks.alerts_stack import ReplicationAlertsStack
+
+            ReplicationAlertsStack(app, env=env, region=cluster.region, rules=rules)

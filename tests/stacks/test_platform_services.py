@@ -227,8 +227,12 @@ def test_every_s3_replication_rule_has_metrics_and_two_alarms_to_the_email_topic
     for sid, s in synthesized.items():
         if not (sid.startswith(f"{env_name}-aws-") and sid.endswith("-datalake")):
             continue
-        alarms = resources(s, "aws_cloudwatch_metric_alarm").values()
-        for cfg in resources(s, "aws_s3_bucket_replication_configuration").values():
+        configs = resources(s, "aws_s3_bucket_replication_configuration").values()
+        if not configs:
+            continue
+        alerts = synthesized[sid.removesuffix("-datalake") + "-alerts"]
+        alarms = resources(alerts, "aws_cloudwatch_metric_alarm").values()
+        for cfg in configs:
             for rule in cfg["rule"]:
                 rules_seen += 1
                 assert rule["destination"]["metrics"]["status"] == "Enabled"
@@ -236,15 +240,20 @@ def test_every_s3_replication_rule_has_metrics_and_two_alarms_to_the_email_topic
                 assert set(mine) == {"ReplicationLatency", "OperationsFailedReplication"}
                 assert mine["ReplicationLatency"]["threshold"] == 900  # the 15-minute RPO
                 assert mine["OperationsFailedReplication"]["threshold"] == 0
+                source = cfg["bucket"].split(".")[1]  # ${aws_s3_bucket.<name>.id}
                 for a in mine.values():
                     assert a["namespace"] == "AWS/S3"
-                    assert a["dimensions"]["SourceBucket"] == cfg["bucket"].replace(".id}", ".bucket}")
+                    assert source_stack(a["dimensions"]["SourceBucket"]) == sid
+                    assert f"aws_s3_bucket{source}bucket" in a["dimensions"]["SourceBucket"]
                     assert a["alarm_actions"] == ["${aws_sns_topic.alerts_topic.arn}"]
-        if resources(s, "aws_s3_bucket_replication_configuration"):
-            (sub,) = resources(s, "aws_sns_topic_subscription").values()
-            assert (sub["protocol"], sub["endpoint"]) == ("email", email)
-            (topic,) = resources(s, "aws_sns_topic").values()
-            assert topic["kms_master_key_id"].startswith("${aws_kms_key.")
+        (sub,) = resources(alerts, "aws_sns_topic_subscription").values()
+        assert (sub["protocol"], sub["endpoint"]) == ("email", email)
+        (topic,) = resources(alerts, "aws_sns_topic").values()
+        assert topic["kms_master_key_id"] == "${aws_kms_key.alerts_key_key.arn}"
+        key_policy = json.loads(resources(alerts, "aws_kms_key")["alerts_key_key"]["policy"])
+        assert any(
+            st["Principal"] == {"Service": ["cloudwatch.amazonaws.com"]} for st in key_policy["Statement"]
+        )
     assert rules_seen > 0 or env_name == "dev"
 
 
