@@ -24,7 +24,7 @@ export UV_LINK_MODE := copy
 export UV_PYTHON_DOWNLOADS := never
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: all synth synth-only validate lint lint-ci format test policy review snapshot-update schema install install-node \
+.PHONY: all synth synth-only validate lint lint-ci format test policy review cost snapshot-update schema install install-node \
         plan deploy cli-synth bench bench-install clean
 
 all: synth
@@ -75,6 +75,12 @@ policy: .venv-checkov/.installed
 review: .venv/.installed
 	@$(PHASE) review $(PY) -m review $(if $(PLAN_DIR),--plan-dir $(PLAN_DIR),$(if $(BASE),--base $(BASE),--base-out $(if $(BASE_OUT),$(BASE_OUT),tests/snapshots/__snapshots__/test_snapshots)) \
 	  $(if $(HEAD_OUT),--head-out $(HEAD_OUT),$(if $(BASE),,--head-out $(OUT)))) --output review.md --full-output review-full.md
+
+# Cost: monthly list-price cost per environment and stack at min and max scale, offline, from the
+# synthesized plan ($(OUT)) and the dated price table cost/prices.yaml; lists every assumption and
+# every missing price. `make cost ENV=prod`; COST_FLAGS=--lines prints every priced line.
+cost: .venv/.installed
+	@$(PHASE) cost $(PY) -m cost --out $(OUT) $(if $(ENV),--env $(ENV)) $(COST_FLAGS)
 
 # ---- lint and tests --------------------------------------------------------------------------
 lint: .venv/.installed

@@ -48,7 +48,7 @@ class PlatformStack(TerraformStack):
 
     def tags(self, **kwargs: str | None) -> dict[str, str]:
         """common_tags for this stack's environment and component, plus the given keys."""
-        cost = {"team": self.env.cost.team, "model": self.env.cost.model}
+        cost = {"team": self.env.cost_allocation.team, "model": self.env.cost_allocation.model}
         return common_tags(
             env=self.env.name, component=self.component, extra=self.env.tags, **{**cost, **kwargs}
         )

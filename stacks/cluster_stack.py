@@ -25,13 +25,13 @@ from constructs_lib.gcp.network import GcpClusterNetwork
 from constructs_lib.ingress_address import AwsIngressAddresses, AzureIngressAddress, GcpIngressAddress
 from stacks.base import PlatformStack
 from stacks.cluster_props import (
-    authorized_cidrs,
     default_zones,
     ingress_hostname,
     key_vault_name,
     node_service_account_id,
     pool_specs,
     resource_name,
+    security_spec,
 )
 from stacks.context import BuildContext, ClusterHandle
 from stacks.logical_ids import PathLogicalIds
@@ -137,6 +137,7 @@ def _build_aws(
         logs_key=logs_key,
         nat=cluster.network.nat,
         flow_log_retention_days=sec.audit_log_retention_days,
+        region=cluster.region,
         tags=tags,
     )
     eks = Eks(
@@ -148,13 +149,9 @@ def _build_aws(
         node_pools=pool_specs(cluster),
         account_id=account,
         logs_key=logs_key,
-        public_endpoint=sec.public_endpoint,
-        authorized_cidrs=authorized_cidrs(cluster),
         services_cidr=str(cluster.network.services_cidr) if cluster.network.services_cidr else None,
-        log_retention_days=sec.audit_log_retention_days,
-        key_rotation_days=sec.key_rotation_days,
-        deletion_protection=sec.deletion_protection,
         tags=tags,
+        **security_spec(cluster).to_eks(),
     )
     record_reasons(eks.cluster, cluster)
     ingress = AwsIngressAddresses(stack, "ingress", name=name, zones=default_zones(cluster), tags=tags)
@@ -190,7 +187,7 @@ def _build_gcp(
 ) -> ClusterHandle:
     project = env.accounts.gcp.project_id
     name = resource_name(env, cluster)
-    sec, net, maint = cluster.security, cluster.network, cluster.maintenance
+    net, maint = cluster.network, cluster.maintenance
     GoogleProvider(stack, "google", project=project, region=cluster.region, default_labels=tags)
     network = GcpClusterNetwork(
         stack,
@@ -219,11 +216,8 @@ def _build_gcp(
         maintenance_day=maint.day,
         maintenance_start_hour_utc=maint.start_hour_utc,
         maintenance_duration_hours=maint.duration_hours,
-        public_endpoint=sec.public_endpoint,
-        authorized_cidrs=authorized_cidrs(cluster),
         zones=default_zones(cluster),
-        key_rotation_days=sec.key_rotation_days,
-        deletion_protection=sec.deletion_protection,
+        **security_spec(cluster).to_gke(),
     )
     record_reasons(gke.cluster, cluster)
     ingress = GcpIngressAddress(
@@ -253,7 +247,7 @@ def _build_azure(
 ) -> ClusterHandle:
     azure = env.accounts.azure
     name = resource_name(env, cluster)
-    sec, net, maint = cluster.security, cluster.network, cluster.maintenance
+    net, maint = cluster.network, cluster.maintenance
     if net.pods_cidr is None or net.services_cidr is None:  # validation reports it with the file path
         raise ValueError(f"cluster {cluster.name}: AKS needs network.pods_cidr and network.services_cidr")
     AzurermProvider(
@@ -283,11 +277,8 @@ def _build_azure(
         maintenance_day=maint.day,
         maintenance_start_hour_utc=maint.start_hour_utc,
         maintenance_duration_hours=maint.duration_hours,
-        public_endpoint=sec.public_endpoint,
-        authorized_cidrs=authorized_cidrs(cluster),
-        log_retention_days=sec.audit_log_retention_days,
-        key_rotation_days=sec.key_rotation_days,
         tags=tags,
+        **security_spec(cluster).to_aks(),
     )
     record_reasons(aks.cluster, cluster)
     ingress = AzureIngressAddress(
@@ -313,4 +304,6 @@ def _build_azure(
         node_identity=aks.kubelet_object_id,
         ingress_addresses=tuple(ingress.addresses),
         node_subnet_id=network.node_subnet.id,
+        private_endpoint_subnet_id=network.private_endpoint_subnet.id,
+        private_dns_zone_ids=dict(network.private_link_dns.zone_ids),
     )

@@ -492,14 +492,24 @@ class Edge(Model):
 
 
 class VaultRole(Model):
-    """One platform role, mapped to Vault policy paths and to each cloud's identity."""
+    """One platform role: Vault policy paths, and which data-lake classifications it may read or
+    write. The access is declared once, per classification; each cloud's permissions for a level
+    come from constructs_lib/data_access.py, granted on that classification's buckets / storage
+    accounts only (stacks/data_grants.py). A classification left out is not reachable at all:
+    `pii` only for the roles that list it."""
 
     name: Name
     description: str = ""
     vault_paths: dict[str, tuple[Literal["create", "read", "update", "delete", "list", "sudo", "patch"], ...]]
-    aws_actions: tuple[str, ...] = ()
-    gcp_roles: tuple[str, ...] = ()
-    azure_roles: tuple[str, ...] = ()
+    data_access: dict[Classification, Literal["read", "write"]] = Field(
+        default_factory=dict,
+        description="Data-lake classification -> read or write, on every cloud and region of the environment.",
+    )
+    data_clouds: tuple[Cloud, ...] | None = Field(
+        default=None,
+        description="Clouds whose lakes data_access applies to. Left out: every cloud of the environment "
+        "(a Community Vault issues credentials on its home cloud only: list that cloud).",
+    )
     pki_issue: bool = Field(
         default=True, description="May issue service mTLS certificates (pki_int/issue/...)."
     )
@@ -515,9 +525,7 @@ def _default_roles() -> tuple[VaultRole, ...]:
                 "secret/data/experiments/*": ("create", "read", "update", "list"),
                 "secret/data/models/*": ("read", "list"),
             },
-            aws_actions=("s3:GetObject", "s3:ListBucket"),
-            gcp_roles=("roles/storage.objectViewer",),
-            azure_roles=("Storage Blob Data Reader",),
+            data_access={"training": "read", "models": "read", "models-gdpr": "read"},
         ),
         VaultRole(
             name="ml-engineer",
@@ -526,9 +534,7 @@ def _default_roles() -> tuple[VaultRole, ...]:
                 "secret/data/models/*": ("read", "list"),
                 "secret/data/deployments/*": ("create", "read", "update", "list"),
             },
-            aws_actions=("s3:GetObject", "s3:ListBucket", "s3:PutObject"),
-            gcp_roles=("roles/storage.objectUser",),
-            azure_roles=("Storage Blob Data Contributor",),
+            data_access={"models": "write", "models-gdpr": "write"},
         ),
         VaultRole(
             name="admin",
@@ -537,9 +543,13 @@ def _default_roles() -> tuple[VaultRole, ...]:
                 "secret/*": ("create", "read", "update", "delete", "list"),
                 "sys/policies/acl/*": ("read", "list"),
             },
-            aws_actions=("s3:*",),
-            gcp_roles=("roles/storage.admin",),
-            azure_roles=("Storage Blob Data Owner",),
+            data_access={
+                "pii": "write",
+                "training": "write",
+                "models": "write",
+                "models-gdpr": "write",
+                "archive": "write",
+            },
         ),
     )
 
@@ -561,6 +571,33 @@ class VaultServers(Model):
         description="Networks Vault's requests to API servers come from. Left out: the home cluster's "
         "network and pod ranges. Every cluster's API server must admit them (authorized ranges).",
     )
+
+
+class CostAssumptions(Model):
+    """What `make cost` and the review's cost section assume where the plan says nothing
+    (python -m cost; prices in cost/prices.yaml). Changing it changes no infrastructure."""
+
+    storage_gb: dict[Classification | Literal["access-logs"], Annotated[int, Field(ge=0)]] = Field(
+        default_factory=lambda: {
+            "pii": 1_000,
+            "training": 20_000,
+            "models": 2_000,
+            "models-gdpr": 1_000,
+            "archive": 10_000,
+            "access-logs": 100,
+        },
+        description="Data held per bucket / storage account of each classification, in GB (a replica "
+        "holds the same). Keys left out keep their default; access-logs: the access-log buckets.",
+    )
+    hours_per_month: float = Field(default=730, gt=0, le=744, description="730 = 8,760 h / 12.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _merge_storage_defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("storage_gb"), dict):
+            default = cls.model_fields["storage_gb"].default_factory()  # type: ignore[misc]
+            data = {**data, "storage_gb": {**default, **data["storage_gb"]}}
+        return data
 
 
 class Vault(Model):
@@ -774,10 +811,11 @@ class Environment(Model):
     edge: Edge
     vault: Vault
     registry: Registry = Registry()
-    cost: CostAllocation
+    cost_allocation: CostAllocation
     budget: Budget
     notifications: Notifications
     runner: Runner = Runner()
+    cost: CostAssumptions = CostAssumptions()
 
     @model_validator(mode="before")
     @classmethod

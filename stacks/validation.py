@@ -35,7 +35,7 @@ from stacks.interconnect_plan import (
     path_slas,
     router_capacity,
 )
-from stacks.params import Environment, MegaportRouter
+from stacks.params import Cluster, Environment, MegaportRouter
 from stacks.residency import Residency, load_residency
 from stacks.vault_checks import check_vault
 
@@ -311,6 +311,7 @@ def _check_pools(env: Environment) -> Iterable[Problem]:
                 f"{_cpath(env, i)}.security.public_endpoint_reason",
                 "a public API endpoint turns a secure default off: say why in public_endpoint_reason.",
             )
+        yield from _public_endpoint_problems(env, i, c)
         if not c.security.deletion_protection and not c.security.deletion_protection_reason:
             yield Problem(
                 f"{_cpath(env, i)}.security.deletion_protection_reason",
@@ -723,4 +724,25 @@ def _check_edge_and_vault(env: Environment) -> Iterable[Problem]:
             yield Problem(
                 f"vault.kubernetes_bindings[{b}].role",
                 f"'{binding.role}' is not a role in vault.roles ({', '.join(sorted(roles))}).",
+            )
+
+
+def _public_endpoint_problems(env: Environment, i: int, c: Cluster) -> Iterable[Problem]:
+    """A public API endpoint is reachable from `security.authorized_cidrs` only, on every cloud
+    (EKS public_access_cidrs, GKE master authorized networks, AKS authorized IP ranges):
+    refused here with the key to fix rather than inside a construct at synth time."""
+    sec = c.security
+    if not sec.public_endpoint:
+        return
+    if not sec.authorized_cidrs:
+        yield Problem(
+            f"{_cpath(env, i)}.security.authorized_cidrs",
+            "public_endpoint is true but no authorized_cidrs are listed; 0.0.0.0/0 is never implied: "
+            "list the networks that may reach the API, or set public_endpoint: false.",
+        )
+    for cidr in sec.authorized_cidrs:
+        if cidr.prefixlen == 0:
+            yield Problem(
+                f"{_cpath(env, i)}.security.authorized_cidrs",
+                f"{cidr} opens the public API endpoint to the whole internet; list the networks that need it.",
             )

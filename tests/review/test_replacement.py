@@ -68,7 +68,8 @@ def test_replaced_network_lists_knock_on_replacements_with_the_cause(head_docs, 
 
 def test_in_place_change_is_an_update_not_a_replacement(head_docs, review_of):
     res(head_docs, EDGE, "cloudflare_load_balancer_pool", "pool_aws_us_east_1_pool")["minimum_origins"] = 2
-    res(head_docs, IC, "megaport_vxc", "mcr_eu_vxc_0_aws_red")["rate_limit"] = 5000
+    vxc = res(head_docs, IC, "megaport_vxc", "vxc_azure_westeurope_red_vxc")
+    vxc["rate_limit"] = vxc["rate_limit"] // 2
 
     review = review_of(head_docs)
 
@@ -76,7 +77,7 @@ def test_in_place_change_is_an_update_not_a_replacement(head_docs, review_of):
         stack_actions(review.stack(EDGE))["cloudflare_load_balancer_pool.pool_aws_us_east_1_pool"].action
         == "update"
     )
-    assert stack_actions(review.stack(IC))["megaport_vxc.mcr_eu_vxc_0_aws_red"].action == "update"
+    assert stack_actions(review.stack(IC))["megaport_vxc.vxc_azure_westeurope_red_vxc"].action == "update"
     assert review.of("replaced") == []
 
 

@@ -283,7 +283,7 @@ def test_residency_restricted_lb_pool_added_outside_and_fallback_changed(head_do
 
 
 def test_vxc_and_tunnel_removed_capacity_zero_and_kubernetes_versions(head_docs, review_of):
-    del head_docs[IC]["resource"]["megaport_vxc"]["mcr_eu_vxc_0_aws_red"]
+    del head_docs[IC]["resource"]["megaport_vxc"]["vxc_aws_eu_west_1_red_dublin_db2_vxc"]
     del head_docs["dev-global-interconnect"]["resource"]["google_compute_vpn_tunnel"][
         "gcp_us_central1_havpn_aws_us_east_1_tunnel_0"
     ]

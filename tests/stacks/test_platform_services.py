@@ -202,7 +202,11 @@ def test_every_tag_and_label_map_carries_team_model_and_env(synthesized):
                     if not isinstance(value, dict) or (rtype, key) in NOT_TAGS:
                         continue
                     checked += 1
-                    want = {"team": env.cost.team, "model": env.cost.model, "env": env.name}
+                    want = {
+                        "team": env.cost_allocation.team,
+                        "model": env.cost_allocation.model,
+                        "env": env.name,
+                    }
                     if {k: value.get(k) for k in want} != want:
                         missing.append(f"{sid}:{rtype}.{name}.{key}")
         for ptype, key in (("aws", "default_tags"), ("google", "default_labels")):
