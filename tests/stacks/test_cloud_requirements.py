@@ -130,6 +130,7 @@ TYPE_API = (
     ("google_artifact_registry_", "artifactregistry.googleapis.com"),
     ("google_billing_budget", "billingbudgets.googleapis.com"),
     ("google_monitoring_", "monitoring.googleapis.com"),
+    ("google_logging_", "logging.googleapis.com"),
     ("google_compute_", "compute.googleapis.com"),
     ("google_container_", "container.googleapis.com"),
     ("google_kms_", "cloudkms.googleapis.com"),
