@@ -2,7 +2,7 @@
 
 A registry lives next to the first cluster (in environment order) of its cloud and jurisdiction;
 AWS and Azure replicate it to the regions of that cloud's other clusters of the same jurisdiction,
-never further (policies/checks CKV_MCAI_6 re-checks it on the plan). Pull grants go to the node
+never further (policies/checks CKV_MCAI_14 re-checks it on the plan). Pull grants go to the node
 identities of exactly those clusters, taken from their ClusterHandles (real references).
 """
 

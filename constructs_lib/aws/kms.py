@@ -11,7 +11,7 @@ from constructs import Construct
 from constructs_lib.aws.iam import policy_document
 
 
-def _account_root_statement(account_id: str, partition: str) -> dict:
+def account_root_statement(account_id: str, partition: str) -> dict:
     # AWS's own default key policy: the account (through IAM policies) administers the key.
     # Without it a custom key policy locks the account out of its key.
     return {
@@ -49,7 +49,7 @@ class RotatingKey(Construct):
         publisher_services: Sequence[str] = (),
     ) -> None:
         super().__init__(scope, id_)
-        statements = [_account_root_statement(account_id, partition)]
+        statements = [account_root_statement(account_id, partition)]
         if publisher_services:
             # Services that publish to a topic encrypted with this key (cloudwatch.amazonaws.com for
             # alarms): exactly the two actions SNS needs from a publisher (Amazon SNS developer

@@ -43,7 +43,7 @@ STACKS = [
         resources={
             # CKV_MCAI_2 via the default provider, a provider alias, the region argument
             "aws_s3_bucket.pii_ok": {"bucket": "pii-ok", "tags": tags("pii", "us")},
-            # CKV_MCAI_6: registries stay in their jurisdiction (region from the provider or argument)
+            # CKV_MCAI_14: registries stay in their jurisdiction (region from the provider or argument)
             "aws_ecr_repository.registry_ok": {"name": "prod/serving", "tags": {"jurisdiction": "us"}},
             "aws_ecr_repository.registry_in_eu": {
                 "name": "prod/tools",
@@ -315,7 +315,7 @@ STACKS = [
                 "labels": tags("models-gdpr", "eu"),
                 "custom_placement_config": {"data_locations": ["EUROPE-WEST1", "US-CENTRAL1"]},
             },
-            # CKV_MCAI_6 on Artifact Registry: one region of the jurisdiction, never a multi-region
+            # CKV_MCAI_14 on Artifact Registry: one region of the jurisdiction, never a multi-region
             "google_artifact_registry_repository.ar_ok": {
                 "repository_id": "ok",
                 "format": "DOCKER",
@@ -336,7 +336,7 @@ STACKS = [
         AZ_EU,
         providers={"azurerm": [{"features": [{}]}]},
         resources={
-            # CKV_MCAI_6 on ACR: home and every geo-replica in the jurisdiction
+            # CKV_MCAI_14 on ACR: home and every geo-replica in the jurisdiction
             "azurerm_container_registry.acr_ok": {
                 "name": "acrok",
                 "resource_group_name": "rg",
@@ -518,10 +518,10 @@ STACKS = [
 
 # (check, stack, address, a phrase the finding's details must contain)
 FAILS = [
-    ("CKV_MCAI_6", AWS_US, "aws_ecr_repository.registry_in_eu", "eu-west-1"),
-    ("CKV_MCAI_6", AWS_US, "aws_ecr_repository.registry_untagged", "jurisdiction=None"),
-    ("CKV_MCAI_6", GCP_EU, "google_artifact_registry_repository.ar_multi", "location europe is outside"),
-    ("CKV_MCAI_6", AZ_EU, "azurerm_container_registry.acr_geo_us", "geo-replica in East US"),
+    ("CKV_MCAI_14", AWS_US, "aws_ecr_repository.registry_in_eu", "eu-west-1"),
+    ("CKV_MCAI_14", AWS_US, "aws_ecr_repository.registry_untagged", "jurisdiction=None"),
+    ("CKV_MCAI_14", GCP_EU, "google_artifact_registry_repository.ar_multi", "location europe is outside"),
+    ("CKV_MCAI_14", AZ_EU, "azurerm_container_registry.acr_geo_us", "geo-replica in East US"),
     ("CKV_MCAI_1", AWS_US, "aws_s3_bucket.untagged", "lack data_classification"),
     ("CKV_MCAI_1", AWS_US, "aws_s3_bucket.bad_values", "'secret'"),
     ("CKV_MCAI_1", AWS_US, "aws_s3_bucket.managed_by_hand", "expected 'cdktf'"),
@@ -594,9 +594,9 @@ FAILS = [
 
 # (check, stack, address) that must pass
 PASSES = [
-    ("CKV_MCAI_6", AWS_US, "aws_ecr_repository.registry_ok"),  # region from the default provider
-    ("CKV_MCAI_6", GCP_EU, "google_artifact_registry_repository.ar_ok"),
-    ("CKV_MCAI_6", AZ_EU, "azurerm_container_registry.acr_ok"),
+    ("CKV_MCAI_14", AWS_US, "aws_ecr_repository.registry_ok"),  # region from the default provider
+    ("CKV_MCAI_14", GCP_EU, "google_artifact_registry_repository.ar_ok"),
+    ("CKV_MCAI_14", AZ_EU, "azurerm_container_registry.acr_ok"),
     ("CKV_MCAI_1", AWS_US, "aws_s3_bucket.pii_ok"),  # common tags from the provider's default_tags
     ("CKV_MCAI_1", AWS_US, "aws_kms_key.unrelated_untagged"),  # a key that encrypts no storage
     ("CKV_MCAI_1", GCP_EU, "google_storage_bucket.pii_ok"),  # common labels from default_labels

@@ -1,4 +1,4 @@
-"""CKV_MCAI_6: a container registry, and every copy it makes, stays in its jurisdiction.
+"""CKV_MCAI_14: a container registry, and every copy it makes, stays in its jurisdiction.
 
 Images of models and serving code are data under the residency map too (a model baked into an
 image is the model). A registry must carry a jurisdiction tag of policies/residency.yaml and be
@@ -45,7 +45,7 @@ def nested(value: Any, *path: str) -> list[Any]:
 
 class RegistryResidency(McaiCheck):
     def __init__(self) -> None:
-        super().__init__("CKV_MCAI_6")
+        super().__init__("CKV_MCAI_14")
 
     def problems(self, conf: dict[str, Any]) -> list[str]:
         stack = self.stack()
