@@ -25,7 +25,10 @@ COMPONENTS: tuple[tuple[str, str], ...] = (
     ("cluster", "stacks.cluster_stack:build"),
     ("datalake", "stacks.datalake_stack:build"),
     ("interconnect", "stacks.interconnect_stack:build"),
+    ("registry", "stacks.registry_stack:build"),
+    ("budget", "stacks.budget_stack:build"),
     ("edge", "stacks.edge_stack:build"),
+    ("dns", "stacks.dns_stack:build"),
     ("vault", "stacks.vault_stack:build"),
     ("identity", "stacks.identity_stack:build"),
     ("access", "stacks.access_stack:build"),  # after identity and cluster: uses both handles

@@ -56,7 +56,10 @@ class PlatformStack(TerraformStack):
 
     def tags(self, **kwargs: str | None) -> dict[str, str]:
         """common_tags for this stack's environment and component, plus the given keys."""
-        return common_tags(env=self.env.name, component=self.component, extra=self.env.tags, **kwargs)
+        cost = {"team": self.env.cost_allocation.team, "model": self.env.cost_allocation.model}
+        return common_tags(
+            env=self.env.name, component=self.component, extra=self.env.tags, **{**cost, **kwargs}
+        )
 
 
 def _configure_backend(stack: TerraformStack, env: Environment, name: str) -> None:

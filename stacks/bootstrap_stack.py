@@ -58,7 +58,10 @@ GCP_APIS: tuple[tuple[str, str], ...] = (
     ),
     ("binaryauthorization.googleapis.com", "GKE binary_authorization evaluation mode"),
     ("logging.googleapis.com", "GKE logging_config, firewall and flow logs"),
-    ("monitoring.googleapis.com", "GKE monitoring_config"),
+    ("monitoring.googleapis.com", "GKE monitoring_config, the budget's email notification channel"),
+    ("artifactregistry.googleapis.com", "Artifact Registry repositories and their IAM (issue 19)"),
+    ("containerscanning.googleapis.com", "scan on push of Artifact Registry images (scanning INHERITED)"),
+    ("billingbudgets.googleapis.com", "google_billing_budget (billing_project + user_project_override)"),
 )
 
 EMIT_IMPORT_BLOCKS = False

@@ -858,6 +858,49 @@ def deep_merge(base: Any, override: Any) -> Any:
     return copy.deepcopy(override)
 
 
+class Registry(Model):
+    """Container registries, one per cloud and jurisdiction (issue 19), next to that jurisdiction's
+    first cluster of the cloud; AWS and Azure replicate to the cloud's other cluster regions of the
+    jurisdiction, never outside it."""
+
+    enabled: bool = True
+    repositories: tuple[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")], ...] = Field(
+        default=("serving", "training", "tools"),
+        description="ECR repositories (`<env>/<name>`); Artifact Registry and ACR hold any image path.",
+    )
+
+
+class Budget(Model):
+    """A monthly budget per cloud for the environment, alerting at each threshold (percent of the
+    amount, actual spend; the last one also on forecast)."""
+
+    monthly_usd: dict[Cloud, int] = Field(description="Monthly amount per cloud, in USD (whole dollars).")
+    thresholds_percent: tuple[Annotated[int, Field(ge=1, le=1000)], ...] = (50, 80, 100)
+    gcp_billing_account: str = Field(
+        pattern=r"^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$",
+        description="Billing account the GCP budget belongs to (google_billing_budget.billing_account).",
+    )
+    azure_start_month: str = Field(
+        default="2026-12",
+        pattern=r"^20[2-9][0-9]-(0[1-9]|1[0-2])$",
+        description="First month of the Azure budget (azurerm: start_date is the first of a month, "
+        "not more than 12 months ahead; changing it replaces the budget).",
+    )
+
+
+class Notifications(Model):
+    """The environment's one notification target: budget, replication and edge alerts go here."""
+
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+
+
+class CostAllocation(Model):
+    """Cost-allocation tags every taggable resource carries (with `env`)."""
+
+    team: LabelValue = Field(description="The team that pays.")
+    model: LabelValue = Field(default="shared", description="The model the spend serves; shared: platform.")
+
+
 class Environment(Model):
     name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9]{1,9}$")]
     kubernetes_version: str = Field(default="1.34", pattern=r"^1\.[0-9]{2}$")
@@ -878,6 +921,10 @@ class Environment(Model):
     interconnect: Annotated[Megaport | Vpn, Field(discriminator="kind")]
     edge: Edge
     vault: Vault
+    registry: Registry = Registry()
+    cost_allocation: CostAllocation
+    budget: Budget
+    notifications: Notifications
     runner: Runner = Runner()
     cost: CostAssumptions = CostAssumptions()
 

@@ -123,9 +123,17 @@ EXPECTED_APIS = {
     # Issue #18: IAP TCP forwarding to the operator path hosts and their tunnel IAM
     # (cloud.google.com/iap/docs/using-tcp-forwarding: "Enable the IAP API").
     "iap.googleapis.com",
+    # issue 19: registries (and their scanning) and budgets
+    "artifactregistry.googleapis.com",
+    "containerscanning.googleapis.com",
+    "billingbudgets.googleapis.com",
 }
 # google resource/data-source type prefix -> the API it calls.
 TYPE_API = (
+    ("google_artifact_registry_", "artifactregistry.googleapis.com"),
+    ("google_billing_budget", "billingbudgets.googleapis.com"),
+    ("google_monitoring_", "monitoring.googleapis.com"),
+    ("google_logging_", "logging.googleapis.com"),
     ("google_compute_", "compute.googleapis.com"),
     ("google_container_", "container.googleapis.com"),
     ("google_kms_", "cloudkms.googleapis.com"),
