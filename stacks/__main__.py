@@ -2,10 +2,12 @@
 
 validate [FILE ...]        check environment files (all of environments/ by default);
                            prints `FILE: key.path: message` for every problem, exit 1 if any.
-synth [--env ENV] [--out DIR]
+synth [--env ENV] [--out DIR] [--toolchain cdktf|cdktn]
                            validate, then synthesize the selected environments (all by
                            default) into DIR (cdktf.out). Output is written to a temporary
                            directory and moved into place only when synthesis succeeded.
+                           --toolchain (default: $TOOLCHAIN, else cdktf) picks cdktf or CDK
+                           Terrain (stacks/toolchain.py); cdktn needs .venv-cdktn's python.
 schema [--check]           write environments/schema.json from the models (or check it is current).
 """
 
@@ -57,10 +59,21 @@ def _remove_abandoned_synths(folder: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def synthesize(selection: str | None, out: Path, environ: dict | None = None) -> list[str]:
-    """Validate, build and synthesize; returns the stack ids written. Atomic for `out`."""
+def synthesize(
+    selection: str | None, out: Path, environ: dict | None = None, toolchain: str | None = None
+) -> list[str]:
+    """Validate, build and synthesize; returns the stack ids written. Atomic for `out`.
+
+    `toolchain`: a name for stacks.toolchain.select() (None: cdktf)."""
     envs = load_environments(selection)  # raises before anything is written
+    from stacks import toolchain as toolchains
     from stacks.lazy_providers import install
+
+    chosen = toolchains.select(toolchain)
+    # Another toolchain than the default is a measurement (toolchains/compare.py): record every
+    # argument its providers no longer accept instead of stopping at the first.
+    record = toolchains.Incompatibilities() if chosen != toolchains.DEFAULT else None
+    toolchains.install(chosen, record)  # before any cdktf/provider import
 
     install(
         environ if environ is not None else {}, node=environ is not None
@@ -74,6 +87,19 @@ def synthesize(selection: str | None, out: Path, environ: dict | None = None) ->
     try:
         app = build_app(envs, outdir=tmp)
         app.synth()
+        if record is not None:
+            (tmp / "toolchain.json").write_text(
+                json.dumps(
+                    {
+                        "toolchain": chosen.name,
+                        "packages": toolchains.package_versions(chosen),
+                        "dropped_arguments": record.as_json(),
+                    },
+                    indent=2,
+                )
+                + "\n",
+                encoding="utf-8",
+            )
         stacks = sorted(p.name for p in (tmp / "stacks").iterdir()) if (tmp / "stacks").exists() else []
         old = out.with_name(out.name + ".old")
         if out.exists():
@@ -86,14 +112,21 @@ def synthesize(selection: str | None, out: Path, environ: dict | None = None) ->
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def cmd_synth(selection: str | None, out: str, environ: dict | None = None) -> int:
+def cmd_synth(
+    selection: str | None, out: str, environ: dict | None = None, toolchain: str | None = None
+) -> int:
+    from stacks.toolchain import ToolchainError
+
     try:
-        stacks = synthesize(selection, Path(out), environ)
+        stacks = synthesize(selection, Path(out), environ, toolchain)
     except (ParameterError, ParameterErrors) as exc:
         _print_problems(exc)
         print("synth: nothing written; fix the problems above.", file=sys.stderr)
         return 1
-    print(f"synthesized {len(stacks)} stacks into {out}/stacks")
+    except ToolchainError as exc:
+        print(f"synth: {exc}", file=sys.stderr)
+        return 2
+    print(f"synthesized {len(stacks)} stacks into {out}/stacks" + (f" with {toolchain}" if toolchain else ""))
     return 0
 
 
@@ -120,13 +153,15 @@ def main(argv: list[str] | None = None, environ: dict | None = None) -> int:
     s = sub.add_parser("synth", help="synthesize environments")
     s.add_argument("--env", default=None, help="comma-separated environments (default: all)")
     s.add_argument("--out", default="cdktf.out")
+    s.add_argument("--toolchain", default=None, help="cdktf (default) or cdktn; default: $TOOLCHAIN")
     sc = sub.add_parser("schema", help="write environments/schema.json")
     sc.add_argument("--check", action="store_true")
     args = parser.parse_args(argv)
     if args.cmd == "validate":
         return cmd_validate(args.files)
     if args.cmd == "synth":
-        return cmd_synth(args.env, args.out, environ)
+        toolchain = args.toolchain or (environ or {}).get("TOOLCHAIN") or None
+        return cmd_synth(args.env, args.out, environ, toolchain)
     return cmd_schema(args.check)
 
 
