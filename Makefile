@@ -76,8 +76,10 @@ endif
 
 # cdktf.out against cdktn.out (make synth-only; make synth-only TOOLCHAIN=cdktn): what moving to
 # CDK Terrain changes, stack by stack, with the provider changelog reasons (toolchain-report.md).
-toolchain-report: .venv/.installed
-	@$(PHASE) compare $(PY) -m toolchains.compare cdktf.out cdktn.out --output toolchain-report.md
+# The comparison is standard-library Python: it runs in either venv (here the cdktn one, so CI
+# installs one toolchain for it).
+toolchain-report: .venv-cdktn/.installed
+	@$(PHASE) compare $(CDKTN_PY) -m toolchains.compare cdktf.out cdktn.out --output toolchain-report.md
 
 validate: .venv/.installed
 	$(PY) -m stacks validate

@@ -8,7 +8,12 @@ the infrastructure:
 
 - every `//` key (cdktf's metadata: tool version, construct paths, stack traces);
 - `terraform.required_providers.<p>.version` (each toolchain pins its own provider versions;
-  the pins are listed once, side by side, at the top of the report).
+  the pins are listed once, side by side, at the top of the report);
+- the spelling of a provider source without a namespace: cdktf's aws and google bindings write
+  `"aws"`, cdktn's `"hashicorp/aws"`. Terraform reads both as the same provider
+  (hashicorp/terraform internal/addrs/provider.go, ParseProviderSourceString: "if
+  !ret.HasKnownNamespace() { ret.Namespace = "hashicorp" }"), so a bare source is compared as
+  `hashicorp/<type>`; any other source difference is reported.
 
 Everything else is compared as it is: a resource or data source present on one side only, an
 argument (a path such as `node_pool[0].autoscaling.max_count`) added, removed or changed. Where a
@@ -56,6 +61,9 @@ def normalize(plan: dict) -> dict:
     for spec in providers.values():
         if isinstance(spec, dict):
             spec.pop("version", None)
+            source = spec.get("source")
+            if isinstance(source, str) and "/" not in source:
+                spec["source"] = f"hashicorp/{source}"
     return out
 
 
@@ -285,7 +293,8 @@ def render(old_dir: Path, new_dir: Path, diffs: list[StackDiff], max_rows_per_st
         "",
         f"`{old_dir}` (cdktf {_tool_version(old_dir)}) against `{new_dir}` "
         f"(cdktn {_tool_version(new_dir)}), normalized: `//` metadata and "
-        "`required_providers.*.version` removed (toolchains/compare.py).",
+        "`required_providers.*.version` removed, a bare provider source `aws` read as Terraform "
+        "reads it, `hashicorp/aws` (toolchains/compare.py).",
         "",
         "## Summary",
         "",

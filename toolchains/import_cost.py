@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     labels = [v[0] for v in variants]
     print("| provider (resource) | " + " | ".join(labels) + " |")
     print("|---" * (len(labels) + 1) + "|")
-    for provider, (module, cls) in RESOURCES.items():
+    for provider, (_module, cls) in RESOURCES.items():
         cells = [results[provider].get(label, "—") for label in labels]
         print(f"| {provider} (`{cls}`) | " + " | ".join(cells) + " |")
     return 0

@@ -76,7 +76,16 @@ def test_a_resource_missing_on_one_side_is_reported_as_only_in(tmp_path, real):
     assert d.resources_new == d.resources_old - 1
 
 
-def test_the_provider_source_is_not_normalized(tmp_path, real):
+def test_a_bare_provider_source_equals_its_hashicorp_namespace(tmp_path, real):
+    # cdktf's aws binding writes "aws", cdktn's "hashicorp/aws": Terraform reads both as
+    # registry.terraform.io/hashicorp/aws (hashicorp/terraform internal/addrs/provider.go).
+    assert real["terraform"]["required_providers"]["aws"]["source"] == "aws"
+    new = copy.deepcopy(real)
+    new["terraform"]["required_providers"]["aws"]["source"] = "hashicorp/aws"
+    assert _compare(tmp_path, real, new).identical
+
+
+def test_another_provider_source_is_reported(tmp_path, real):
     new = copy.deepcopy(real)
     new["terraform"]["required_providers"]["aws"]["source"] = "example/aws"
     d = _compare(tmp_path, real, new)
