@@ -16,6 +16,12 @@ def split_vpc_cidr(cidr: str, zones: int = 3) -> tuple[list[str], list[str]]:
     return private, public
 
 
+def private_endpoint_cidr(cidr: str) -> str:
+    """The VNet's second-to-last /26: private endpoints of the data planes (one address each),
+    clear of the nodes (first half) and of the GatewaySubnet (the last /27)."""
+    return str(list(IPv4Network(cidr).subnets(new_prefix=26))[-2])
+
+
 def split_vnet_cidr(cidr: str) -> tuple[str, str]:
     """Nodes get the first half of the VNet (pods use the overlay range, not VNet addresses);
     the GatewaySubnet is the VNet's last /27, the size Azure recommends for gateways."""

@@ -1,17 +1,13 @@
-"""Short, stable Terraform logical ids for resources nested inside constructs.
+"""Short, stable ids from parts: `("data_lake", "models-gdpr", "key")` -> `data_lake_models_gdpr_key`.
 
-cdktf names a resource that sits below a construct `<path>_<8-hex hash>`; that hash changes when
-the construct tree is rearranged and reads badly in a plan. Constructs call `pin` with the parts
-that make the id unique in its stack (`data_lake`, `pii`, `bucket` -> `data_lake_pii_bucket`).
-Logical ids are a contract with the state: change one only together with a state move.
+Terraform logical ids come from one scheme for every stack, the construct path
+(stacks/logical_ids.PathLogicalIds); there are no per-resource overrides. This helper names
+things that are not construct paths (e.g. ids built from what a resource connects).
 """
 
 from __future__ import annotations
 
 import re
-from typing import TypeVar
-
-T = TypeVar("T")
 
 _INVALID = re.compile(r"[^A-Za-z0-9_]+")
 
@@ -19,9 +15,3 @@ _INVALID = re.compile(r"[^A-Za-z0-9_]+")
 def logical_id(*parts: str) -> str:
     """`("data_lake", "models-gdpr", "key")` -> `data_lake_models_gdpr_key`."""
     return "_".join(_INVALID.sub("_", p).strip("_") for p in parts if p)
-
-
-def pin(element: T, *parts: str) -> T:
-    """Override `element`'s logical id with `logical_id(*parts)` and return it."""
-    element.override_logical_id(logical_id(*parts))  # type: ignore[attr-defined]
-    return element

@@ -222,3 +222,13 @@ def erasure_plan(plan: LifecyclePlan, classification: str, erasure_days: int | N
 def zone_prefixes(zones: Iterable[str]) -> tuple[str, ...]:
     """`raw` -> `raw/`: the object-key prefix (S3, GCS) or container-name prefix (Azure) of a zone."""
     return tuple(f"{z.strip('/')}/" for z in zones)
+
+
+@dataclass(frozen=True)
+class Replica:
+    """Where a lake's replicable classifications are copied: another region of the same account /
+    project / subscription, and that region's jurisdiction (from the residency map). One type for
+    the three clouds' data lakes."""
+
+    region: str
+    jurisdiction: str

@@ -8,6 +8,7 @@ checks can compare values without case games.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 _INVALID = re.compile(r"[^a-z0-9_-]+")
 
@@ -40,4 +41,21 @@ def common_tags(
         tags["jurisdiction"] = label_value(jurisdiction)
     if data_classification:
         tags["data_classification"] = label_value(data_classification)
+    return dict(sorted(tags.items()))
+
+
+def data_tags(
+    base: Mapping[str, str],
+    classification: str | None,
+    jurisdiction: str,
+    extra: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """The common tags of a data resource plus what it holds: `extra` (label-safe values),
+    `data_classification` (when given) and `jurisdiction`, key-sorted. One helper for S3 tags,
+    GCS labels and Azure tags alike."""
+    tags = dict(base)
+    tags.update({k: label_value(v) for k, v in (extra or {}).items()})
+    if classification:
+        tags["data_classification"] = classification
+    tags["jurisdiction"] = jurisdiction
     return dict(sorted(tags.items()))

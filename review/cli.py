@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cost.review_section import cost_sections
+from review import access_matrix
 from review.diff import StackDiff, diff_plans
 from review.plan import OutputDirError, StackPlan, env_of, load_output_dir
 from review.planjson import load_plan_dir
@@ -142,12 +143,16 @@ def extra_sections(stacks: Sequence[StackDiff], items: Sequence[Attention]) -> l
     """Sections other review features add (cost delta, diagram, access matrix): append here."""
     sections: list[Section] = []
     sections += cost_sections(stacks)
+    from diagram.review_section import topology_sections  # diagram imports review: import here
+
+    sections += topology_sections(stacks)
     return sections
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     scope_note = ""
+    head = None
     try:
         if args.plan_dir is not None:
             stacks = load_plan_dir(args.plan_dir)
@@ -163,6 +168,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     items = attention(stacks)
     extras = extra_sections(stacks, items)
+    if head is not None:  # issue #13: who can reach which data, read from the head's plan
+        extras.append(Section("Data access (head)", access_matrix.review_body(head)))
     common = dict(base_label=base_label, head_label=head_label, scope_note=scope_note, extra_sections=extras)
     full = render(stacks, items, **common)
     report = render(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from stacks.context import BuildContext
 from stacks.params import Environment
+from stacks.residency import load_residency
 
 # (component, "module:function"); each function takes (app, ctx) and adds that component's stacks.
 COMPONENTS: tuple[tuple[str, str], ...] = (
@@ -39,8 +40,15 @@ def build_app(envs: Iterable[Environment], outdir: str | Path | None = None):
     if outdir is not None:
         kwargs["outdir"] = str(outdir)
     app = App(**kwargs)
+    residency = load_residency()  # once for the whole app: every stack reads ctx.residency
     for env in envs:
-        ctx = BuildContext(env=env)
-        for _component, ref in COMPONENTS:
-            _builder(ref)(app, ctx)
+        ctx = BuildContext(env=env, residency=residency)
+        for component, ref in COMPONENTS:
+            try:
+                _builder(ref)(app, ctx)
+            except (ValueError, KeyError, TypeError, RuntimeError) as exc:
+                # A construct refused its props: report it against the file (stacks/build_errors.py).
+                from stacks.build_errors import BuildError
+
+                raise BuildError(env, component, exc) from exc
     return app

@@ -5,6 +5,7 @@ cluster_stack.py builds the stacks from these; the constructs never see the para
 
 from __future__ import annotations
 
+from constructs_lib.security_spec import ClusterSecuritySpec
 from constructs_lib.specs import Accelerator, NodePoolSpec, Taint
 from stacks.params import Cluster, Environment, NodePool
 
@@ -65,3 +66,15 @@ def key_vault_name(env: Environment, cluster: Cluster) -> str:
     e.g. `prod-westeurope-3f2b8c`."""
     head = f"{env.name[:4]}-{cluster.region}"[:17].rstrip("-")
     return f"{head}-{env.accounts.azure.subscription_id[:6]}"
+
+
+def security_spec(cluster: Cluster) -> ClusterSecuritySpec:
+    """`clusters[].security` as the one cloud-neutral spec the three cluster constructs take."""
+    sec = cluster.security
+    return ClusterSecuritySpec(
+        public_endpoint=sec.public_endpoint,
+        authorized_cidrs=tuple(authorized_cidrs(cluster)),
+        deletion_protection=sec.deletion_protection,
+        log_retention_days=sec.audit_log_retention_days,
+        key_rotation_days=sec.key_rotation_days,
+    )

@@ -24,13 +24,13 @@ from constructs_lib.gcp.gke import Gke
 from constructs_lib.gcp.network import GcpClusterNetwork
 from stacks.base import PlatformStack
 from stacks.cluster_props import (
-    authorized_cidrs,
     default_zones,
     ingress_hostname,
     key_vault_name,
     node_service_account_id,
     pool_specs,
     resource_name,
+    security_spec,
 )
 from stacks.context import BuildContext, ClusterHandle
 from stacks.logical_ids import PathLogicalIds
@@ -136,6 +136,7 @@ def _build_aws(
         logs_key=logs_key,
         nat=cluster.network.nat,
         flow_log_retention_days=sec.audit_log_retention_days,
+        region=cluster.region,
         tags=tags,
     )
     eks = Eks(
@@ -147,13 +148,9 @@ def _build_aws(
         node_pools=pool_specs(cluster),
         account_id=account,
         logs_key=logs_key,
-        public_endpoint=sec.public_endpoint,
-        authorized_cidrs=authorized_cidrs(cluster),
         services_cidr=str(cluster.network.services_cidr) if cluster.network.services_cidr else None,
-        log_retention_days=sec.audit_log_retention_days,
-        key_rotation_days=sec.key_rotation_days,
-        deletion_protection=sec.deletion_protection,
         tags=tags,
+        **security_spec(cluster).to_eks(),
     )
     record_reasons(eks.cluster, cluster)
     return ClusterHandle(
@@ -180,7 +177,7 @@ def _build_gcp(
 ) -> ClusterHandle:
     project = env.accounts.gcp.project_id
     name = resource_name(env, cluster)
-    sec, net, maint = cluster.security, cluster.network, cluster.maintenance
+    net, maint = cluster.network, cluster.maintenance
     GoogleProvider(stack, "google", project=project, region=cluster.region, default_labels=tags)
     network = GcpClusterNetwork(
         stack,
@@ -209,11 +206,8 @@ def _build_gcp(
         maintenance_day=maint.day,
         maintenance_start_hour_utc=maint.start_hour_utc,
         maintenance_duration_hours=maint.duration_hours,
-        public_endpoint=sec.public_endpoint,
-        authorized_cidrs=authorized_cidrs(cluster),
         zones=default_zones(cluster),
-        key_rotation_days=sec.key_rotation_days,
-        deletion_protection=sec.deletion_protection,
+        **security_spec(cluster).to_gke(),
     )
     record_reasons(gke.cluster, cluster)
     return ClusterHandle(
@@ -238,7 +232,7 @@ def _build_azure(
 ) -> ClusterHandle:
     azure = env.accounts.azure
     name = resource_name(env, cluster)
-    sec, net, maint = cluster.security, cluster.network, cluster.maintenance
+    net, maint = cluster.network, cluster.maintenance
     if net.pods_cidr is None or net.services_cidr is None:  # validation reports it with the file path
         raise ValueError(f"cluster {cluster.name}: AKS needs network.pods_cidr and network.services_cidr")
     AzurermProvider(
@@ -268,11 +262,8 @@ def _build_azure(
         maintenance_day=maint.day,
         maintenance_start_hour_utc=maint.start_hour_utc,
         maintenance_duration_hours=maint.duration_hours,
-        public_endpoint=sec.public_endpoint,
-        authorized_cidrs=authorized_cidrs(cluster),
-        log_retention_days=sec.audit_log_retention_days,
-        key_rotation_days=sec.key_rotation_days,
         tags=tags,
+        **security_spec(cluster).to_aks(),
     )
     record_reasons(aks.cluster, cluster)
     return ClusterHandle(
@@ -287,4 +278,6 @@ def _build_azure(
         resource_group_name=network.resource_group.name,
         gateway_subnet_id=network.gateway_subnet.id,
         node_subnet_id=network.node_subnet.id,
+        private_endpoint_subnet_id=network.private_endpoint_subnet.id,
+        private_dns_zone_ids=dict(network.private_link_dns.zone_ids),
     )

@@ -1,16 +1,19 @@
-"""What one environment's stacks share while they are built: the environment and its clusters.
+"""What one environment's stacks share while they are built: the environment, its clusters and data lakes.
 
 Cluster stacks register a ClusterHandle for every cluster; the interconnect, edge and Vault
 stacks read those handles instead of recomputing names, so a reference to a cluster's endpoint
-or network is a real cross-stack reference that Terraform resolves, never a copied literal.
+or network is a real cross-stack reference that Terraform resolves, never a copied literal. Data-lake stacks register a DataLakeHandle per cloud, region and
+classification the same way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from stacks.params import Cluster, Environment
+from stacks.residency import Residency, load_residency
 
 
 @dataclass(frozen=True)
@@ -30,9 +33,51 @@ class ClusterHandle:
     gateway_subnet_id: str | None = None  # Azure only: the VNet's GatewaySubnet (ExpressRoute / VPN gateways)
     node_security_group_id: str | None = None  # AWS only: the EKS cluster security group (nodes)
     node_subnet_id: str | None = None  # Azure only: the nodes' subnet (Microsoft.KeyVault service endpoint)
+    private_endpoint_subnet_id: str | None = None  # Azure only: where data-plane private endpoints go
+    private_dns_zone_ids: Mapping[str, str] = field(default_factory=dict)  # Azure: subresource -> zone id
+
+
+@dataclass(frozen=True)
+class DataLakeHandle:
+    """One classification of one region's data lake as other stacks see it.
+
+    Registered by the data-lake stacks; consumers (the Vault stack's platform roles) grant
+    through it, so a grant names the real bucket / account by reference and follows a rename.
+    Token-valued fields are cdktf references; `name` is the literal the lake construct computed.
+    """
+
+    cloud: str
+    region: str
+    jurisdiction: str
+    classification: str
+    stack: Any  # the cdktf TerraformStack holding the lake
+    name: str  # bucket name (AWS, GCP) / storage account name (Azure)
+    bucket_arn: str | None = None  # AWS
+    kms_key_arn: str | None = None  # AWS: the bucket's SSE-KMS key
+    bucket: str | None = None  # GCP: the bucket's name attribute (a reference)
+    storage_account_id: str | None = None  # Azure: the ARM id, the scope of data-plane roles
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.cloud, self.region, self.classification)
 
 
 @dataclass
 class BuildContext:
     env: Environment
+    # The residency map (policies/residency.yaml), loaded once per app by stacks/app.build_app.
+    residency: Residency = field(default_factory=load_residency)
     clusters: dict[str, ClusterHandle] = field(default_factory=dict)
+    data_lakes: dict[tuple[str, str, str], DataLakeHandle] = field(default_factory=dict)
+
+    def register_data_lake(self, handle: DataLakeHandle) -> None:
+        if handle.key in self.data_lakes:
+            raise ValueError(f"data lake {handle.key} is registered twice")
+        self.data_lakes[handle.key] = handle
+
+    def data_lakes_of(self, cloud: str) -> list[DataLakeHandle]:
+        """The handles of one cloud in (region, classification) order: stable ids, stable plans."""
+        return sorted(
+            (h for h in self.data_lakes.values() if h.cloud == cloud),
+            key=lambda h: (h.region, h.classification),
+        )

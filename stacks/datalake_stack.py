@@ -4,7 +4,8 @@ The stack translates the environment model into construct props: the region's ju
 classifications that may exist there (`models-gdpr` only in the EU), the tier spec, and the
 replica region of `data_lake.replica_regions` with ITS jurisdiction from the residency map. Which
 classifications actually replicate is decided in one place, constructs_lib/storage_spec.py, and
-every cloud's construct applies it. Data-lake stacks do not depend on the cluster stacks.
+every cloud's construct applies it. An Azure lake refers to its region's AKS cluster (handle) for
+the private endpoints in the cluster's VNet; otherwise data-lake stacks do not depend on clusters.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from constructs import Construct
 from constructs_lib import storage_spec
 from constructs_lib.storage_spec import TierSpec
 from stacks.base import PlatformStack
-from stacks.context import BuildContext
+from stacks.context import BuildContext, ClusterHandle, DataLakeHandle
+from stacks.logical_ids import PathLogicalIds
 from stacks.params import Cluster, Environment
-from stacks.residency import Residency, load_residency
+from stacks.residency import Residency
 
 COMPONENT = "datalake"
 
@@ -32,13 +34,22 @@ def tier_spec(env: Environment) -> TierSpec:
     )
 
 
-class DataLakeStack(PlatformStack):
+class DataLakeStack(PathLogicalIds, PlatformStack):
     """The data lake of one cloud region (and, for replicable classifications, its replica)."""
 
-    def __init__(self, scope: Construct, *, env: Environment, cluster: Cluster, residency: Residency) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        *,
+        env: Environment,
+        cluster: Cluster,
+        residency: Residency,
+        cluster_handle: ClusterHandle | None = None,
+    ) -> None:
         super().__init__(scope, env=env, component=COMPONENT, cloud=cluster.cloud, region=cluster.region)
         lake = env.data_lake
         cloud, region, jurisdiction = cluster.cloud, cluster.region, cluster.jurisdiction
+        self.cloud, self.region = cloud, region
         self.jurisdiction = jurisdiction
         self.classifications = tuple(
             c for c in lake.classifications if storage_spec.may_exist_in(c, jurisdiction)
@@ -60,11 +71,43 @@ class DataLakeStack(PlatformStack):
             self._gcp(region, tiers, tags)
         else:
             self._azure(region, tiers, tags)
+            if cluster_handle is not None and cluster_handle.private_endpoint_subnet_id:
+                self._private_endpoints(cluster_handle, tags)
+
+    def handles(self) -> list[DataLakeHandle]:
+        """One handle per classification of this region's lake (its primary copy; replicas are
+        read by nobody but the replication itself)."""
+        common = dict(cloud=self.cloud, region=self.region, jurisdiction=self.jurisdiction, stack=self)
+        out = []
+        if self.cloud == "aws":
+            for c, b in self.lake.buckets.items():
+                out.append(
+                    DataLakeHandle(
+                        classification=c,
+                        name=b.bucket.bucket_input,
+                        bucket_arn=b.bucket.arn,
+                        kms_key_arn=b.key.arn if b.key is not None else None,
+                        **common,
+                    )
+                )
+        elif self.cloud == "gcp":
+            for c, b in self.lake.buckets.items():
+                out.append(
+                    DataLakeHandle(classification=c, name=b.bucket.name_input, bucket=b.bucket.name, **common)
+                )
+        else:
+            for c, a in self.lake.accounts.items():
+                out.append(
+                    DataLakeHandle(
+                        classification=c, name=a.account.name_input, storage_account_id=a.account.id, **common
+                    )
+                )
+        return out
 
     def _aws(self, region: str, tiers: TierSpec, tags: dict[str, str]) -> None:
         from cdktf_cdktf_provider_aws.provider import AwsProvider
 
-        from constructs_lib.aws.data_lake import S3DataLake, S3Replica
+        from constructs_lib.aws.data_lake import S3DataLake
 
         lake = self.env.data_lake
         account_id = self.env.accounts.aws.account_id
@@ -76,7 +119,7 @@ class DataLakeStack(PlatformStack):
             account_id=account_id,
             tags=tags,
             archive_lock_mode=lake.archive_lock_mode,
-            replica=self._replica(S3Replica),
+            replica=self._replica(),
             **self._lake_props(region, tiers),
         )
 
@@ -95,16 +138,17 @@ class DataLakeStack(PlatformStack):
             erasure_days=dict(lake.erasure_days),
         )
 
-    def _replica(self, replica_cls):
-        """The cloud's replica props, or None where the environment declares no replica region."""
+    def _replica(self) -> storage_spec.Replica | None:
+        """The replica (one type for the three clouds), or None where the environment declares no
+        replica region."""
         if self.replica_region and self.replica_jurisdiction:
-            return replica_cls(region=self.replica_region, jurisdiction=self.replica_jurisdiction)
+            return storage_spec.Replica(region=self.replica_region, jurisdiction=self.replica_jurisdiction)
         return None
 
     def _gcp(self, region: str, tiers: TierSpec, tags: dict[str, str]) -> None:
         from cdktf_cdktf_provider_google.provider import GoogleProvider
 
-        from constructs_lib.gcp.data_lake import GcsDataLake, GcsReplica
+        from constructs_lib.gcp.data_lake import GcsDataLake
 
         lake = self.env.data_lake
         project = self.env.accounts.gcp.project_id
@@ -116,7 +160,7 @@ class DataLakeStack(PlatformStack):
             name_prefix=f"{project}-{region}",
             labels=tags,
             archive_lock_mode=lake.archive_lock_mode,
-            replica=self._replica(GcsReplica),
+            replica=self._replica(),
             **self._lake_props(region, tiers),
         )
 
@@ -127,7 +171,7 @@ class DataLakeStack(PlatformStack):
             AzurermProviderFeaturesStorage,
         )
 
-        from constructs_lib.azure.data_lake import AzureDataLake, AzureReplica
+        from constructs_lib.azure.data_lake import AzureDataLake
 
         account = self.env.accounts.azure
         AzurermProvider(
@@ -148,11 +192,49 @@ class DataLakeStack(PlatformStack):
             name_seed=account.subscription_id,
             resource_group_name=f"rg-{self.env.name}-{region}-datalake",
             tags=tags,
-            replica=self._replica(AzureReplica),
+            replica=self._replica(),
+            # The archive's lock follows archive_lock_mode like S3 Object Lock and the GCS
+            # retention lock do: COMPLIANCE locks it (CKV_MCAI_10). Left out, prod stayed Unlocked.
+            immutability_locked=self.env.data_lake.archive_lock_mode == "COMPLIANCE",
             # The deployment runner's path to the vaults' data plane (params.Runner).
             key_vault_allowed_cidrs=[str(n) for n in self.env.runner.ip_ranges],
             key_vault_allowed_subnet_ids=list(self.env.runner.azure_subnet_ids),
             **self._lake_props(region, tiers),
+        )
+
+    def _private_endpoints(self, cluster: ClusterHandle, tags: dict[str, str]) -> None:
+        """The region's AKS cluster reaches its lake privately: blob and dfs endpoints of every
+        data account and a `vault` endpoint of the lake's Key Vault, in the cluster VNet's
+        private-endpoint subnet, registered in the VNet's Private Link DNS zones (both from the
+        cluster's handle). The accounts take no public traffic, so without these AKS could not
+        reach its data at all. Replicas and the log account are written by Azure itself only."""
+        from constructs_lib.azure.private_link import PrivateEndpointTo
+
+        rg = self.lake.primary_resource_group.name
+        common = dict(
+            location=self.region,
+            resource_group_name=rg,
+            subnet_id=cluster.private_endpoint_subnet_id,
+            dns_zone_ids=cluster.private_dns_zone_ids,
+            tags=tags,
+        )
+        for c, account in self.lake.accounts.items():
+            for sub in ("blob", "dfs"):
+                PrivateEndpointTo(
+                    self,
+                    f"private_endpoint_{c}_{sub}",
+                    name=f"pe-{account.account.name_input}-{sub}",
+                    resource_id=account.account.id,
+                    subresource=sub,
+                    **common,
+                )
+        PrivateEndpointTo(
+            self,
+            "private_endpoint_key_vault",
+            name=f"pe-{self.lake.primary_key_vault.name_input}",
+            resource_id=self.lake.primary_key_vault.id,
+            subresource="vault",
+            **common,
         )
 
 
@@ -161,10 +243,14 @@ def build(app: Construct, ctx: BuildContext) -> None:
     env = ctx.env
     if not env.data_lake.enabled:
         return
-    residency = load_residency()
+    residency = ctx.residency
     seen: set[tuple[str, str]] = set()
     for cluster in env.clusters:
         if (cluster.cloud, cluster.region) in seen:
             continue
         seen.add((cluster.cloud, cluster.region))
-        DataLakeStack(app, env=env, cluster=cluster, residency=residency)
+        stack = DataLakeStack(
+            app, env=env, cluster=cluster, residency=residency, cluster_handle=ctx.clusters.get(cluster.name)
+        )
+        for handle in stack.handles():
+            ctx.register_data_lake(handle)

@@ -21,7 +21,7 @@ from stacks.base import PlatformStack
 from stacks.context import BuildContext
 from stacks.logical_ids import PathLogicalIds
 from stacks.params import Environment
-from stacks.residency import Residency, load_residency
+from stacks.residency import Residency
 from stacks.routing import EdgePlan, plan_edge
 
 
@@ -119,5 +119,5 @@ def build(app: Construct, ctx: BuildContext, residency: Residency | None = None)
     if not env.edge.enabled:
         return None
     hostnames = {name: h.ingress_hostname for name, h in ctx.clusters.items() if h.ingress_hostname}
-    plan = plan_edge(env, residency or load_residency(), ingress_hostnames=hostnames)
+    plan = plan_edge(env, residency or ctx.residency, ingress_hostnames=hostnames)
     return EdgeStack(app, env=env, plan=plan)

@@ -1,5 +1,7 @@
 """Logical ids without hash suffixes: the construct path below the stack, joined by `_`.
 
+The one logical-id scheme of every stack (no per-resource overrides).
+
 cdktf names a resource nested in constructs `<path>_<md5 prefix>` (`eks_gpu_pool_1A2B3C4D`).
 The hash adds nothing a reader can use and makes a review diff noisy; the path alone is already
 unique inside a stack (construct ids are unique among siblings). Top-level elements (providers,
@@ -15,7 +17,10 @@ import re
 
 from cdktf import TerraformElement
 
-_INVALID = re.compile(r"[^A-Za-z0-9_-]")
+# `-` becomes `_` too (`models-gdpr` -> `models_gdpr`), as constructs_lib/logical_id.logical_id
+# does, so the data lakes' ids, formerly pinned one by one, equal their paths. No stack had a `-`
+# in a nested construct path before, so no id changed (the snapshots stayed byte-identical).
+_INVALID = re.compile(r"[^A-Za-z0-9_]")
 
 
 class PathLogicalIds:

@@ -41,19 +41,20 @@ def check_vault(env: Environment, problem) -> Iterable:
                 )
     else:
         engines = set(engine_clouds(env))
-        grant = {"aws": "aws_actions", "gcp": "gcp_roles", "azure": "azure_roles"}
         for i, role in enumerate(vault.roles):
-            for cloud, field in grant.items():
-                if getattr(role, field) and cloud in used and cloud not in engines:
+            if not role.data_access:
+                continue
+            for cloud in role.data_clouds if role.data_clouds is not None else used:
+                if cloud in used and cloud not in engines:
                     why = (
                         "a Community server in Kubernetes has no documented secret-less Azure credential"
                         if cloud == "azure"
                         else f"Vault's home cluster is not on {cloud}, and plugin workload identity is Enterprise-only"
                     )
                     yield problem(
-                        f"vault.roles[{i} {role.name}].{field}",
-                        f"edition community cannot issue {cloud} credentials ({why}); remove {field} "
-                        "or set vault.edition: enterprise.",
+                        f"vault.roles[{i} {role.name}].data_clouds",
+                        f"edition community cannot issue {cloud} credentials ({why}), so data_access would reach "
+                        f"nothing there; set data_clouds to {sorted(engines & set(used))} or vault.edition: enterprise.",
                     )
     if vault.aws_max_sts_ttl_seconds > AWS_ROLE_CHAINING_MAX_SECONDS:
         yield problem(

@@ -63,15 +63,6 @@ def plan_vault(env: Environment, clusters_with_handles: Iterable[str]) -> VaultP
     return VaultPlan(kubernetes_auth=plans, skipped=skipped)
 
 
-def datalake_bucket_prefix(env: Environment) -> str:
-    """The name prefix of every data-lake bucket of the environment (S3 and GCS).
-
-    The platform roles' storage grants are scoped to it, so it must match the data-lake stacks'
-    bucket names; a role then never reaches a bucket outside the data lake (state, logs...).
-    """
-    return f"{env.name}-datalake-"
-
-
 def gcp_account_id(env: Environment, suffix: str) -> str:
     """`<env>-<suffix>`, refused when longer than a GCP service account id may be."""
     account_id = f"{env.name}-{suffix}"

@@ -16,6 +16,8 @@ references (cdktf adds the outputs and the remote-state lookup), never copied li
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from cdktf import Token
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from cdktf_cdktf_provider_azuread.provider import AzureadProvider
@@ -35,6 +37,7 @@ from constructs_lib.vault.identities import (
     AzureVaultServerIdentity,
     GcpPlatformRole,
     GcpVaultServerAccount,
+    StorageGrant,
 )
 from constructs_lib.vault.kubernetes_auth import KubernetesAuth
 from constructs_lib.vault.secret_engines import (
@@ -45,12 +48,12 @@ from constructs_lib.vault.secret_engines import (
 )
 from constructs_lib.vault.unseal import AwsUnsealKey, AzureUnsealKey, GcpUnsealKey
 from stacks.base import PlatformStack
-from stacks.context import BuildContext, ClusterHandle
+from stacks.context import BuildContext, ClusterHandle, DataLakeHandle
+from stacks.data_grants import DataGrant, plan_data_grants
 from stacks.logical_ids import PathLogicalIds
 from stacks.params import Cluster, Environment
 from stacks.vault_plan import (
     azure_key_vault_name,
-    datalake_bucket_prefix,
     engine_clouds,
     gcp_account_id,
     plan_vault,
@@ -81,9 +84,22 @@ def _first(env: Environment, cloud: str) -> Cluster | None:
 
 
 class VaultStack(PathLogicalIds, PlatformStack):
-    def __init__(self, scope: Construct, *, env: Environment, clusters: dict[str, ClusterHandle]) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        *,
+        env: Environment,
+        clusters: dict[str, ClusterHandle],
+        data_lakes: Sequence[DataLakeHandle] = (),
+    ) -> None:
         super().__init__(scope, env=env, component="vault")
         vault = env.vault
+        # Role -> its grants on the data lakes' handles (references, never name patterns).
+        self.data_grants = plan_data_grants(env, data_lakes)
+        if any(g.lake.cloud not in engine_clouds(env) for gs in self.data_grants.values() for g in gs):
+            raise ValueError(  # validation (stacks/vault_checks.py) reports this first, with the key
+                "vault.roles[].data_access reaches a cloud without a Vault secrets engine; set data_clouds"
+            )
         # No token here: the provider reads VAULT_TOKEN from its environment.
         VaultProvider(self, "vault", address=vault.address)
         self.enterprise = vault.edition == "enterprise"
@@ -220,20 +236,21 @@ class VaultStack(PathLogicalIds, PlatformStack):
                 default_sts_ttl_seconds=min(3600, env.vault.aws_max_sts_ttl_seconds),
                 tags=tags,
             )
-        prefix = datalake_bucket_prefix(env)
         roles = {
             role.name: AwsPlatformRole(
                 self,
                 f"aws_role_{role.name.replace('-', '_')}",
                 name=f"{env.name}-{role.name}",
                 description=role.description,
-                actions=role.aws_actions,
-                bucket_arns=[f"arn:aws:s3:::{prefix}*"],
+                grants=[
+                    StorageGrant(g.label, g.level, g.lake.bucket_arn, g.lake.kms_key_arn)
+                    for g in self._grants(role.name, "aws")
+                ],
                 trusted_role_arn=engine.role_arn,
                 tags=tags,
             )
             for role in env.vault.roles
-            if role.aws_actions
+            if self._grants(role.name, "aws")
         }
         engine.allow(roles)
         self.secret_engines["aws"] = engine
@@ -291,11 +308,12 @@ class VaultStack(PathLogicalIds, PlatformStack):
                 project=project,
                 account_id=gcp_account_id(env, role.name),
                 description=role.description,
-                roles=role.gcp_roles,
-                bucket_prefix=datalake_bucket_prefix(env),
+                grants=[
+                    StorageGrant(g.label, g.level, g.lake.bucket) for g in self._grants(role.name, "gcp")
+                ],
             )
             for role in env.vault.roles
-            if role.gcp_roles
+            if self._grants(role.name, "gcp")
         }
         engine.allow(roles)
         self.secret_engines["gcp"] = engine
@@ -360,7 +378,14 @@ class VaultStack(PathLogicalIds, PlatformStack):
             return
         # Microsoft Graph (Entra ID) for the engine's Graph permission; no credentials here either.
         AzureadProvider(self, "azuread", tenant_id=account.tenant_id)
-        azure_roles = {role.name: role.azure_roles for role in env.vault.roles if role.azure_roles}
+        grants = {
+            role.name: [
+                StorageGrant(g.label, g.level, g.lake.storage_account_id)
+                for g in self._grants(role.name, "azure")
+            ]
+            for role in env.vault.roles
+        }
+        azure_roles = {name: AzurePlatformRole.data_roles(gs) for name, gs in grants.items() if gs}
         engine = AzureSecretsEngine(
             self,
             "azure_secrets",
@@ -373,28 +398,30 @@ class VaultStack(PathLogicalIds, PlatformStack):
             depends_on=self._issuer_ready(),
             ttl_seconds=env.vault.azure_credential_ttl_seconds,
             max_ttl_seconds=env.vault.azure_credential_max_ttl_seconds,
-            assignable_roles=sorted({r for names in azure_roles.values() for r in names}),
+            assignable_roles=sorted({r for pairs in azure_roles.values() for r, _ in pairs}),
             assignment_scope=subscription,
             tags=tags,
         )
         for role in env.vault.roles:
-            if role.azure_roles:
+            if grants[role.name]:
                 AzurePlatformRole(
                     self,
                     f"azure_role_{role.name.replace('-', '_')}",
                     name=f"{env.name}-{role.name}",
                     resource_group_name=group.name,
                     location=home.region,
-                    role_names=role.azure_roles,
-                    assignment_scope=subscription,
+                    grants=grants[role.name],
                     tags=tags,
                 )
         engine.allow(azure_roles)
         self.secret_engines["azure"] = engine
+
+    def _grants(self, role: str, cloud: str) -> list[DataGrant]:
+        return [g for g in self.data_grants.get(role, []) if g.lake.cloud == cloud]
 
 
 def build(app: Construct, ctx: BuildContext) -> VaultStack | None:
     """Add `<env>-global-vault` to the app (nothing when vault.enabled is false)."""
     if not ctx.env.vault.enabled:
         return None
-    return VaultStack(app, env=ctx.env, clusters=ctx.clusters)
+    return VaultStack(app, env=ctx.env, clusters=ctx.clusters, data_lakes=list(ctx.data_lakes.values()))

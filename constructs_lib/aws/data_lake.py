@@ -50,6 +50,7 @@ from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
     S3BucketLifecycleConfigurationRuleTransition as LifecycleTransition,
 )
 from cdktf_cdktf_provider_aws.s3_bucket_logging import S3BucketLoggingA
+from cdktf_cdktf_provider_aws.s3_bucket_notification import S3BucketNotification
 from cdktf_cdktf_provider_aws.s3_bucket_object_lock_configuration import (
     S3BucketObjectLockConfigurationA,
     S3BucketObjectLockConfigurationRuleA,
@@ -112,21 +113,17 @@ from constructs import Construct
 
 from constructs_lib import storage_spec
 from constructs_lib.aws import policies
-from constructs_lib.logical_id import pin
+from constructs_lib.aws.iam import policy_document
+from constructs_lib.aws.kms import account_root_statement
 from constructs_lib.storage_spec import ARCHIVE, CLASSIFICATIONS, LifecyclePlan, TierSpec
-from constructs_lib.tags import label_value
+from constructs_lib.tags import data_tags
 
 # The design's RPO for replicated object storage is 15 minutes: S3 Replication Time Control
 # replicates 99.99 % of objects within 15 minutes and reports what misses it.
 REPLICATION_TIME_MINUTES = 15
 
 
-@dataclass(frozen=True)
-class S3Replica:
-    """Where the replicable classifications of a lake are copied: a region of the same account."""
-
-    region: str
-    jurisdiction: str
+S3Replica = storage_spec.Replica  # the one replica type of the three clouds (kept name)
 
 
 @dataclass
@@ -252,45 +249,33 @@ class S3DataLake(Construct):
 
     # ----------------------------------------------------------------------------------------
     def _resource_tags(self, classification: str, jurisdiction: str, **extra: str) -> dict[str, str]:
-        tags = dict(self._tags)
-        tags.update({k: label_value(v) for k, v in extra.items()})
-        tags["data_classification"] = classification
-        tags["jurisdiction"] = jurisdiction
-        return dict(sorted(tags.items()))
-
-    def _pin(self, element, *parts: str):
-        return pin(element, self._id, *parts)
+        return data_tags(self._tags, classification, jurisdiction, extra)
 
     def _key(
         self, classification: str, *, region: str, jurisdiction: str, bucket_name: str, replica: bool
     ) -> KmsKey:
         part = f"{classification}_replica" if replica else classification
-        key = self._pin(
-            KmsKey(
-                self,
-                f"{part}_key",
-                description=f"Encrypts s3://{bucket_name} ({classification} data)",
-                enable_key_rotation=True,
-                rotation_period_in_days=self._rotation,
-                deletion_window_in_days=30,
-                region=region,
-                tags=self._resource_tags(classification, jurisdiction),
-                # Destroying a key makes its data unreadable: only throwaway environments may.
-                lifecycle=TerraformResourceLifecycle(prevent_destroy=not self._force_destroy),
-            ),
-            part,
-            "key",
+        key = KmsKey(
+            self,
+            f"{part}_key",
+            description=f"Encrypts s3://{bucket_name} ({classification} data)",
+            enable_key_rotation=True,
+            rotation_period_in_days=self._rotation,
+            deletion_window_in_days=30,
+            region=region,
+            # AWS's default key policy written out (CKV2_AWS_64): the account administers the
+            # key and grants its use through IAM (the replication role, the lake's readers).
+            policy=policy_document([account_root_statement(self._account_id, "aws")]),
+            tags=self._resource_tags(classification, jurisdiction),
+            # Destroying a key makes its data unreadable: only throwaway environments may.
+            lifecycle=TerraformResourceLifecycle(prevent_destroy=not self._force_destroy),
         )
-        self._pin(
-            KmsAlias(
-                self,
-                f"{part}_key_alias",
-                name=f"alias/{bucket_name}",
-                target_key_id=key.key_id,
-                region=region,
-            ),
-            part,
-            "key_alias",
+        KmsAlias(
+            self,
+            f"{part}_key_alias",
+            name=f"alias/{bucket_name}",
+            target_key_id=key.key_id,
+            region=region,
         )
         return key
 
@@ -308,115 +293,87 @@ class S3DataLake(Construct):
     ) -> tuple[S3Bucket, S3BucketVersioningA, S3BucketPublicAccessBlock]:
         if not 3 <= len(name) <= 63:
             raise ValueError(f"S3 bucket name '{name}' is {len(name)} characters; S3 allows 3-63")
-        bucket = self._pin(
-            S3Bucket(
-                self,
-                f"{part}_bucket",
-                bucket=name,
-                region=region,
-                force_destroy=self._force_destroy,
-                object_lock_enabled=True if object_lock else None,
-                tags=self._resource_tags(classification, jurisdiction, **extra_tags),
-            ),
-            part,
-            "bucket",
+        bucket = S3Bucket(
+            self,
+            f"{part}_bucket",
+            bucket=name,
+            region=region,
+            force_destroy=self._force_destroy,
+            object_lock_enabled=True if object_lock else None,
+            tags=self._resource_tags(classification, jurisdiction, **extra_tags),
         )
-        versioning = self._pin(
-            S3BucketVersioningA(
-                self,
-                f"{part}_versioning",
-                bucket=bucket.id,
-                region=region,
-                versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled"),
-            ),
-            part,
-            "versioning",
+        versioning = S3BucketVersioningA(
+            self,
+            f"{part}_versioning",
+            bucket=bucket.id,
+            region=region,
+            versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled"),
         )
         if key is not None:
             default = SseDefault(sse_algorithm="aws:kms", kms_master_key_id=key.arn)
         else:
             # Server access log delivery writes with SSE-S3; a log bucket keeps that default.
             default = SseDefault(sse_algorithm="AES256")
-        self._pin(
-            S3BucketServerSideEncryptionConfigurationA(
-                self,
-                f"{part}_encryption",
-                bucket=bucket.id,
-                region=region,
-                rule=[
-                    S3BucketServerSideEncryptionConfigurationRuleA(
-                        apply_server_side_encryption_by_default=default,
-                        bucket_key_enabled=True if key is not None else None,
-                    )
-                ],
-            ),
-            part,
-            "encryption",
+        S3BucketServerSideEncryptionConfigurationA(
+            self,
+            f"{part}_encryption",
+            bucket=bucket.id,
+            region=region,
+            rule=[
+                S3BucketServerSideEncryptionConfigurationRuleA(
+                    apply_server_side_encryption_by_default=default,
+                    bucket_key_enabled=True if key is not None else None,
+                )
+            ],
         )
-        public_access = self._pin(
-            S3BucketPublicAccessBlock(
-                self,
-                f"{part}_public_access_block",
-                bucket=bucket.id,
-                region=region,
-                block_public_acls=True,
-                block_public_policy=True,
-                ignore_public_acls=True,
-                restrict_public_buckets=True,
-            ),
-            part,
-            "public_access_block",
+        public_access = S3BucketPublicAccessBlock(
+            self,
+            f"{part}_public_access_block",
+            bucket=bucket.id,
+            region=region,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
         )
-        self._pin(
-            S3BucketOwnershipControls(
-                self,
-                f"{part}_ownership",
-                bucket=bucket.id,
-                region=region,
-                rule=S3BucketOwnershipControlsRule(object_ownership="BucketOwnerEnforced"),
-            ),
-            part,
-            "ownership",
+        S3BucketOwnershipControls(
+            self,
+            f"{part}_ownership",
+            bucket=bucket.id,
+            region=region,
+            rule=S3BucketOwnershipControlsRule(object_ownership="BucketOwnerEnforced"),
         )
+        # Object events go to the region's default EventBridge bus (CKV2_AWS_62): consumers such as
+        # the ingestion pipeline subscribe with rules, without touching the bucket again.
+        # https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket_notification
+        S3BucketNotification(self, f"{part}_notification", bucket=bucket.id, region=region, eventbridge=True)
         return bucket, versioning, public_access
 
     def _policy(self, part: str, bucket: S3Bucket, region: str, public_access, extra_statements=()) -> None:
-        document = self._pin(
-            DataAwsIamPolicyDocument(
-                self,
-                f"{part}_policy_document",
-                statement=[policies.deny_insecure_transport(bucket.arn), *extra_statements],
-            ),
-            part,
-            "policy_document",
+        document = DataAwsIamPolicyDocument(
+            self,
+            f"{part}_policy_document",
+            statement=[policies.deny_insecure_transport(bucket.arn), *extra_statements],
         )
-        self._pin(
-            S3BucketPolicy(
-                self,
-                f"{part}_policy",
-                bucket=bucket.id,
-                region=region,
-                policy=document.json,
-                depends_on=[public_access],
-            ),
-            part,
-            "policy",
+        S3BucketPolicy(
+            self,
+            f"{part}_policy",
+            bucket=bucket.id,
+            region=region,
+            policy=document.json,
+            depends_on=[public_access],
         )
 
     def _lifecycle(
         self, part: str, bucket: S3Bucket, region: str, rules: list[LifecycleRule], versioning
     ) -> None:
-        self._pin(
-            S3BucketLifecycleConfiguration(
-                self,
-                f"{part}_lifecycle",
-                bucket=bucket.id,
-                region=region,
-                rule=rules,
-                depends_on=[versioning],
-            ),
-            part,
-            "lifecycle",
+        S3BucketLifecycleConfiguration(
+            self,
+            f"{part}_lifecycle",
+            bucket=bucket.id,
+            region=region,
+            rule=rules,
+            depends_on=[versioning],
         )
 
     def _tier_rules(self, whole_bucket: bool, classification: str) -> list[LifecycleRule]:
@@ -536,17 +493,13 @@ class S3DataLake(Construct):
             extra_tags={"replica_of": f"{self._prefix}-{classification}"} if replica else {},
         )
         self._policy(part, bucket, region, public_access)
-        self._pin(
-            S3BucketLoggingA(
-                self,
-                f"{part}_logging",
-                bucket=bucket.id,
-                region=region,
-                target_bucket=log_bucket.bucket.id,
-                target_prefix=f"{name}/",
-            ),
-            part,
-            "logging",
+        S3BucketLoggingA(
+            self,
+            f"{part}_logging",
+            bucket=bucket.id,
+            region=region,
+            target_bucket=log_bucket.bucket.id,
+            target_prefix=f"{name}/",
         )
         self._lifecycle(
             part,
@@ -557,105 +510,79 @@ class S3DataLake(Construct):
         )
         if object_lock is not None:
             mode, days = object_lock
-            self._pin(
-                S3BucketObjectLockConfigurationA(
-                    self,
-                    f"{part}_object_lock",
-                    bucket=bucket.id,
-                    region=region,
-                    object_lock_enabled="Enabled",
-                    rule=S3BucketObjectLockConfigurationRuleA(
-                        default_retention=S3BucketObjectLockConfigurationRuleDefaultRetentionA(
-                            mode=mode, days=days
-                        )
-                    ),
-                    depends_on=[versioning],
+            S3BucketObjectLockConfigurationA(
+                self,
+                f"{part}_object_lock",
+                bucket=bucket.id,
+                region=region,
+                object_lock_enabled="Enabled",
+                rule=S3BucketObjectLockConfigurationRuleA(
+                    default_retention=S3BucketObjectLockConfigurationRuleDefaultRetentionA(
+                        mode=mode, days=days
+                    )
                 ),
-                part,
-                "object_lock",
+                depends_on=[versioning],
             )
         return S3LakeBucket(classification, bucket, key, versioning, public_access, region, jurisdiction)
 
     def _replication(self, source: S3LakeBucket, destination: S3LakeBucket) -> None:
         c = source.classification
-        trust = self._pin(
-            DataAwsIamPolicyDocument(
-                self, f"{c}_replication_trust", statement=[policies.s3_service_assume_role(self._account_id)]
-            ),
-            c,
-            "replication_trust",
+        trust = DataAwsIamPolicyDocument(
+            self, f"{c}_replication_trust", statement=[policies.s3_service_assume_role(self._account_id)]
         )
-        role = self._pin(
-            IamRole(
-                self,
-                f"{c}_replication_role",
-                name=f"{self._prefix}-{c}-replication"[:64],
-                description=f"S3 replication of {c} data to {destination.region}",
-                assume_role_policy=trust.json,
-                tags=self._resource_tags(c, source.jurisdiction),
-            ),
-            c,
-            "replication_role",
+        role = IamRole(
+            self,
+            f"{c}_replication_role",
+            name=f"{self._prefix}-{c}-replication"[:64],
+            description=f"S3 replication of {c} data to {destination.region}",
+            assume_role_policy=trust.json,
+            tags=self._resource_tags(c, source.jurisdiction),
         )
         assert source.key is not None and destination.key is not None
-        permissions = self._pin(
-            DataAwsIamPolicyDocument(
-                self,
-                f"{c}_replication_permissions",
-                statement=policies.replication_statements(
-                    source_bucket_arn=source.bucket.arn,
-                    destination_bucket_arn=destination.bucket.arn,
-                    source_key_arn=source.key.arn,
-                    destination_key_arn=destination.key.arn,
-                    source_region=source.region,
-                    destination_region=destination.region,
-                ),
+        permissions = DataAwsIamPolicyDocument(
+            self,
+            f"{c}_replication_permissions",
+            statement=policies.replication_statements(
+                source_bucket_arn=source.bucket.arn,
+                destination_bucket_arn=destination.bucket.arn,
+                source_key_arn=source.key.arn,
+                destination_key_arn=destination.key.arn,
+                source_region=source.region,
+                destination_region=destination.region,
             ),
-            c,
-            "replication_permissions",
         )
-        self._pin(
-            IamRolePolicy(
-                self, f"{c}_replication_policy", role=role.id, name="replication", policy=permissions.json
-            ),
-            c,
-            "replication_policy",
+        IamRolePolicy(
+            self, f"{c}_replication_policy", role=role.id, name="replication", policy=permissions.json
         )
-        self._pin(
-            S3BucketReplicationConfigurationA(
-                self,
-                f"{c}_replication",
-                bucket=source.bucket.id,
-                region=source.region,
-                role=role.arn,
-                rule=[
-                    ReplicationRule(
-                        id=f"{c}-to-{destination.region}",
-                        status="Enabled",
-                        filter=ReplicationFilter(prefix=""),
-                        # A delete in the source must not empty the disaster-recovery copy.
-                        delete_marker_replication=DeleteMarkerReplication(status="Disabled"),
-                        source_selection_criteria=SourceSelection(
-                            sse_kms_encrypted_objects=SseKmsObjects(status="Enabled")
+        S3BucketReplicationConfigurationA(
+            self,
+            f"{c}_replication",
+            bucket=source.bucket.id,
+            region=source.region,
+            role=role.arn,
+            rule=[
+                ReplicationRule(
+                    id=f"{c}-to-{destination.region}",
+                    status="Enabled",
+                    filter=ReplicationFilter(prefix=""),
+                    # A delete in the source must not empty the disaster-recovery copy.
+                    delete_marker_replication=DeleteMarkerReplication(status="Disabled"),
+                    source_selection_criteria=SourceSelection(
+                        sse_kms_encrypted_objects=SseKmsObjects(status="Enabled")
+                    ),
+                    destination=ReplicationDestination(
+                        bucket=destination.bucket.arn,
+                        storage_class="STANDARD",
+                        encryption_configuration=ReplicaEncryption(replica_kms_key_id=destination.key.arn),
+                        replication_time=ReplicationTime(
+                            status="Enabled", time=ReplicationTimeValue(minutes=REPLICATION_TIME_MINUTES)
                         ),
-                        destination=ReplicationDestination(
-                            bucket=destination.bucket.arn,
-                            storage_class="STANDARD",
-                            encryption_configuration=ReplicaEncryption(
-                                replica_kms_key_id=destination.key.arn
-                            ),
-                            replication_time=ReplicationTime(
-                                status="Enabled", time=ReplicationTimeValue(minutes=REPLICATION_TIME_MINUTES)
-                            ),
-                            metrics=ReplicationMetrics(
-                                status="Enabled",
-                                event_threshold=MetricsThreshold(minutes=REPLICATION_TIME_MINUTES),
-                            ),
+                        metrics=ReplicationMetrics(
+                            status="Enabled",
+                            event_threshold=MetricsThreshold(minutes=REPLICATION_TIME_MINUTES),
                         ),
-                    )
-                ],
-                depends_on=[source.versioning, destination.versioning],
-            ),
-            c,
-            "replication",
+                    ),
+                )
+            ],
+            depends_on=[source.versioning, destination.versioning],
         )

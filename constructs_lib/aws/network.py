@@ -2,7 +2,7 @@
 
 Resources (aws 6.25): aws_vpc, aws_subnet, aws_internet_gateway, aws_eip, aws_nat_gateway,
 aws_route_table, aws_route, aws_route_table_association, aws_default_security_group,
-aws_cloudwatch_log_group, aws_flow_log.
+aws_cloudwatch_log_group, aws_flow_log, aws_vpc_endpoint (S3 gateway).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from cdktf_cdktf_provider_aws.route_table import RouteTable
 from cdktf_cdktf_provider_aws.route_table_association import RouteTableAssociation
 from cdktf_cdktf_provider_aws.subnet import Subnet
 from cdktf_cdktf_provider_aws.vpc import Vpc
+from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 from constructs import Construct
 
 from constructs_lib.aws.iam import policy_document, service_role
@@ -45,6 +46,10 @@ class AwsClusterNetwork(Construct):
       nat_per_zone: one NAT gateway per zone (default) so losing a zone never cuts egress of the
         others; False shares one gateway (cheaper, a single point of failure).
       flow_log_retention_days: how long flow logs are kept.
+      region: the VPC's region. Given: an S3 gateway endpoint on every private route table, so
+        traffic to the region's S3 buckets (the data lake) stays on the AWS network instead of
+        the NAT gateways (no data-processing charge; "Gateway endpoints for Amazon S3", AWS
+        PrivateLink guide; aws_vpc_endpoint `vpc_endpoint_type = "Gateway"`, `route_table_ids`).
     """
 
     def __init__(
@@ -61,6 +66,7 @@ class AwsClusterNetwork(Construct):
         nat: bool = True,
         nat_per_zone: bool = True,
         flow_log_retention_days: int = 365,
+        region: str | None = None,
     ) -> None:
         super().__init__(scope, id_)
         if len(zones) < 2:
@@ -157,6 +163,18 @@ class AwsClusterNetwork(Construct):
                     destination_cidr_block="0.0.0.0/0",
                     nat_gateway_id=gateway.id,
                 )
+
+        self.s3_endpoint = None
+        if region is not None:
+            self.s3_endpoint = VpcEndpoint(
+                self,
+                "s3_gateway_endpoint",
+                vpc_id=self.vpc.id,
+                service_name=f"com.amazonaws.{region}.s3",
+                vpc_endpoint_type="Gateway",
+                route_table_ids=[rt.id for rt in self.private_route_tables],
+                tags=named("s3"),
+            )
 
         flow_logs = CloudwatchLogGroup(
             self,

@@ -21,7 +21,9 @@ What is on without asking (each a named prop to turn off, never a missing one):
   - an automatic upgrade channel, node OS image upgrades, both inside a weekly window;
   - node disks encrypted with a customer key (disk encryption set, rotating HSM key) and
     encryption at host on every node (temp disks and caches encrypted too);
-  - the Key Vault secrets CSI driver with secret rotation.
+  - the Key Vault secrets CSI driver with secret rotation;
+  - deletion protection: a CanNotDelete management lock (azurerm_management_lock) on the cluster
+    and on its resource group (`deletion_protection`).
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ from cdktf_cdktf_provider_azurerm.kubernetes_cluster_node_pool import (
     KubernetesClusterNodePoolUpgradeSettings,
 )
 from cdktf_cdktf_provider_azurerm.log_analytics_workspace import LogAnalyticsWorkspace
+from cdktf_cdktf_provider_azurerm.management_lock import ManagementLock
 from cdktf_cdktf_provider_azurerm.monitor_diagnostic_setting import (
     MonitorDiagnosticSetting,
     MonitorDiagnosticSettingEnabledLog,
@@ -107,6 +110,13 @@ class Aks(Construct):
       host_encryption: needs the subscription feature Microsoft.Compute/EncryptionAtHost.
       sku_tier: Standard (financially backed API SLA) or Free.
       max_pods_per_node: the Kubernetes default, written out (overlay allows up to 250).
+      deletion_protection: AKS has no deletion-protection flag of its own, so Azure Resource
+        Manager enforces it: a CanNotDelete lock on the cluster and one on its resource group.
+        Locks apply to everything below their scope ("Lock your resources to protect your
+        infrastructure", https://learn.microsoft.com/azure/azure-resource-manager/management/lock-resources;
+        levels and notes (512 characters at most) per the REST API "Management Locks - Create Or
+        Update By Scope"), so removing a node pool, a subnet or the cluster needs the prop set to
+        False first (with its reason in the environment file). Left out: True.
     """
 
     def __init__(
@@ -139,6 +149,7 @@ class Aks(Construct):
         host_encryption: bool = True,
         sku_tier: str = "Standard",
         max_pods_per_node: int = 110,
+        deletion_protection: bool = True,
     ) -> None:
         super().__init__(scope, id_)
         if public_endpoint and not authorized_cidrs:
@@ -384,6 +395,24 @@ class Aks(Construct):
                 lifecycle=TerraformResourceLifecycle(ignore_changes=["node_count"]),  # the autoscaler's
                 **args,
             )
+
+        self.locks: list[ManagementLock] = []
+        if deletion_protection:
+            for lock_id, target, what in (
+                ("cluster_lock", self.cluster.id, "cluster"),
+                ("resource_group_lock", rg.id, "resource group"),
+            ):
+                self.locks.append(
+                    ManagementLock(
+                        self,
+                        lock_id,
+                        name="deletion-protection",
+                        scope=target,
+                        lock_level="CanNotDelete",
+                        notes=f"Deletion protection of AKS cluster {name} ({what}); set "
+                        "security.deletion_protection: false with a reason to remove it.",
+                    )
+                )
 
     @property
     def endpoint(self) -> str:

@@ -71,9 +71,8 @@ from constructs import Construct
 
 from constructs_lib import storage_spec
 from constructs_lib.azure.names import key_vault_name, storage_account_name
-from constructs_lib.logical_id import pin
 from constructs_lib.storage_spec import ARCHIVE, CLASSIFICATIONS, LifecyclePlan, TierSpec
-from constructs_lib.tags import label_value
+from constructs_lib.tags import data_tags
 
 # Redundancy that keeps every copy in the account's own region.
 IN_REGION_REPLICATION_TYPES = ("LRS", "ZRS")
@@ -84,12 +83,7 @@ KEY_ADMIN_ROLE = "Key Vault Crypto Officer"
 KEY_USER_ROLE = "Key Vault Crypto Service Encryption User"
 
 
-@dataclass(frozen=True)
-class AzureReplica:
-    """Where the replicable classifications of a lake are copied: another region, same subscription."""
-
-    region: str
-    jurisdiction: str
+AzureReplica = storage_spec.Replica  # the one replica type of the three clouds (kept name)
 
 
 @dataclass
@@ -195,8 +189,10 @@ class AzureDataLake(Construct):
         self._allowed_subnets = list(key_vault_allowed_subnet_ids)
         self._force_destroy = force_destroy
 
-        self.client = self._pin(DataAzurermClientConfig(self, "client"), "client")
+        self.client = DataAzurermClientConfig(self, "client")
         primary = self._side("", resource_group_name, region, jurisdiction)
+        self.primary_key_vault = primary.key_vault
+        self.primary_resource_group = primary.resource_group
         self.log_account = self._account(
             primary, "logs", storage_spec.PII, containers=(), lifecycle=self._log_rules(), log_to=None
         )
@@ -242,62 +238,47 @@ class AzureDataLake(Construct):
                 self._object_replication(self.accounts[c], self.replicas[c])
 
     # ----------------------------------------------------------------------------------------
-    def _pin(self, element, *parts: str):
-        return pin(element, self._id, *parts)
 
     def _tags_for(
         self, classification: str | None, jurisdiction: str, extra: Mapping[str, str] | None = None
     ) -> dict[str, str]:
-        tags = dict(self._tags)
-        tags.update({k: label_value(v) for k, v in (extra or {}).items()})
-        if classification:
-            tags["data_classification"] = classification
-        tags["jurisdiction"] = jurisdiction
-        return dict(sorted(tags.items()))
+        return data_tags(self._tags, classification, jurisdiction, extra)
 
     def _side(self, name: str, rg_name: str, region: str, jurisdiction: str) -> _Side:
         p = f"{name}_" if name else ""
-        rg = self._pin(
-            ResourceGroup(
-                self,
-                f"{p}resource_group",
-                name=rg_name,
-                location=region,
-                tags=self._tags_for(None, jurisdiction),
-            ),
-            p + "resource_group",
+        rg = ResourceGroup(
+            self,
+            f"{p}resource_group",
+            name=rg_name,
+            location=region,
+            tags=self._tags_for(None, jurisdiction),
         )
-        vault = self._pin(
-            KeyVault(
-                self,
-                f"{p}key_vault",
-                name=key_vault_name(env=self._stem, seed=self._seed, region=region),
-                location=region,
-                resource_group_name=rg.name,
-                tenant_id=self.client.tenant_id,
-                sku_name="standard",
-                rbac_authorization_enabled=True,
-                purge_protection_enabled=True,  # required for storage customer-managed keys
-                soft_delete_retention_days=90,
-                network_acls=KeyVaultNetworkAcls(
-                    default_action="Deny",
-                    bypass="AzureServices",
-                    ip_rules=self._allowed_cidrs or None,
-                    virtual_network_subnet_ids=self._allowed_subnets or None,
-                ),
-                tags=self._tags_for(None, jurisdiction),
+        vault = KeyVault(
+            self,
+            f"{p}key_vault",
+            name=key_vault_name(env=self._stem, seed=self._seed, region=region),
+            location=region,
+            resource_group_name=rg.name,
+            tenant_id=self.client.tenant_id,
+            # premium: HSM-protected keys (CKV_AZURE_112), like the AKS and Vault unseal vaults.
+            sku_name="premium",
+            rbac_authorization_enabled=True,
+            purge_protection_enabled=True,  # required for storage customer-managed keys
+            soft_delete_retention_days=90,
+            network_acls=KeyVaultNetworkAcls(
+                default_action="Deny",
+                bypass="AzureServices",
+                ip_rules=self._allowed_cidrs or None,
+                virtual_network_subnet_ids=self._allowed_subnets or None,
             ),
-            p + "key_vault",
+            tags=self._tags_for(None, jurisdiction),
         )
-        admin = self._pin(
-            RoleAssignment(
-                self,
-                f"{p}key_vault_deployer",
-                scope=vault.id,
-                role_definition_name=KEY_ADMIN_ROLE,
-                principal_id=self.client.object_id,
-            ),
-            p + "key_vault_deployer",
+        admin = RoleAssignment(
+            self,
+            f"{p}key_vault_deployer",
+            scope=vault.id,
+            role_definition_name=KEY_ADMIN_ROLE,
+            principal_id=self.client.object_id,
         )
         return _Side(name, rg_name, region, jurisdiction, rg, vault, admin)
 
@@ -377,58 +358,46 @@ class AzureDataLake(Construct):
         if is_log:
             extra["purpose"] = "access-logs"
         tags = self._tags_for(classification, side.jurisdiction, extra)
-        identity = self._pin(
-            UserAssignedIdentity(
-                self,
-                f"{p}_identity",
-                name=f"id-{side.resource_group_name}-{part}".replace("_", "-")[:128],
-                location=side.region,
-                resource_group_name=side.resource_group.name,
-                tags=tags,
-            ),
-            p,
-            "identity",
+        identity = UserAssignedIdentity(
+            self,
+            f"{p}_identity",
+            name=f"id-{side.resource_group_name}-{part}".replace("_", "-")[:128],
+            location=side.region,
+            resource_group_name=side.resource_group.name,
+            tags=tags,
         )
-        key = self._pin(
-            KeyVaultKey(
-                self,
-                f"{p}_key",
-                name=f"{part.replace('_', '-')}-storage",
-                key_vault_id=side.key_vault.id,
-                key_type="RSA",
-                key_size=3072,
-                key_opts=["wrapKey", "unwrapKey"],
-                # No expire_after: the provider reads `expiration_date` back from the NEWEST
-                # version and forces a replacement when state has a date the configuration does
-                # not (azurerm v4.55.0 internal/services/keyvault/key_vault_key_resource.go,
-                # CustomizeDiff ForceNewIfChange("expiration_date") and the read's d.Set), so an
-                # expiring rotated version would make every plan replace the key, which
-                # prevent_destroy then refuses. Rotation alone keeps the key fresh.
-                rotation_policy=KeyVaultKeyRotationPolicy(
-                    automatic=KeyVaultKeyRotationPolicyAutomatic(time_after_creation=f"P{self._rotation}D"),
-                ),
-                tags=tags,
-                depends_on=[side.key_admin],
-                # Destroying a key makes its data unreadable: only throwaway environments may.
-                # expiration_date ignored: a date set outside Terraform must not replace the key.
-                lifecycle=TerraformResourceLifecycle(
-                    prevent_destroy=not self._force_destroy, ignore_changes=["expiration_date"]
-                ),
+        key = KeyVaultKey(
+            self,
+            f"{p}_key",
+            name=f"{part.replace('_', '-')}-storage",
+            key_vault_id=side.key_vault.id,
+            key_type="RSA-HSM",
+            key_size=3072,
+            key_opts=["wrapKey", "unwrapKey"],
+            # No expire_after: the provider reads `expiration_date` back from the NEWEST
+            # version and forces a replacement when state has a date the configuration does
+            # not (azurerm v4.55.0 internal/services/keyvault/key_vault_key_resource.go,
+            # CustomizeDiff ForceNewIfChange("expiration_date") and the read's d.Set), so an
+            # expiring rotated version would make every plan replace the key, which
+            # prevent_destroy then refuses. Rotation alone keeps the key fresh.
+            rotation_policy=KeyVaultKeyRotationPolicy(
+                automatic=KeyVaultKeyRotationPolicyAutomatic(time_after_creation=f"P{self._rotation}D"),
             ),
-            p,
-            "key",
+            tags=tags,
+            depends_on=[side.key_admin],
+            # Destroying a key makes its data unreadable: only throwaway environments may.
+            # expiration_date ignored: a date set outside Terraform must not replace the key.
+            lifecycle=TerraformResourceLifecycle(
+                prevent_destroy=not self._force_destroy, ignore_changes=["expiration_date"]
+            ),
         )
-        key_user = self._pin(
-            RoleAssignment(
-                self,
-                f"{p}_key_user",
-                scope=key.resource_versionless_id,
-                role_definition_name=KEY_USER_ROLE,
-                principal_id=identity.principal_id,
-                principal_type="ServicePrincipal",
-            ),
-            p,
-            "key_user",
+        key_user = RoleAssignment(
+            self,
+            f"{p}_key_user",
+            scope=key.resource_versionless_id,
+            role_definition_name=KEY_USER_ROLE,
+            principal_id=identity.principal_id,
+            principal_type="ServicePrincipal",
         )
         # Azure Monitor writes diagnostics as a trusted service; the log account admits those and
         # nothing else from public networks. Data accounts take no public traffic at all.
@@ -436,110 +405,89 @@ class AzureDataLake(Construct):
             default_action="Deny",
             bypass=["AzureServices", "Logging", "Metrics"] if is_log else ["AzureServices"],
         )
-        account = self._pin(
-            StorageAccount(
-                self,
-                f"{p}_account",
-                name=self._account_name(side, part),
-                resource_group_name=side.resource_group.name,
-                location=side.region,
-                account_kind="StorageV2",
-                account_tier="Standard",
-                account_replication_type=self._replication_type,
-                access_tier="Hot",
-                min_tls_version="TLS1_2",
-                https_traffic_only_enabled=True,
-                public_network_access_enabled=is_log,
-                network_rules=network,
-                allow_nested_items_to_be_public=False,
-                shared_access_key_enabled=False,
-                default_to_oauth_authentication=True,
-                local_user_enabled=False,
-                cross_tenant_replication_enabled=False,
-                infrastructure_encryption_enabled=True,
-                # Queues and tables under the account key too, not only blobs and files.
-                queue_encryption_key_type="Account",
-                table_encryption_key_type="Account",
-                is_hns_enabled=False,  # object replication and blob versioning need a flat namespace
-                identity=StorageAccountIdentity(type="UserAssigned", identity_ids=[identity.id]),
-                customer_managed_key=StorageAccountCustomerManagedKey(
-                    key_vault_key_id=key.versionless_id, user_assigned_identity_id=identity.id
-                ),
-                blob_properties=StorageAccountBlobProperties(
-                    versioning_enabled=True,
-                    change_feed_enabled=True,
-                    delete_retention_policy=StorageAccountBlobPropertiesDeleteRetentionPolicy(
-                        days=self._soft_delete
-                    ),
-                    container_delete_retention_policy=StorageAccountBlobPropertiesContainerDeleteRetentionPolicy(
-                        days=self._soft_delete
-                    ),
-                ),
-                immutability_policy=(
-                    StorageAccountImmutabilityPolicy(
-                        period_since_creation_in_days=immutability[0],
-                        state="Locked" if immutability[1] else "Unlocked",
-                        allow_protected_append_writes=False,
-                    )
-                    if immutability
-                    else None
-                ),
-                tags=tags,
-                depends_on=[key_user],
+        account = StorageAccount(
+            self,
+            f"{p}_account",
+            name=self._account_name(side, part),
+            resource_group_name=side.resource_group.name,
+            location=side.region,
+            account_kind="StorageV2",
+            account_tier="Standard",
+            account_replication_type=self._replication_type,
+            access_tier="Hot",
+            min_tls_version="TLS1_2",
+            https_traffic_only_enabled=True,
+            public_network_access_enabled=is_log,
+            network_rules=network,
+            allow_nested_items_to_be_public=False,
+            shared_access_key_enabled=False,
+            default_to_oauth_authentication=True,
+            local_user_enabled=False,
+            cross_tenant_replication_enabled=False,
+            infrastructure_encryption_enabled=True,
+            # Queues and tables under the account key too, not only blobs and files.
+            queue_encryption_key_type="Account",
+            table_encryption_key_type="Account",
+            is_hns_enabled=False,  # object replication and blob versioning need a flat namespace
+            identity=StorageAccountIdentity(type="UserAssigned", identity_ids=[identity.id]),
+            customer_managed_key=StorageAccountCustomerManagedKey(
+                key_vault_key_id=key.versionless_id, user_assigned_identity_id=identity.id
             ),
-            p,
-            "account",
+            blob_properties=StorageAccountBlobProperties(
+                versioning_enabled=True,
+                change_feed_enabled=True,
+                delete_retention_policy=StorageAccountBlobPropertiesDeleteRetentionPolicy(
+                    days=self._soft_delete
+                ),
+                container_delete_retention_policy=StorageAccountBlobPropertiesContainerDeleteRetentionPolicy(
+                    days=self._soft_delete
+                ),
+            ),
+            immutability_policy=(
+                StorageAccountImmutabilityPolicy(
+                    period_since_creation_in_days=immutability[0],
+                    state="Locked" if immutability[1] else "Unlocked",
+                    allow_protected_append_writes=False,
+                )
+                if immutability
+                else None
+            ),
+            tags=tags,
+            depends_on=[key_user],
         )
         made: dict[str, StorageContainer] = {}
         for name in containers:
-            made[name] = self._pin(
-                StorageContainer(
-                    self,
-                    f"{p}_container_{name}",
-                    name=name,
-                    storage_account_id=account.id,
-                    container_access_type="private",
-                ),
-                p,
-                "container",
-                name,
+            made[name] = StorageContainer(
+                self,
+                f"{p}_container_{name}",
+                name=name,
+                storage_account_id=account.id,
+                container_access_type="private",
             )
-        self._pin(
-            StorageManagementPolicy(self, f"{p}_lifecycle", storage_account_id=account.id, rule=lifecycle),
-            p,
-            "lifecycle",
-        )
+        StorageManagementPolicy(self, f"{p}_lifecycle", storage_account_id=account.id, rule=lifecycle)
         if log_to is not None:
-            self._pin(
-                MonitorDiagnosticSetting(
-                    self,
-                    f"{p}_blob_logs",
-                    name="blob-access-logs",
-                    target_resource_id=f"{account.id}/blobServices/default",
-                    storage_account_id=log_to.account.id,
-                    enabled_log=[MonitorDiagnosticSettingEnabledLog(category=c) for c in BLOB_LOG_CATEGORIES],
-                ),
-                p,
-                "blob_logs",
+            MonitorDiagnosticSetting(
+                self,
+                f"{p}_blob_logs",
+                name="blob-access-logs",
+                target_resource_id=f"{account.id}/blobServices/default",
+                storage_account_id=log_to.account.id,
+                enabled_log=[MonitorDiagnosticSettingEnabledLog(category=c) for c in BLOB_LOG_CATEGORIES],
             )
         return AzureLakeAccount(classification, account, key, identity, made, side.region, side.jurisdiction)
 
     def _object_replication(self, source: AzureLakeAccount, destination: AzureLakeAccount) -> None:
         c = source.classification
-        self._pin(
-            StorageObjectReplication(
-                self,
-                f"{c}_replication",
-                source_storage_account_id=source.account.id,
-                destination_storage_account_id=destination.account.id,
-                rules=[
-                    StorageObjectReplicationRules(
-                        source_container_name=source.containers[z].name,
-                        destination_container_name=destination.containers[z].name,
-                    )
-                    for z in self._zones
-                ],
-            ),
-            c,
-            "replication",
+        StorageObjectReplication(
+            self,
+            f"{c}_replication",
+            source_storage_account_id=source.account.id,
+            destination_storage_account_id=destination.account.id,
+            rules=[
+                StorageObjectReplicationRules(
+                    source_container_name=source.containers[z].name,
+                    destination_container_name=destination.containers[z].name,
+                )
+                for z in self._zones
+            ],
         )

@@ -15,7 +15,8 @@ from cdktf_cdktf_provider_azurerm.subnet_network_security_group_association impo
 from cdktf_cdktf_provider_azurerm.virtual_network import VirtualNetwork
 from constructs import Construct
 
-from constructs_lib.cidrs import split_vnet_cidr
+from constructs_lib.azure.private_link import PrivateLinkDns
+from constructs_lib.cidrs import private_endpoint_cidr, split_vnet_cidr
 
 # Azure finds the subnet of ExpressRoute and VPN gateways by this exact name.
 GATEWAY_SUBNET_NAME = "GatewaySubnet"
@@ -24,7 +25,9 @@ GATEWAY_SUBNET_NAME = "GatewaySubnet"
 class AzureClusterNetwork(Construct):
     """Resource group, VNet, node subnet (with its own NSG, no default outbound access: egress
     goes through the cluster's load balancer) and an empty GatewaySubnet for the interconnect's
-    ExpressRoute / VPN gateways (Azure forbids an NSG there).
+    ExpressRoute / VPN gateways (Azure forbids an NSG there), a private-endpoint subnet with its NSG
+    and the Private Link DNS zones (blob, dfs, vault) linked to the VNet: the data lake of the
+    region puts its private endpoints there (stacks/datalake_stack.py).
 
     Props:
       name: resource names derive from it (`rg-<name>`, `vnet-<name>`).
@@ -71,6 +74,40 @@ class AzureClusterNetwork(Construct):
         )
         SubnetNetworkSecurityGroupAssociation(
             self, "nodes_nsg_association", subnet_id=self.node_subnet.id, network_security_group_id=nsg.id
+        )
+        # Private endpoints of the data planes (data lake storage and key vaults), issue #13.
+        self.private_endpoint_subnet = Subnet(
+            self,
+            "private_endpoints",
+            name="private-endpoints",
+            resource_group_name=self.resource_group.name,
+            virtual_network_name=self.vnet.name,
+            address_prefixes=[private_endpoint_cidr(cidr)],
+            default_outbound_access_enabled=False,
+            # Apply the subnet's NSG (and route tables) to private endpoints too; Azure's default skips them.
+            private_endpoint_network_policies="Enabled",
+        )
+        endpoints_nsg = NetworkSecurityGroup(
+            self,
+            "private_endpoints_nsg",
+            name=f"nsg-{name}-private-endpoints",
+            location=location,
+            resource_group_name=self.resource_group.name,
+            tags=tags,
+        )
+        SubnetNetworkSecurityGroupAssociation(
+            self,
+            "private_endpoints_nsg_association",
+            subnet_id=self.private_endpoint_subnet.id,
+            network_security_group_id=endpoints_nsg.id,
+        )
+        self.private_link_dns = PrivateLinkDns(
+            self,
+            "private_link_dns",
+            resource_group_name=self.resource_group.name,
+            virtual_network_id=self.vnet.id,
+            link_name=f"vnet-{name}",
+            tags=tags,
         )
         self.gateway_subnet = Subnet(
             self,

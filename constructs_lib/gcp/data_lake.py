@@ -58,21 +58,15 @@ from cdktf_cdktf_provider_google.storage_transfer_job import (
 from constructs import Construct
 
 from constructs_lib import storage_spec
-from constructs_lib.logical_id import pin
 from constructs_lib.storage_spec import ARCHIVE, CLASSIFICATIONS, LifecyclePlan, TierSpec
-from constructs_lib.tags import label_value
+from constructs_lib.tags import data_tags
 
 SECONDS_PER_DAY = 86400
 # GCS usage-log delivery writes as this Google group (Cloud Storage "usage logs" guide).
 USAGE_LOG_WRITER = "group:cloud-storage-analytics@google.com"
 
 
-@dataclass(frozen=True)
-class GcsReplica:
-    """Where the replicable classifications of a lake are copied: another region of the project."""
-
-    region: str
-    jurisdiction: str
+GcsReplica = storage_spec.Replica  # the one replica type of the three clouds (kept name)
 
 
 @dataclass
@@ -139,9 +133,7 @@ class GcsDataLake(Construct):
         self._log_retention = access_log_retention_days
 
         # The Cloud Storage service agent encrypts and decrypts with the bucket keys.
-        self.storage_agent = self._pin(
-            DataGoogleStorageProjectServiceAccount(self, "storage_agent", project=project), "storage_agent"
-        )
+        self.storage_agent = DataGoogleStorageProjectServiceAccount(self, "storage_agent", project=project)
         ring = self._key_ring(region, replica=False)
         self.log_bucket = self._bucket(
             "logs",
@@ -190,9 +182,8 @@ class GcsDataLake(Construct):
                 extra_labels={"purpose": "access-logs"},
             )
             self._allow_usage_logs(self.replica_log_bucket, "logs_replica")
-            self.transfer_agent = self._pin(
-                DataGoogleStorageTransferProjectServiceAccount(self, "transfer_agent", project=project),
-                "transfer_agent",
+            self.transfer_agent = DataGoogleStorageTransferProjectServiceAccount(
+                self, "transfer_agent", project=project
             )
             for c in self.replicated:
                 storage_spec.check_replication(
@@ -212,30 +203,21 @@ class GcsDataLake(Construct):
                 self._replication(self.buckets[c], self.replicas[c])
 
     # ----------------------------------------------------------------------------------------
-    def _pin(self, element, *parts: str):
-        return pin(element, self._id, *parts)
 
     def _labels_for(
         self, classification: str, jurisdiction: str, extra: Mapping[str, str] | None = None
     ) -> dict[str, str]:
-        labels = dict(self._labels)
-        labels.update({k: label_value(v) for k, v in (extra or {}).items()})
-        labels["data_classification"] = classification
-        labels["jurisdiction"] = jurisdiction
-        return dict(sorted(labels.items()))
+        return data_tags(self._labels, classification, jurisdiction, extra)
 
     def _key_ring(self, region: str, *, replica: bool) -> KmsKeyRing:
         part = "key_ring_replica" if replica else "key_ring"
         # Key rings cannot be deleted in Cloud KMS: the name is reserved in its location forever.
-        return self._pin(
-            KmsKeyRing(
-                self,
-                part,
-                name=f"{self._prefix}-datalake{'-replica' if replica else ''}",
-                location=region,
-                project=self._project,
-            ),
+        return KmsKeyRing(
+            self,
             part,
+            name=f"{self._prefix}-datalake{'-replica' if replica else ''}",
+            location=region,
+            project=self._project,
         )
 
     def _tier_rules(self, *, whole_bucket: bool, classification: str) -> list[Rule]:
@@ -306,79 +288,63 @@ class GcsDataLake(Construct):
         if not 3 <= len(name) <= 63:
             raise ValueError(f"GCS bucket name '{name}' is {len(name)} characters; GCS allows 3-63")
         labels = self._labels_for(classification, jurisdiction, extra_labels)
-        key = self._pin(
-            KmsCryptoKey(
-                self,
-                f"{part}_key",
-                name=part.replace("_", "-"),
-                key_ring=ring.id,
-                purpose="ENCRYPT_DECRYPT",
-                rotation_period=f"{self._rotation * SECONDS_PER_DAY}s",
-                labels=labels,
-                # Destroying a key makes its data unreadable: only throwaway environments may.
-                lifecycle=TerraformResourceLifecycle(prevent_destroy=not self._force_destroy),
-            ),
-            part,
-            "key",
+        key = KmsCryptoKey(
+            self,
+            f"{part}_key",
+            name=part.replace("_", "-"),
+            key_ring=ring.id,
+            purpose="ENCRYPT_DECRYPT",
+            rotation_period=f"{self._rotation * SECONDS_PER_DAY}s",
+            labels=labels,
+            # Destroying a key makes its data unreadable: only throwaway environments may.
+            lifecycle=TerraformResourceLifecycle(prevent_destroy=not self._force_destroy),
         )
-        grant = self._pin(
-            KmsCryptoKeyIamMember(
-                self,
-                f"{part}_key_storage_agent",
-                crypto_key_id=key.id,
-                role="roles/cloudkms.cryptoKeyEncrypterDecrypter",
-                member=self.storage_agent.member,
-            ),
-            part,
-            "key_storage_agent",
+        grant = KmsCryptoKeyIamMember(
+            self,
+            f"{part}_key_storage_agent",
+            crypto_key_id=key.id,
+            role="roles/cloudkms.cryptoKeyEncrypterDecrypter",
+            member=self.storage_agent.member,
         )
-        bucket = self._pin(
-            StorageBucket(
-                self,
-                f"{part}_bucket",
-                name=name,
-                project=self._project,
-                # One region, never a dual- or multi-region location.
-                location=region.upper(),
-                storage_class="STANDARD",
-                uniform_bucket_level_access=True,
-                public_access_prevention="enforced",
-                # GCS refuses versioning on a bucket with a retention policy; the policy protects more.
-                versioning=StorageBucketVersioning(enabled=retention is None),
-                retention_policy=(
-                    StorageBucketRetentionPolicy(
-                        retention_period=retention[0] * SECONDS_PER_DAY, is_locked=retention[1]
-                    )
-                    if retention
-                    else None
-                ),
-                encryption=StorageBucketEncryption(default_kms_key_name=key.id),
-                logging=(
-                    StorageBucketLogging(log_bucket=log_bucket.bucket.name, log_object_prefix=name)
-                    if log_bucket
-                    else None
-                ),
-                lifecycle_rule=lifecycle,
-                labels=labels,
-                force_destroy=self._force_destroy,
-                depends_on=[grant],
+        bucket = StorageBucket(
+            self,
+            f"{part}_bucket",
+            name=name,
+            project=self._project,
+            # One region, never a dual- or multi-region location.
+            location=region.upper(),
+            storage_class="STANDARD",
+            uniform_bucket_level_access=True,
+            public_access_prevention="enforced",
+            # GCS refuses versioning on a bucket with a retention policy; the policy protects more.
+            versioning=StorageBucketVersioning(enabled=retention is None),
+            retention_policy=(
+                StorageBucketRetentionPolicy(
+                    retention_period=retention[0] * SECONDS_PER_DAY, is_locked=retention[1]
+                )
+                if retention
+                else None
             ),
-            part,
-            "bucket",
+            encryption=StorageBucketEncryption(default_kms_key_name=key.id),
+            logging=(
+                StorageBucketLogging(log_bucket=log_bucket.bucket.name, log_object_prefix=name)
+                if log_bucket
+                else None
+            ),
+            lifecycle_rule=lifecycle,
+            labels=labels,
+            force_destroy=self._force_destroy,
+            depends_on=[grant],
         )
         return GcsLakeBucket(classification, bucket, key, region, jurisdiction)
 
     def _allow_usage_logs(self, log: GcsLakeBucket, part: str) -> None:
-        self._pin(
-            StorageBucketIamMember(
-                self,
-                f"{part}_usage_log_writer",
-                bucket=log.bucket.name,
-                role="roles/storage.objectCreator",
-                member=USAGE_LOG_WRITER,
-            ),
-            part,
-            "usage_log_writer",
+        StorageBucketIamMember(
+            self,
+            f"{part}_usage_log_writer",
+            bucket=log.bucket.name,
+            role="roles/storage.objectCreator",
+            member=USAGE_LOG_WRITER,
         )
 
     def _replication(self, source: GcsLakeBucket, destination: GcsLakeBucket) -> None:
@@ -406,37 +372,29 @@ class GcsDataLake(Construct):
             ("replication_sink_objects", destination, "roles/storage.objectViewer"),
         ):
             grants.append(
-                self._pin(
-                    StorageBucketIamMember(
-                        self, f"{c}_{suffix}", bucket=bucket.bucket.name, role=role, member=member
-                    ),
-                    c,
-                    suffix,
+                StorageBucketIamMember(
+                    self, f"{c}_{suffix}", bucket=bucket.bucket.name, role=role, member=member
                 )
             )
-        self._pin(
-            StorageTransferJob(
-                self,
-                f"{c}_replication",
-                project=self._project,
-                description=f"replicate {source.bucket.name} to {destination.region}",
-                replication_spec=StorageTransferJobReplicationSpec(
-                    gcs_data_source=StorageTransferJobReplicationSpecGcsDataSource(
-                        bucket_name=source.bucket.name
-                    ),
-                    gcs_data_sink=StorageTransferJobReplicationSpecGcsDataSink(
-                        bucket_name=destination.bucket.name
-                    ),
-                    transfer_options=StorageTransferJobReplicationSpecTransferOptions(
-                        metadata_options=StorageTransferJobReplicationSpecTransferOptionsMetadataOptions(
-                            # Replicas are encrypted with the replica region's key, never the source's.
-                            kms_key="KMS_KEY_DESTINATION_BUCKET_DEFAULT",
-                            storage_class="STORAGE_CLASS_DESTINATION_BUCKET_DEFAULT",
-                        ),
+        StorageTransferJob(
+            self,
+            f"{c}_replication",
+            project=self._project,
+            description=f"replicate {source.bucket.name} to {destination.region}",
+            replication_spec=StorageTransferJobReplicationSpec(
+                gcs_data_source=StorageTransferJobReplicationSpecGcsDataSource(
+                    bucket_name=source.bucket.name
+                ),
+                gcs_data_sink=StorageTransferJobReplicationSpecGcsDataSink(
+                    bucket_name=destination.bucket.name
+                ),
+                transfer_options=StorageTransferJobReplicationSpecTransferOptions(
+                    metadata_options=StorageTransferJobReplicationSpecTransferOptionsMetadataOptions(
+                        # Replicas are encrypted with the replica region's key, never the source's.
+                        kms_key="KMS_KEY_DESTINATION_BUCKET_DEFAULT",
+                        storage_class="STORAGE_CLASS_DESTINATION_BUCKET_DEFAULT",
                     ),
                 ),
-                depends_on=grants,
             ),
-            c,
-            "replication",
+            depends_on=grants,
         )

@@ -18,6 +18,11 @@ def logical_id(value: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", value).strip("_").lower()
 
 
+def is_token(value: str) -> bool:
+    """A cdktf token (an unresolved reference) as it appears in a Python string."""
+    return "${TfToken[" in value
+
+
 VAULT_CAPABILITIES = (
     "create",
     "read",
@@ -107,6 +112,8 @@ def s3_data_statements(
     if not bucket_arns:
         raise ValueError("s3_data_statements: no bucket ARNs to scope the grant to.")
     for arn in bucket_arns:
+        if is_token(arn):  # a reference to a bucket of another stack: resolved at synth
+            continue
         if arn == "*" or not arn.startswith("arn:aws:s3:::") or arn == "arn:aws:s3:::*":
             raise ValueError(f"s3_data_statements: '{arn}' is not a bucket ARN (pattern) of the data lake.")
     for action in actions:

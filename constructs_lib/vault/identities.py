@@ -1,12 +1,13 @@
 """Cloud identities around Vault: one per unified platform role and cloud, and Vault's own.
 
 A platform role (data-scientist, ml-engineer, admin) exists once per cloud with the same
-least-privilege data-lake grant: an AWS IAM role, a GCP service account, an Azure
-user-assigned identity. Vault hands out short-lived credentials for them (secret_engines.py).
+least-privilege data-lake grants (`StorageGrant`: a read or write level on one bucket / storage
+account, built from the lakes' handles by stacks/data_grants.py): an AWS IAM role, a GCP service
+account, an Azure user-assigned identity. Vault hands out short-lived credentials for them (secret_engines.py).
 Vault's server identity per cloud is the only principal allowed to use the auto-unseal keys.
 
 Argument names from the typed bindings: aws 21.22.1 (`aws_iam_role`, `aws_iam_role_policy`),
-google 16.12.1 (`google_service_account`, `google_project_iam_member`,
+google 16.12.1 (`google_service_account`, `google_storage_bucket_iam_member`,
 `google_service_account_iam_member`), azurerm 14.23.1 (`azurerm_user_assigned_identity`,
 `azurerm_role_assignment`, `azurerm_federated_identity_credential`).
 """
@@ -14,20 +15,38 @@ google 16.12.1 (`google_service_account`, `google_project_iam_member`,
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_azurerm.federated_identity_credential import FederatedIdentityCredential
 from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from cdktf_cdktf_provider_azurerm.user_assigned_identity import UserAssignedIdentity
-from cdktf_cdktf_provider_google.project_iam_member import ProjectIamMember, ProjectIamMemberCondition
 from cdktf_cdktf_provider_google.service_account import ServiceAccount
 from cdktf_cdktf_provider_google.service_account_iam_member import ServiceAccountIamMember
+from cdktf_cdktf_provider_google.storage_bucket_iam_member import StorageBucketIamMember
 from constructs import Construct
 
+from constructs_lib.data_access import AZURE_DATA_ROLES, permissions
 from constructs_lib.vault.documents import iam_policy_json, iam_statement, logical_id, s3_data_statements
 
 AZURE_TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange"
+
+
+@dataclass(frozen=True)
+class StorageGrant:
+    """One `level` (constructs_lib/data_access.py) on one bucket / storage account.
+
+    `label` names what is reached (`us_east_1_training`) and becomes part of the logical id, so
+    removing one grant never renames another. `resource`: the bucket ARN (AWS), the bucket name
+    (GCP) or the storage account's ARM id (Azure), normally a reference to the lake's stack.
+    `key`: AWS only, the bucket's SSE-KMS key ARN (reading needs kms:Decrypt).
+    """
+
+    label: str
+    level: str
+    resource: str
+    key: str | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -36,9 +55,11 @@ AZURE_TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange"
 
 
 class AwsPlatformRole(Construct):
-    """An IAM role with S3 `actions` on the data-lake buckets only (bucket-level actions on the
-    buckets, object-level on their objects; never a `*` resource). Only `trusted_role_arn`
-    (Vault's AWS secrets role) may assume it; sessions last at most 1 hour by default."""
+    """An IAM role with the S3 actions of each grant's level on that grant's bucket only
+    (bucket-level actions on the bucket, object-level on its objects) and the matching KMS
+    actions on its key; never a `*` resource or a name pattern. No grants: no policy. Only
+    `trusted_role_arn` (Vault's AWS secrets role) may assume it; sessions last at most 1 hour by
+    default."""
 
     def __init__(
         self,
@@ -46,8 +67,7 @@ class AwsPlatformRole(Construct):
         id_: str,
         *,
         name: str,
-        actions: Sequence[str],
-        bucket_arns: Sequence[str],
+        grants: Sequence[StorageGrant],
         trusted_role_arn: str,
         tags: Mapping[str, str],
         description: str = "",
@@ -69,13 +89,20 @@ class AwsPlatformRole(Construct):
             max_session_duration=max_session_seconds,
             tags=dict(tags),
         )
-        self.policy = IamRolePolicy(
-            self,
-            "data_lake",
-            name="data-lake",
-            role=self.role.id,
-            policy=iam_policy_json(s3_data_statements(actions, bucket_arns)),
-        )
+        self.policy = None
+        statements = []
+        for level in sorted({g.level for g in grants}):
+            mine = [g for g in grants if g.level == level]
+            perms = permissions(level)
+            tag = level.capitalize()
+            statements += s3_data_statements(perms.s3_actions, [g.resource for g in mine], sid_prefix=tag)
+            keys = [g.key for g in mine if g.key]
+            if keys:
+                statements.append(iam_statement(sid=f"{tag}Keys", actions=perms.kms_actions, resources=keys))
+        if statements:
+            self.policy = IamRolePolicy(
+                self, "data_lake", name="data-lake", role=self.role.id, policy=iam_policy_json(statements)
+            )
 
     @property
     def arn(self) -> str:
@@ -83,9 +110,10 @@ class AwsPlatformRole(Construct):
 
 
 class GcpPlatformRole(Construct):
-    """A service account holding `roles` in `project`, each conditioned on the data-lake buckets
-    (`resource.name` starts with `projects/_/buckets/<bucket_prefix>`), so a storage role never
-    reaches another bucket of the project. No keys are created: Vault mints access tokens."""
+    """A service account holding, on each grant's bucket only, the storage role of the grant's
+    level (a bucket-level IAM member, non-authoritative, so the lake's own bindings stay). No
+    project-wide storage role and no name-prefix condition. No keys are created: Vault mints
+    access tokens."""
 
     def __init__(
         self,
@@ -94,15 +122,10 @@ class GcpPlatformRole(Construct):
         *,
         project: str,
         account_id: str,
-        roles: Sequence[str],
-        bucket_prefix: str,
+        grants: Sequence[StorageGrant],
         description: str = "",
     ) -> None:
         super().__init__(scope, id_)
-        if not bucket_prefix:
-            raise ValueError(
-                "GcpPlatformRole: an empty bucket_prefix would grant every bucket of the project."
-            )
         self.service_account = ServiceAccount(
             self,
             "service_account",
@@ -111,21 +134,15 @@ class GcpPlatformRole(Construct):
             display_name=account_id,
             description=description or None,
         )
-        condition = ProjectIamMemberCondition(
-            title="data-lake-buckets-only",
-            description=f"Only buckets named {bucket_prefix}*",
-            expression=f'resource.name.startsWith("projects/_/buckets/{bucket_prefix}")',
-        )
         self.grants = [
-            ProjectIamMember(
+            StorageBucketIamMember(
                 self,
-                f"grant_{logical_id(role)}",
-                project=project,
-                role=role,
+                f"grant_{logical_id(g.label)}",
+                bucket=g.resource,
+                role=permissions(g.level).gcs_role,
                 member=self.service_account.member,
-                condition=condition,
             )
-            for role in sorted(set(roles))
+            for g in grants
         ]
 
     @property
@@ -134,8 +151,8 @@ class GcpPlatformRole(Construct):
 
 
 class AzurePlatformRole(Construct):
-    """A user-assigned identity holding the built-in `role_names` at `scope` (a subscription or
-    resource group id)."""
+    """A user-assigned identity holding, on each grant's storage account only, the built-in data
+    role of the grant's level. A data role never sits on a resource group or subscription."""
 
     def __init__(
         self,
@@ -145,8 +162,7 @@ class AzurePlatformRole(Construct):
         name: str,
         resource_group_name: str,
         location: str,
-        role_names: Sequence[str],
-        assignment_scope: str,
+        grants: Sequence[StorageGrant],
         tags: Mapping[str, str],
     ) -> None:
         super().__init__(scope, id_)
@@ -161,14 +177,21 @@ class AzurePlatformRole(Construct):
         self.assignments = [
             RoleAssignment(
                 self,
-                f"grant_{logical_id(role)}",
-                scope=assignment_scope,
-                role_definition_name=role,
+                f"grant_{logical_id(g.label)}",
+                scope=g.resource,
+                role_definition_name=permissions(g.level).azure_role,
                 principal_id=self.identity.principal_id,
                 principal_type="ServicePrincipal",
             )
-            for role in sorted(set(role_names))
+            for g in grants
         ]
+
+    @staticmethod
+    def data_roles(grants: Sequence[StorageGrant]) -> list[tuple[str, str]]:
+        """(built-in role, scope) pairs of `grants`, as Vault's Azure secrets engine assigns them."""
+        pairs = list(dict.fromkeys((permissions(g.level).azure_role, g.resource) for g in grants))
+        assert all(role in AZURE_DATA_ROLES for role, _ in pairs)
+        return pairs
 
 
 # --------------------------------------------------------------------------------------------

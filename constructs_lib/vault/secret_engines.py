@@ -512,10 +512,13 @@ class AzureSecretsEngine(Construct):
             resource_object_id=graph.object_id,
         )
 
-    def allow(self, roles: Mapping[str, Sequence[str]]) -> None:
-        """A Vault role per entry (Vault role name -> built-in Azure role names)."""
-        for name, role_names in sorted(roles.items()):
-            unknown = sorted(set(role_names) - set(self._assignable))
+    def allow(self, roles: Mapping[str, Sequence[tuple[str, str]]]) -> None:
+        """A Vault role per entry (Vault role name -> (built-in Azure role name, scope) pairs; the
+        scope is where the role is assigned, e.g. one storage account)."""
+        for name, pairs in sorted(roles.items()):
+            if not pairs:
+                continue
+            unknown = sorted({r for r, _ in pairs} - set(self._assignable))
             if unknown:
                 raise ValueError(
                     f"Vault role {name}: {unknown} are not in assignable_roles; Azure would refuse them."
@@ -526,8 +529,7 @@ class AzureSecretsEngine(Construct):
                 backend=self.backend.path,
                 role=name,
                 azure_roles=[
-                    AzureSecretBackendRoleAzureRoles(role_name=r, scope=self._scope)
-                    for r in sorted(set(role_names))
+                    AzureSecretBackendRoleAzureRoles(role_name=r, scope=scope) for r, scope in pairs
                 ],
                 ttl=str(self._ttl[0]),
                 max_ttl=str(self._ttl[1]),

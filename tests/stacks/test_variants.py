@@ -34,7 +34,7 @@ def variant(tmp_path_factory) -> dict[str, dict]:
 
     roles = [r.model_dump(mode="json") for r in Vault.model_fields["roles"].default_factory()]
     for r in roles:
-        r["aws_actions"], r["azure_roles"] = [], []
+        r["data_clouds"] = ["gcp"]
     data["vault"]["roles"] = roles
     data["edge"]["steering_policy"] = "least_outstanding_requests"
     tmp = tmp_path_factory.mktemp("variant")

@@ -221,7 +221,9 @@ def test_azure_engine_may_assign_only_the_platform_roles(synthesized):
         if r.get("role_definition_name") == "Role Based Access Control Administrator"
     ]
     assert admin["condition_version"] == "2.0"
-    assert admin["condition"].count("data.azurerm_role_definition.") == 6  # 3 roles x (write, delete)
+    assert (
+        admin["condition"].count("data.azurerm_role_definition.") == 4
+    )  # 2 roles (read, write) x (write, delete)
     assert "StringEqualsIgnoreCase {'ServicePrincipal'}" in admin["condition"]
 
 
@@ -230,31 +232,34 @@ def test_azure_engine_may_assign_only_the_platform_roles(synthesized):
 # --------------------------------------------------------------------------------------------
 
 
-def test_aws_platform_roles_are_scoped_to_data_lake_buckets(synthesized):
+def test_aws_platform_roles_grant_only_the_lakes_buckets_and_keys(synthesized):
+    """Resources are references to the data-lake stacks' buckets (and their objects) and keys;
+    tests/stacks/test_data_grants.py follows each one to the resource it names."""
     stack = _vault(synthesized)
-    policies = [
-        json.loads(p["policy"])
+    policies = {
+        p["role"]: json.loads(p["policy"])
         for p in resources(stack, "aws_iam_role_policy").values()
         if p["name"] == "data-lake"
-    ]
-    assert len(policies) == 3
-    for doc in policies:
-        for stmt in doc["Statement"]:
-            assert all(r.startswith("arn:aws:s3:::prod-datalake-") for r in stmt["Resource"]), stmt
-
-
-def test_gcp_platform_grants_are_conditioned_on_data_lake_buckets(synthesized):
-    members = resources(_vault(synthesized), "google_project_iam_member").values()
-    assert {m["role"] for m in members} == {
-        "roles/storage.objectViewer",
-        "roles/storage.objectUser",
-        "roles/storage.admin",
     }
+    assert len(policies) == 3
+    for doc in policies.values():
+        for stmt in doc["Statement"]:
+            for r in stmt["Resource"]:
+                assert r.startswith("${data.terraform_remote_state.cross-stack-reference-input-prod-aws-"), r
+                kind = "aws_kms_key" if stmt["Sid"].endswith("Keys") else "aws_s3_bucket"
+                assert f"cross-stack-output-{kind}data_lake_" in r, (stmt["Sid"], r)
+
+
+def test_gcp_platform_grants_are_bucket_level_members(synthesized):
+    stack = _vault(synthesized)
+    assert resources(stack, "google_project_iam_member") == {}
+    members = resources(stack, "google_storage_bucket_iam_member").values()
+    assert {m["role"] for m in members} == {"roles/storage.objectViewer", "roles/storage.objectUser"}
     for m in members:
-        assert m["condition"]["expression"] == 'resource.name.startsWith("projects/_/buckets/prod-datalake-")'
+        assert "cross-stack-output-google_storage_bucketdata_lake_" in m["bucket"], m
 
 
-def test_azure_platform_identities_hold_their_built_in_roles(synthesized):
+def test_azure_platform_identities_hold_data_roles_on_storage_accounts(synthesized):
     stack = _vault(synthesized)
     identities = {k: v["name"] for k, v in resources(stack, "azurerm_user_assigned_identity").items()}
     held = {
@@ -265,7 +270,7 @@ def test_azure_platform_identities_hold_their_built_in_roles(synthesized):
     assert held == {
         ("prod-data-scientist", "Storage Blob Data Reader"),
         ("prod-ml-engineer", "Storage Blob Data Contributor"),
-        ("prod-admin", "Storage Blob Data Owner"),
+        ("prod-admin", "Storage Blob Data Contributor"),
     }
 
 

@@ -47,14 +47,24 @@ def test_enterprise_below_1_17_is_refused_when_gcp_or_azure_is_used(version, ref
     assert ("vault.min_version" in _problems(data)) is refused
 
 
-def test_community_refuses_grants_on_clouds_without_an_engine():
+def test_community_refuses_data_access_on_clouds_without_an_engine():
     data = _raw("prod")  # home: aws-us-east-1
     data["vault"]["edition"] = "community"
     problems = _problems(data)
-    assert any(p.endswith(".gcp_roles") for p in problems)
-    assert any(p.endswith(".azure_roles") for p in problems)
-    assert not any(p.endswith(".aws_actions") for p in problems)
-    assert "vault.edition: enterprise" in next(m for p, m in problems.items() if p.endswith(".gcp_roles"))
+    message = problems["vault.roles[0 data-scientist].data_clouds"]
+    assert "cannot issue" in message and "vault.edition: enterprise" in message and "['aws']" in message
+
+
+def test_community_accepts_data_access_limited_to_the_engine_cloud():
+    from stacks.params import Vault
+
+    data = _raw("prod")
+    data["vault"]["edition"] = "community"
+    roles = [r.model_dump(mode="json") for r in Vault.model_fields["roles"].default_factory()]
+    for r in roles:
+        r["data_clouds"] = ["aws"]
+    data["vault"]["roles"] = roles
+    assert not any(p.endswith(".data_clouds") for p in _problems(data))
 
 
 def test_community_engine_only_on_the_home_cloud():
@@ -86,7 +96,7 @@ def test_policy_moves_list_to_metadata_and_adds_engine_and_pki_paths():
     role = VaultRole(
         name="reader",
         vault_paths={"kv/data/app/*": ("read", "list"), "sys/health": ("read",)},
-        aws_actions=("s3:GetObject",),
+        data_access={"training": "read"},
     )
     mounts = EngineMounts(
         kv="kv",

@@ -9,7 +9,7 @@ from stacks.environments import ENV_DIR
 from stacks.params import Environment
 from stacks.residency import load_residency
 from stacks.validation import check_environment, load_environment
-from stacks.vault_plan import azure_key_vault_name, datalake_bucket_prefix, gcp_account_id, plan_vault
+from stacks.vault_plan import azure_key_vault_name, gcp_account_id, plan_vault
 
 
 def _env(name: str) -> Environment:
@@ -78,7 +78,6 @@ def test_names_fit_the_clouds_limits_in_every_environment():
         assert 3 <= len(azure_key_vault_name(env)) <= 24
         for role in env.vault.roles:
             assert len(gcp_account_id(env, role.name)) <= 30
-        assert datalake_bucket_prefix(env) == f"{name}-datalake-"
 
 
 def test_too_long_gcp_account_id_says_how_to_fix():
