@@ -56,6 +56,24 @@ CHANGES: tuple[ProviderChange, ...] = (
         AZURERM_5,
     ),
     ProviderChange(
+        "azurerm_private_dns_zone_virtual_network_link",
+        "private_dns_zone_name",
+        "azurerm 5.0: the `private_dns_zone_name` property has been removed in favour of `private_dns_zone_id`",
+        AZURERM_5,
+    ),
+    ProviderChange(
+        "azurerm_private_dns_zone_virtual_network_link",
+        "resource_group_name",
+        "azurerm 5.0: the `resource_group_name` property has been removed in favour of `private_dns_zone_id`",
+        AZURERM_5,
+    ),
+    ProviderChange(
+        "azurerm_private_dns_zone_virtual_network_link",
+        "private_dns_zone_id",
+        "azurerm 5.0: replaces the removed `private_dns_zone_name` and `resource_group_name` (the zone's id)",
+        AZURERM_5,
+    ),
+    ProviderChange(
         "azurerm_subnet",
         "service_endpoints",
         "azurerm 5.0: the deprecated `service_endpoints` property has been removed in favour of the "
