@@ -3,12 +3,12 @@
     .venv/bin/python -m toolchains.import_cost [--repeat 3]
 
 For each toolchain whose venv exists (.venv: cdktf, .venv-cdktn: cdktn) and each provider, a
-new interpreter imports ONE resource class the way the app does (through stacks.toolchain and,
-for cdktf, stacks.lazy_providers, which today's app installs) and reports the wall time of that
+new interpreter imports ONE resource class the way the app does (through stacks.toolchain and
+stacks.lazy_providers, which both entry points install) and reports the wall time of that
 import (jsii starts node on the first import, so node's start and its loading of the
 provider's JS are included) and the peak RSS of the Python process (node's memory is not
 counted). The median of `--repeat` runs is printed as a
-Markdown table (the README quotes it). `--eager` adds cdktf without the lazy loader.
+Markdown table (the README quotes it). `--eager` adds both toolchains without the lazy loader.
 """
 
 from __future__ import annotations
@@ -68,15 +68,24 @@ def measure(python: Path, toolchain: str, lazy: bool, module: str, cls: str) -> 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--eager", action="store_true", help="also cdktf without the lazy loader")
+    parser.add_argument("--eager", action="store_true", help="also both without stacks.lazy_providers")
+    parser.add_argument("--only", default=None, help="comma-separated providers (default: all)")
     args = parser.parse_args(argv)
-    variants = [("cdktf (lazy loader)", REPO / ".venv/bin/python", "cdktf", True)]
+    # Both as the app runs them: stacks.lazy_providers installed (its node preload serves cdktn's
+    # own lazy index too); --eager adds both without it.
+    variants = [
+        ("cdktf", REPO / ".venv/bin/python", "cdktf", True),
+        ("cdktn", REPO / ".venv-cdktn/bin/python", "cdktn", True),
+    ]
     if args.eager:
-        variants.append(("cdktf (eager)", REPO / ".venv/bin/python", "cdktf", False))
-    variants.append(("cdktn", REPO / ".venv-cdktn/bin/python", "cdktn", False))
+        variants += [
+            ("cdktf without lazy_providers", REPO / ".venv/bin/python", "cdktf", False),
+            ("cdktn without lazy_providers", REPO / ".venv-cdktn/bin/python", "cdktn", False),
+        ]
     variants = [v for v in variants if v[1].exists()]
     results: dict[str, dict[str, str]] = {}
-    for provider, (module, cls) in RESOURCES.items():
+    chosen = {p: RESOURCES[p] for p in args.only.split(",")} if args.only else RESOURCES
+    for provider, (module, cls) in chosen.items():
         for label, python, name, lazy in variants:
             runs = [measure(python, name, lazy, module, cls) for _ in range(args.repeat)]
             ok = [r for r in runs if "error" not in r]
@@ -90,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     labels = [v[0] for v in variants]
     print("| provider (resource) | " + " | ".join(labels) + " |")
     print("|---" * (len(labels) + 1) + "|")
-    for provider, (_module, cls) in RESOURCES.items():
+    for provider, (_module, cls) in chosen.items():
         cells = [results[provider].get(label, "—") for label in labels]
         print(f"| {provider} (`{cls}`) | " + " | ".join(cells) + " |")
     return 0

@@ -276,3 +276,46 @@ def test_real_cdktn_wheels_answer_the_apps_imports():
         "cdktn_provider_aws.eks_cluster",
         "cdktn_provider_random.pet",
     ]
+
+
+NODE_HOOK = REPO / "stacks" / "lazy_providers_node.js"
+
+
+def _cdktn_package(root: Path, lazy_exports: list[str]) -> Path:
+    """A @cdktn/provider-demo laid out as the real wheels' JS is (index.js eager, lazy-index.js)."""
+    lib = root / "node_modules" / "@cdktn" / "provider-demo" / "lib"
+    for name in ("alpha", "beta"):
+        (lib / name).mkdir(parents=True)
+        (lib / name / "index.js").write_text(
+            f'globalThis.loaded = (globalThis.loaded || []).concat("{name}");\n'
+        )
+    eager = "".join(f'exports.{n} = __importStar(require("./{n}/index"));\n' for n in ("alpha", "beta"))
+    (lib / "index.js").write_text('"use strict";\nconst __importStar = (m) => m;\n' + eager)
+    lazy = "".join(
+        f"Object.defineProperty(exports, '{n}', {{ get: function () {{ return require('./{n}'); }} }});\n"
+        for n in lazy_exports
+    )
+    (lib / "lazy-index.js").write_text('"use strict";\n' + lazy)
+    return lib / "index.js"
+
+
+def _node_loaded(index: Path, access: str) -> list[str]:
+    script = (
+        f"const m = require({str(index)!r}); {access}; console.log(JSON.stringify(globalThis.loaded || []));"
+    )
+    proc = subprocess.run(
+        ["node", "--require", str(NODE_HOOK), "-e", script], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_node_preload_serves_cdktn_lazy_index_so_only_used_submodules_load(tmp_path):
+    index = _cdktn_package(tmp_path, ["alpha", "beta"])
+    assert _node_loaded(index, "") == []
+    assert _node_loaded(index, "m.beta") == ["beta"]
+
+
+def test_node_preload_keeps_the_eager_index_when_lazy_index_does_not_match(tmp_path):
+    index = _cdktn_package(tmp_path, ["alpha"])  # one export missing: not trusted
+    assert _node_loaded(index, "") == ["alpha", "beta"]
