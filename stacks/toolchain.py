@@ -39,8 +39,9 @@ Without `record` nothing is wrapped and the first such argument fails the synth.
 
 Only the entry points read the process environment (`TOOLCHAIN`) and pass the name to
 `select()`; call `install()` before anything imports cdktf, constructs or a provider package.
-The cdktn prebuilt packages are lazy already (their `__init__` imports submodules on first
-attribute access and node gets a lazy index), so stacks.lazy_providers leaves them alone.
+The cdktn prebuilt packages are lazy in Python already (their `__init__` imports submodules on
+first attribute access), so stacks.lazy_providers' finder leaves them alone; its node preload
+serves each package's own lib/lazy-index.js in place of the eager lib/index.js.
 """
 
 from __future__ import annotations
