@@ -28,7 +28,7 @@ export UV_PYTHON_DOWNLOADS := never
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: toolchain-report all synth synth-only validate lint lint-ci format test policy tf-validate review cost diagram snapshot-update \
-        schema install install-node plan deploy cli-synth bench bench-install clean
+        schema install install-node plan deploy cli-synth bench bench-install plan-json deploy-env bootstrap-state clean
 
 all: synth
 
@@ -154,6 +154,32 @@ plan: .venv/.installed node_modules/.installed
 deploy: .venv/.installed node_modules/.installed
 	@test -n "$(STACK)" || { echo "usage: make deploy STACK=<stack id>"; exit 2; }
 	ENV=$(word 1,$(subst -, ,$(STACK))) npx cdktf deploy $(STACK)
+
+# CI (.github/workflows/ci.yml): plan one synthesized stack with terraform itself and keep the
+# plan as JSON (PLAN_DIR/<stack>.json, `terraform show -json`), so what is planned is exactly
+# the artefact the tests, policy gate and review checked.
+PLAN_DIR ?= plans
+plan-json:
+	@test -n "$(STACK)" || { echo "usage: make plan-json STACK=<stack id> [OUT=cdktf.out] [PLAN_DIR=plans]"; exit 2; }
+	@mkdir -p $(PLAN_DIR)
+	cd $(OUT)/stacks/$(STACK) && terraform init -input=false -no-color \
+	  && terraform plan -input=false -no-color -lock-timeout=5m -out=plan.tfplan \
+	  && terraform show -json plan.tfplan > $(abspath $(PLAN_DIR))/$(STACK).json
+
+# CI deploy of one environment: every stack with remote state, in dependency order (cdktf),
+# never the state stack (local state by design: make bootstrap-state).
+deploy-env: .venv/.installed node_modules/.installed
+	@test -n "$(ENV)" || { echo "usage: make deploy-env ENV=<env>"; exit 2; }
+	ENV=$(ENV) npx cdktf deploy --auto-approve $$(ENV=$(ENV) $(PY) -m stacks synth --env $(ENV) --out $(OUT) > /dev/null \
+	  && cd $(OUT)/stacks && for s in $(ENV)-*; do jq -e '.terraform.backend.local == null' $$s/cdk.tf.json > /dev/null && echo $$s; done)
+
+# The environment's state store (stacks/state_stack.py), applied once with local state
+# (terraform.<env>-global-state.tfstate at the root, never committed); then prints the backend
+# block every other stack of the environment uses. cdktf asks before it applies.
+bootstrap-state: .venv/.installed node_modules/.installed
+	@test -n "$(ENV)" || { echo "usage: make bootstrap-state ENV=<env> (an environment with an s3, gcs or azurerm backend:)"; exit 2; }
+	ENV=$(ENV) npx cdktf deploy $(ENV)-global-state
+	@$(PY) -m stacks backend --env $(ENV)
 
 cli-synth: .venv/.installed node_modules/.installed
 	npx cdktf synth --output $(OUT)

@@ -41,6 +41,8 @@ EKS_AMI_NVIDIA = "AL2023_x86_64_NVIDIA"
 
 # AKS puts this label and taint on every Spot node itself; the azurerm docs ask to declare them so
 # Terraform does not fight AKS over them (https://learn.microsoft.com/azure/aks/spot-node-pool).
+AKS_GPU_DRIVER_INSTALL = "Install"
+
 AKS_SPOT_LABEL = ("kubernetes.azure.com/scalesetpriority", "spot")
 AKS_SPOT_TAINT = "kubernetes.azure.com/scalesetpriority=spot:NoSchedule"
 
@@ -228,6 +230,10 @@ def to_aks(spec: NodePoolSpec, *, default_pool: bool = False) -> dict[str, Any]:
             args["os_disk_type"] = "Ephemeral"
         return args
     args["mode"] = "User"
+    if spec.accelerator:
+        # azurerm 4.55 kubernetes_cluster_node_pool: `gpu_driver` "Install" | "None" (forces a new
+        # pool). "Install": AKS installs the NVIDIA driver on each node it adds.
+        args["gpu_driver"] = AKS_GPU_DRIVER_INSTALL
     if spec.spot:
         # -1: pay up to the on-demand price, evicted only for capacity (never for price).
         args.update(priority="Spot", eviction_policy="Delete", spot_max_price=-1)
@@ -237,3 +243,28 @@ def to_aks(spec: NodePoolSpec, *, default_pool: bool = False) -> dict[str, Any]:
     if taints:
         args["node_taints"] = taints
     return args
+
+
+# --------------------------------------------------------------------------------------------
+# EKS: what the cluster autoscaler reads from an Auto Scaling group
+# --------------------------------------------------------------------------------------------
+
+# Cluster autoscaler on AWS (kubernetes/autoscaler, cluster-autoscaler/cloudprovider/aws/README.md,
+# "Auto-Discovery Setup" and "Scaling a node group to 0"): `--node-group-auto-discovery` finds the
+# groups tagged with both discovery keys; a group at 0 nodes has no node to copy labels and taints
+# from, so the autoscaler builds its template from `node-template/label/<key>`,
+# `node-template/taint/<key>` (value `value:Effect`) and `node-template/resources/<name>` tags.
+CA_PREFIX = "k8s.io/cluster-autoscaler"
+
+
+def eks_autoscaler_tags(spec: NodePoolSpec, *, cluster_name: str) -> dict[str, str]:
+    """The Auto Scaling group tags the cluster autoscaler needs to discover the pool and to scale
+    it up from zero (labels, taints and the GPU count of a node it cannot see yet)."""
+    tags = {f"{CA_PREFIX}/enabled": "true", f"{CA_PREFIX}/{cluster_name}": "owned"}
+    for key, value in spec.labels.items():
+        tags[f"{CA_PREFIX}/node-template/label/{key}"] = value
+    for t in spec.taints:
+        tags[f"{CA_PREFIX}/node-template/taint/{t.key}"] = f"{t.value}:{t.effect}"
+    if spec.accelerator:
+        tags[f"{CA_PREFIX}/node-template/resources/nvidia.com/gpu"] = str(spec.accelerator.count)
+    return tags

@@ -9,6 +9,10 @@ synth [--env ENV] [--out DIR] [--toolchain cdktf|cdktn]
                            --toolchain (default: $TOOLCHAIN, else cdktf) picks cdktf or CDK
                            Terrain (stacks/toolchain.py); cdktn needs .venv-cdktn's python.
 schema [--check]           write environments/schema.json from the models (or check it is current).
+backend --env ENV          print the backend block the environment's stacks use (after
+                           `make bootstrap-state ENV=...`).
+synth --local-state        every stack with local state, whatever `backend:` says (offline
+                           `cdktf plan` without access to the state store).
 """
 
 from __future__ import annotations
@@ -72,13 +76,27 @@ def _remove_abandoned_synths(folder: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
+def with_local_state(envs: list) -> list:
+    """The environments with `backend: local`: no state store is reached, none is declared."""
+    from stacks.params import LocalBackend
+
+    return [e.model_copy(update={"backend": LocalBackend()}) for e in envs]
+
+
 def synthesize(
-    selection: str | None, out: Path, environ: dict | None = None, toolchain: str | None = None
+    selection: str | None,
+    out: Path,
+    environ: dict | None = None,
+    *,
+    local_state: bool = False,
+    toolchain: str | None = None,
 ) -> list[str]:
     """Validate, build and synthesize; returns the stack ids written. Atomic for `out`.
 
     `toolchain`: a name for stacks.toolchain.select() (None: cdktf)."""
     envs = load_environments(selection)  # raises before anything is written
+    if local_state:
+        envs = with_local_state(envs)
     from stacks import toolchain as toolchains
     from stacks.lazy_providers import install
 
@@ -126,12 +144,16 @@ def synthesize(
 
 
 def cmd_synth(
-    selection: str | None, out: str, environ: dict | None = None, toolchain: str | None = None
+    selection: str | None,
+    out: str,
+    environ: dict | None = None,
+    local_state: bool = False,
+    toolchain: str | None = None,
 ) -> int:
     from stacks.toolchain import ToolchainError
 
     try:
-        stacks = synthesize(selection, Path(out), environ, toolchain)
+        stacks = synthesize(selection, Path(out), environ, local_state=local_state, toolchain=toolchain)
     except (ParameterError, ParameterErrors) as exc:
         _print_problems(exc)
         print("synth: nothing written; fix the problems above.", file=sys.stderr)
@@ -166,6 +188,20 @@ def cmd_schema(check: bool) -> int:
     return 0
 
 
+def cmd_backend(selection: str) -> int:
+    from stacks.state_backend import backend_block
+
+    try:
+        envs = load_environments(selection)
+    except (ParameterError, ParameterErrors) as exc:
+        _print_problems(exc)
+        return 1
+    for env in envs:
+        print(f"# {env.name}: every stack of the environment, <stack id> = its id (cdktf.out/stacks/)")
+        print(backend_block(env))
+    return 0
+
+
 def main(argv: list[str] | None = None, environ: dict | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stacks", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -175,6 +211,11 @@ def main(argv: list[str] | None = None, environ: dict | None = None) -> int:
     s.add_argument("--env", default=None, help="comma-separated environments (default: all)")
     s.add_argument("--out", default="cdktf.out")
     s.add_argument("--toolchain", default=None, help="cdktf (default) or cdktn; default: $TOOLCHAIN")
+    s.add_argument(
+        "--local-state", action="store_true", help="local state for every stack, whatever backend: says"
+    )
+    bk = sub.add_parser("backend", help="print an environment's backend block")
+    bk.add_argument("--env", required=True)
     sc = sub.add_parser("schema", help="write environments/schema.json")
     sc.add_argument("--check", action="store_true")
     args = parser.parse_args(argv)
@@ -182,7 +223,9 @@ def main(argv: list[str] | None = None, environ: dict | None = None) -> int:
         return cmd_validate(args.files)
     if args.cmd == "synth":
         toolchain = args.toolchain or (environ or {}).get("TOOLCHAIN") or None
-        return cmd_synth(args.env, args.out, environ, toolchain)
+        return cmd_synth(args.env, args.out, environ, args.local_state, toolchain)
+    if args.cmd == "backend":
+        return cmd_backend(args.env)
     return cmd_schema(args.check)
 
 

@@ -20,10 +20,18 @@ COMPONENTS: tuple[tuple[str, str], ...] = (
     ("cluster", "stacks.cluster_stack:build"),
     ("datalake", "stacks.datalake_stack:build"),
     ("interconnect", "stacks.interconnect_stack:build"),
+    ("registry", "stacks.registry_stack:build"),
+    ("budget", "stacks.budget_stack:build"),
     ("edge", "stacks.edge_stack:build"),
+    ("dns", "stacks.dns_stack:build"),
     ("vault", "stacks.vault_stack:build"),
+    ("identity", "stacks.identity_stack:build"),
+    ("access", "stacks.access_stack:build"),  # after identity and cluster: uses both handles
     # Last: every stack above depends on the bootstrap stack (APIs, subscription features).
     ("bootstrap-order", "stacks.bootstrap_stack:order"),
+    # After the order: the state stack creates the store the bootstrap stack's own state lives
+    # in, so it must not depend on it (make bootstrap-state applies it alone, with local state).
+    ("state", "stacks.state_stack:build"),
 )
 
 

@@ -31,6 +31,16 @@ class ClusterHandle:
     private_route_table_ids: tuple[str, ...] = ()  # AWS only
     resource_group_name: str | None = None  # Azure only
     gateway_subnet_id: str | None = None  # Azure only: the VNet's GatewaySubnet (ExpressRoute / VPN gateways)
+    # Day-2 access (stacks/access_stack.py): who may reach the cluster and through what.
+    cluster_name: str = ""  # the cloud's name of the cluster (EKS access entries)
+    cluster_id: str = ""  # the cloud's id of the cluster (AKS role assignment scope)
+    subnet_ids: tuple[str, ...] = ()  # AWS private subnets / GCP subnetwork (operator path host)
+    # The identity that pulls images on the nodes: AWS node role ARN / GCP node service account
+    # email / Azure kubelet identity object id. Registries grant it pull access.
+    node_identity: str | None = None
+    # Public addresses reserved for the cluster's ingress (constructs_lib/ingress_address.py): the
+    # A records of ingress_hostname point at them.
+    ingress_addresses: tuple[str, ...] = ()
     node_security_group_id: str | None = None  # AWS only: the EKS cluster security group (nodes)
     node_subnet_id: str | None = None  # Azure only: the nodes' subnet (Microsoft.KeyVault service endpoint)
     private_endpoint_subnet_id: str | None = None  # Azure only: where data-plane private endpoints go
@@ -81,3 +91,5 @@ class BuildContext:
             (h for h in self.data_lakes.values() if h.cloud == cloud),
             key=lambda h: (h.region, h.classification),
         )
+
+    identity: Any = None  # stacks.identity_stack.IdentityHandle, once the identity stack is built

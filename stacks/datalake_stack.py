@@ -254,3 +254,8 @@ def build(app: Construct, ctx: BuildContext) -> None:
         )
         for handle in stack.handles():
             ctx.register_data_lake(handle)
+        rules = getattr(getattr(stack, "lake", None), "replication_rules", None)
+        if cluster.cloud == "aws" and rules:
+            from stacks.alerts_stack import ReplicationAlertsStack
+
+            ReplicationAlertsStack(app, env=env, region=cluster.region, rules=rules)

@@ -770,6 +770,58 @@ Backend = Annotated[
 
 
 # --------------------------------------------------------------------------------------------
+# Day-2 access: CI through OIDC federation, people through SSO (stacks/identity_stack.py,
+# stacks/access_stack.py)
+# --------------------------------------------------------------------------------------------
+
+Uuid = Annotated[str, Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+GithubEnvironment = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,255}$")]
+
+
+class GithubCi(Model):
+    """The GitHub repository whose workflow plans and deploys this environment, keyless.
+
+    The OIDC token's subject is `repo:<repository>:environment:<name>` for a job that names a
+    GitHub environment; the plan role trusts `plan_environment` only, the deploy role
+    `deploy_environment` only (protect it with required reviewers and a main-only branch rule).
+    """
+
+    repository: str = Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", description="owner/name")
+    plan_environment: GithubEnvironment = "plan"
+    deploy_environment: GithubEnvironment = Field(
+        description="Protected GitHub environment of the deploy job."
+    )
+
+
+class RoleAccess(Model):
+    """One unified role (a `vault.roles` name) as the identity provider and the clusters see it."""
+
+    role: Name
+    idp_group: str = Field(
+        pattern=r"^[A-Za-z0-9_.@-]{1,120}$", description="Okta group name (the groups claim)."
+    )
+    kubernetes: Literal["admin", "edit", "view"] = Field(
+        description="Access on every cluster: admin = cluster-admin, edit = read/write workloads, view = read-only."
+    )
+    azure_group_object_id: Uuid = Field(
+        description="Object id of the Entra group Okta provisions for idp_group."
+    )
+
+
+class Sso(Model):
+    """Okta in front of every cloud (design: SAML to AWS IAM, OIDC to GCP IAM and to Entra ID)."""
+
+    aws_saml_metadata_file: str = Field(
+        pattern=r"^[A-Za-z0-9_./-]+\.xml$",
+        description="Okta's SAML metadata for the AWS app, relative to environments/.",
+    )
+    gcp_organization_id: str = Field(pattern=r"^\d{6,20}$", description="Parent of the workforce pool.")
+    oidc_issuer_uri: str = Field(pattern=r"^https://", description="Okta authorization server (OIDC issuer).")
+    gcp_oidc_client_id: str = Field(min_length=1, description="Okta OIDC app client id for Google Cloud.")
+    roles: tuple[RoleAccess, ...] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------------------------
 # The environment
 # --------------------------------------------------------------------------------------------
 
@@ -803,6 +855,49 @@ def deep_merge(base: Any, override: Any) -> Any:
     return copy.deepcopy(override)
 
 
+class Registry(Model):
+    """Container registries, one per cloud and jurisdiction (issue 19), next to that jurisdiction's
+    first cluster of the cloud; AWS and Azure replicate to the cloud's other cluster regions of the
+    jurisdiction, never outside it."""
+
+    enabled: bool = True
+    repositories: tuple[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")], ...] = Field(
+        default=("serving", "training", "tools"),
+        description="ECR repositories (`<env>/<name>`); Artifact Registry and ACR hold any image path.",
+    )
+
+
+class Budget(Model):
+    """A monthly budget per cloud for the environment, alerting at each threshold (percent of the
+    amount, actual spend; the last one also on forecast)."""
+
+    monthly_usd: dict[Cloud, int] = Field(description="Monthly amount per cloud, in USD (whole dollars).")
+    thresholds_percent: tuple[Annotated[int, Field(ge=1, le=1000)], ...] = (50, 80, 100)
+    gcp_billing_account: str = Field(
+        pattern=r"^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$",
+        description="Billing account the GCP budget belongs to (google_billing_budget.billing_account).",
+    )
+    azure_start_month: str = Field(
+        default="2026-12",
+        pattern=r"^20[2-9][0-9]-(0[1-9]|1[0-2])$",
+        description="First month of the Azure budget (azurerm: start_date is the first of a month, "
+        "not more than 12 months ahead; changing it replaces the budget).",
+    )
+
+
+class Notifications(Model):
+    """The environment's one notification target: budget, replication and edge alerts go here."""
+
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+
+
+class CostAllocation(Model):
+    """Cost-allocation tags every taggable resource carries (with `env`)."""
+
+    team: LabelValue = Field(description="The team that pays.")
+    model: LabelValue = Field(default="shared", description="The model the spend serves; shared: platform.")
+
+
 class Environment(Model):
     name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9]{1,9}$")]
     kubernetes_version: str = Field(default="1.34", pattern=r"^1\.[0-9]{2}$")
@@ -812,6 +907,8 @@ class Environment(Model):
         default_factory=dict, description="Extra tags on every resource."
     )
     backend: Backend = LocalBackend()
+    ci: GithubCi | None = Field(default=None, description="Left out: no CI identities are declared.")
+    sso: Sso | None = Field(default=None, description="Left out: no SSO and no human cluster access.")
     cluster_defaults: ClusterDefaults = Field(
         default_factory=lambda: ClusterDefaults(),
         description="Merged under every cluster entry (the cluster's own keys win).",
@@ -821,6 +918,10 @@ class Environment(Model):
     interconnect: Annotated[Megaport | Vpn, Field(discriminator="kind")]
     edge: Edge
     vault: Vault
+    registry: Registry = Registry()
+    cost_allocation: CostAllocation
+    budget: Budget
+    notifications: Notifications
     runner: Runner = Runner()
     cost: CostAssumptions = CostAssumptions()
 

@@ -397,6 +397,7 @@ def check_environment(env: Environment, residency: Residency) -> Iterable[Proble
     yield from _check_interconnect(env)
     yield from _check_edge_and_vault(env)
     yield from check_extra(env)
+    yield from _check_access(env)
     yield from check_vault(env, Problem)
     yield from check_edge(env, Problem)
     yield from check_cloud_requirements(env, Problem)
@@ -1213,3 +1214,38 @@ def _check_asn_ranges(env: Environment) -> Iterable[Problem]:
                     f"interconnect.routers[{r} {router.name}].asn",
                     f"ASN {router.asn} is reserved (RFC 5398/6793/7300) and no BGP peer accepts it; {fix}.",
                 )
+
+
+ENVIRONMENTS_DIR = Path(__file__).resolve().parent.parent / "environments"
+
+
+def _check_access(env: Environment) -> Iterable[Problem]:
+    """Every unified role has exactly one SSO mapping (so it reaches every cluster), and the
+    IdP metadata the AWS SAML provider is built from exists."""
+    if env.sso is None:
+        return
+    roles = [r.name for r in env.vault.roles]
+    seen: set[str] = set()
+    for i, mapping in enumerate(env.sso.roles):
+        if mapping.role not in roles:
+            yield Problem(
+                f"sso.roles[{i}].role",
+                f"'{mapping.role}' is not a role in vault.roles ({', '.join(sorted(roles))}); use one of them.",
+            )
+        if mapping.role in seen:
+            yield Problem(f"sso.roles[{i}].role", f"'{mapping.role}' is mapped twice; keep one entry.")
+        seen.add(mapping.role)
+    for name in roles:
+        if name not in seen:
+            yield Problem(
+                "sso.roles",
+                f"role '{name}' (vault.roles) has no entry: add {{role: {name}, idp_group: ..., kubernetes: "
+                "view|edit|admin, azure_group_object_id: ...}} so it reaches the clusters.",
+            )
+    metadata = ENVIRONMENTS_DIR / env.sso.aws_saml_metadata_file
+    if not metadata.is_file():
+        yield Problem(
+            "sso.aws_saml_metadata_file",
+            f"environments/{env.sso.aws_saml_metadata_file} does not exist; download the AWS app's SAML "
+            "metadata from Okta and save it there.",
+        )

@@ -214,6 +214,9 @@ class S3DataLake(Construct):
         self._log_delivery_policy(self.log_bucket, [b.bucket for b in self.buckets.values()], region, "logs")
 
         self.replicas: dict[str, S3LakeBucket] = {}
+        # (classification, source bucket name, destination bucket name, rule id): what the
+        # replication alarms watch (S3 reports its replication metrics per these three dimensions).
+        self.replication_rules: list[tuple[str, str, str, str]] = []
         self.replicated = storage_spec.replicated_classifications(
             classifications,
             source_jurisdiction=jurisdiction,
@@ -539,6 +542,8 @@ class S3DataLake(Construct):
             tags=self._resource_tags(c, source.jurisdiction),
         )
         assert source.key is not None and destination.key is not None
+        rule_id = f"{c}-to-{destination.region}"
+        self.replication_rules.append((c, source.bucket.bucket, destination.bucket.bucket, rule_id))
         permissions = DataAwsIamPolicyDocument(
             self,
             f"{c}_replication_permissions",
@@ -562,7 +567,7 @@ class S3DataLake(Construct):
             role=role.arn,
             rule=[
                 ReplicationRule(
-                    id=f"{c}-to-{destination.region}",
+                    id=rule_id,
                     status="Enabled",
                     filter=ReplicationFilter(prefix=""),
                     # A delete in the source must not empty the disaster-recovery copy.

@@ -29,6 +29,7 @@ from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_google.container_cluster import (
     ContainerCluster,
     ContainerClusterBinaryAuthorization,
+    ContainerClusterClusterAutoscaling,
     ContainerClusterDatabaseEncryption,
     ContainerClusterIpAllocationPolicy,
     ContainerClusterLoggingConfig,
@@ -105,6 +106,8 @@ class Gke(Construct):
         days). The sink writes to a bucket of its own project with the legacy writer identity
         (unique_writer_identity False), which needs no grant (Cloud Logging REST sinks.create).
         Left out: 365.
+      autoscaling_profile: OPTIMIZE_UTILIZATION (default: scale idle nodes, GPU ones above all, down
+        sooner) or BALANCED (GKE's own default).
     """
 
     def __init__(
@@ -131,6 +134,7 @@ class Gke(Construct):
         key_rotation_days: int = 90,
         deletion_protection: bool = True,
         log_retention_days: int = 365,
+        autoscaling_profile: str = "OPTIMIZE_UTILIZATION",
     ) -> None:
         super().__init__(scope, id_)
         project_data = DataGoogleProject(self, "project", project_id=project)
@@ -257,6 +261,13 @@ class Gke(Construct):
             # Enforces the project's Binary Authorization policy (allow-all until one is written).
             binary_authorization=ContainerClusterBinaryAuthorization(
                 evaluation_mode="PROJECT_SINGLETON_POLICY_ENFORCE"
+            ),
+            # google 6.50 container_cluster docs, cluster_autoscaling: `enabled` (node
+            # auto-provisioning) "must be supplied for GKE Standard clusters"; off, the pools are
+            # declared here. `autoscaling_profile` BALANCED | OPTIMIZE_UTILIZATION: the latter
+            # removes underused nodes sooner, which is what idle GPU machines cost.
+            cluster_autoscaling=ContainerClusterClusterAutoscaling(
+                enabled=False, autoscaling_profile=autoscaling_profile
             ),
             enable_shielded_nodes=True,
             enable_legacy_abac=False,

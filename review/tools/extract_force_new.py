@@ -77,6 +77,14 @@ EXTRA: dict[str, list[tuple[str, str]]] = {
         (_IAM_MEMBER, ""),
         ("google/services/storage/iam_storage_bucket.go", ""),
     ],
+    "google_compute_instance_iam_member": [
+        (_IAM_MEMBER, ""),
+        ("google/services/compute/iam_compute_instance.go", ""),
+    ],
+    "google_iap_tunnel_instance_iam_member": [
+        (_IAM_MEMBER, ""),
+        ("google/services/iap/iam_iap_tunnel_instance.go", ""),
+    ],
     "google_kms_crypto_key_iam_member": [
         (_IAM_MEMBER, ""),
         ("google/services/kms/iam_kms_crypto_key.go", ""),
