@@ -13,7 +13,10 @@ UV_DEP := $(TOOLS)/uv/.installed-$(UV_VERSION)
 PHASE := bash scripts/phase
 PY := .venv/bin/python
 CHECKOV_PY := .venv-checkov/bin/python
-OUT ?= cdktf.out
+# TOOLCHAIN=cdktn: synthesize with CDK Terrain from its own locked venv (toolchains/cdktn, issue #23).
+TOOLCHAIN ?= cdktf
+CDKTN_PY := .venv-cdktn/bin/python
+OUT ?= $(if $(filter cdktn,$(TOOLCHAIN)),cdktn.out,cdktf.out)
 POLICY_OUT ?= $(OUT)
 ENV ?=
 STACK ?=
@@ -26,7 +29,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: all synth synth-only validate lint lint-ci typecheck format test policy tf-validate review cost diagram \
         snapshot-update schema install install-node plan deploy cli-synth bench bench-install plan-json deploy-env \
-        bootstrap-state clean
+        bootstrap-state toolchain-report clean
 
 all: synth
 
@@ -46,6 +49,12 @@ $(UV_DEP):
 	@$(PHASE) install-checkov $(UV) pip install --quiet --compile-bytecode --python $(CHECKOV_PY) -r policies/requirements.lock
 	@touch $@
 
+# The CDK Terrain toolchain: a second project locked on its own, never mixed into .venv.
+.venv-cdktn/.installed: toolchains/cdktn/pyproject.toml toolchains/cdktn/uv.lock $(UV_DEP)
+	@$(PHASE) install-cdktn env UV_PROJECT_ENVIRONMENT=$(CURDIR)/.venv-cdktn $(UV) sync --quiet --frozen \
+	  --project toolchains/cdktn --python $(PYTHON) --no-compile-bytecode
+	@touch $@
+
 node_modules/.installed: package.json package-lock.json
 	@$(PHASE) install-node npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
@@ -58,8 +67,20 @@ install-node: node_modules/.installed
 synth: synth-only policy review
 	@echo "==> outputs: plans in $(OUT)/stacks/, policy gate in policy-results/, review in review.md"
 
+ifeq ($(TOOLCHAIN),cdktn)
+synth-only: .venv-cdktn/.installed
+	@$(PHASE) synth-cdktn $(CDKTN_PY) -m stacks synth --toolchain cdktn --out $(OUT) $(if $(ENV),--env $(ENV))
+else
 synth-only: .venv/.installed
 	@$(PHASE) synth $(PY) -m stacks synth --out $(OUT) $(if $(ENV),--env $(ENV))
+endif
+
+# cdktf.out against cdktn.out (make synth-only; make synth-only TOOLCHAIN=cdktn): what moving to
+# CDK Terrain changes, stack by stack, with the provider changelog reasons (toolchain-report.md).
+# The comparison is standard-library Python: it runs in either venv (here the cdktn one, so CI
+# installs one toolchain for it).
+toolchain-report: .venv-cdktn/.installed
+	@$(PHASE) compare $(CDKTN_PY) -m toolchains.compare cdktf.out cdktn.out --output toolchain-report.md
 
 validate: .venv/.installed
 	$(PY) -m stacks validate
@@ -170,5 +191,5 @@ cli-synth: .venv/.installed node_modules/.installed
 	npx cdktf synth --output $(OUT)
 
 clean:
-	rm -rf $(OUT) review.md review-full.md policy-results .pytest_cache .mypy_cache $(OUT).old .synth-*
+	rm -rf $(OUT) cdktn.out toolchain-report.md review.md review-full.md policy-results .pytest_cache .mypy_cache $(OUT).old .synth-*
 	find . -name __pycache__ -not -path './.venv*' -not -path './node_modules/*' -prune -exec rm -rf {} +

@@ -2,10 +2,12 @@
 
 validate [FILE ...]        check environment files (all of environments/ by default);
                            prints `FILE: key.path: message` for every problem, exit 1 if any.
-synth [--env ENV] [--out DIR]
+synth [--env ENV] [--out DIR] [--toolchain cdktf|cdktn]
                            validate, then synthesize the selected environments (all by
                            default) into DIR (cdktf.out). Output is written to a temporary
                            directory and moved into place only when synthesis succeeded.
+                           --toolchain (default: $TOOLCHAIN, else cdktf) picks cdktf or CDK
+                           Terrain (stacks/toolchain.py); cdktn needs .venv-cdktn's python.
 schema [--check]           write environments/schema.json from the models (or check it is current).
 backend --env ENV          print the backend block the environment's stacks use (after
                            `make bootstrap-state ENV=...`).
@@ -92,12 +94,22 @@ def synthesize(
     environ: MutableMapping[str, str] | None = None,
     *,
     local_state: bool = False,
+    toolchain: str | None = None,
 ) -> list[str]:
-    """Validate, build and synthesize; returns the stack ids written. Atomic for `out`."""
+    """Validate, build and synthesize; returns the stack ids written. Atomic for `out`.
+
+    `toolchain`: a name for stacks.toolchain.select() (None: cdktf)."""
     envs = load_environments(selection)  # raises before anything is written
     if local_state:
         envs = with_local_state(envs)
+    from stacks import toolchain as toolchains
     from stacks.lazy_providers import install
+
+    chosen = toolchains.select(toolchain)
+    # Another toolchain than the default is a measurement (toolchains/compare.py): record every
+    # argument its providers no longer accept instead of stopping at the first.
+    record = toolchains.Incompatibilities() if chosen != toolchains.DEFAULT else None
+    toolchains.install(chosen, record)  # before any cdktf/provider import
 
     install(
         environ if environ is not None else {}, node=environ is not None
@@ -111,6 +123,19 @@ def synthesize(
     try:
         app = build_app(envs, outdir=tmp)
         app.synth()
+        if record is not None:
+            (tmp / "toolchain.json").write_text(
+                json.dumps(
+                    {
+                        "toolchain": chosen.name,
+                        "packages": toolchains.package_versions(chosen),
+                        "dropped_arguments": record.as_json(),
+                    },
+                    indent=2,
+                )
+                + "\n",
+                encoding="utf-8",
+            )
         stacks = sorted(p.name for p in (tmp / "stacks").iterdir()) if (tmp / "stacks").exists() else []
         old = out.with_name(out.name + ".old")
         if out.exists():
@@ -128,13 +153,19 @@ def cmd_synth(
     out: str,
     environ: MutableMapping[str, str] | None = None,
     local_state: bool = False,
+    toolchain: str | None = None,
 ) -> int:
+    from stacks.toolchain import ToolchainError
+
     try:
-        stacks = synthesize(selection, Path(out), environ, local_state=local_state)
+        stacks = synthesize(selection, Path(out), environ, local_state=local_state, toolchain=toolchain)
     except (ParameterError, ParameterErrors) as exc:
         _print_problems(exc)
         print("synth: nothing written; fix the problems above.", file=sys.stderr)
         return 1
+    except ToolchainError as exc:
+        print(f"synth: {exc}", file=sys.stderr)
+        return 2
     except BuildError as exc:
         print(exc.problem.render(_display(ENV_DIR / f"{exc.env_name}.yaml")), file=sys.stderr)
         print("synth: nothing written; fix the problem above.", file=sys.stderr)
@@ -143,7 +174,7 @@ def cmd_synth(
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         print(f"synth: {type(exc).__name__}: {first}; nothing written.", file=sys.stderr)
         return 1
-    print(f"synthesized {len(stacks)} stacks into {out}/stacks")
+    print(f"synthesized {len(stacks)} stacks into {out}/stacks" + (f" with {toolchain}" if toolchain else ""))
     return 0
 
 
@@ -184,6 +215,7 @@ def main(argv: list[str] | None = None, environ: MutableMapping[str, str] | None
     s = sub.add_parser("synth", help="synthesize environments")
     s.add_argument("--env", default=None, help="comma-separated environments (default: all)")
     s.add_argument("--out", default="cdktf.out")
+    s.add_argument("--toolchain", default=None, help="cdktf (default) or cdktn; default: $TOOLCHAIN")
     s.add_argument(
         "--local-state", action="store_true", help="local state for every stack, whatever backend: says"
     )
@@ -195,7 +227,8 @@ def main(argv: list[str] | None = None, environ: MutableMapping[str, str] | None
     if args.cmd == "validate":
         return cmd_validate(args.files)
     if args.cmd == "synth":
-        return cmd_synth(args.env, args.out, environ, args.local_state)
+        toolchain = args.toolchain or (environ or {}).get("TOOLCHAIN") or None
+        return cmd_synth(args.env, args.out, environ, args.local_state, toolchain)
     if args.cmd == "backend":
         return cmd_backend(args.env)
     return cmd_schema(args.check)

@@ -219,7 +219,8 @@ def install(environ: MutableMapping[str, str], *, node: bool = True) -> bool:
     `--require stacks/lazy_providers_node.js` to NODE_OPTIONS in `environ` before the kernel
     starts (the first jsii import starts it); the preload makes each provider's lib/index.js
     require its submodules on first use. NODE_OPTIONS reaches every node process this one
-    starts; the preload touches nothing but @cdktf/provider-* index files of the known shape.
+    starts; the preload touches nothing but @cdktf/provider-* index files of the known shape
+    (and @cdktn/provider-* index files, served by the package's own lazy-index.js).
 
     Returns True if the Python hook is active. Returns False (and warns) when the installed
     jsii cannot resolve types of not-yet-imported submodules; imports then stay eager, slow and
