@@ -219,7 +219,11 @@ def violations(synth_dir, tmp_path_factory):
     # 14. Vault: Owner at subscription scope, sudo, a 20-year root CA, an unbounded token; a secret
     def vault_holes(doc):
         res = doc["resource"]
-        assignment = res["azurerm_role_assignment"]["azure_role_admin_grant_storage_blob_data_owner"]
+        # issue #13: every grant to a person is data-plane and scoped to one storage account; the
+        # one subscription-scope assignment is the secrets engine's constrained RBAC Administrator
+        # (it creates per-lease assignments): made Owner, it is the escalation CKV_MCAI_11 refuses
+        assignment = res["azurerm_role_assignment"]["azure_secrets_assign_platform_roles"]
+        assert assignment["scope"].startswith("/subscriptions/")
         assignment["role_definition_name"] = "Owner"
         res["vault_policy"]["policy_admin_policy"]["policy"] += (
             'path "sys/raw/*" {\n  capabilities = ["read", "sudo"]\n}\n'
@@ -233,7 +237,7 @@ def violations(synth_dir, tmp_path_factory):
                 (
                     "CKV_MCAI_11",
                     "prod-global-vault",
-                    "azurerm_role_assignment.azure_role_admin_grant_storage_blob_data_owner",
+                    "azurerm_role_assignment.azure_secrets_assign_platform_roles",
                 ),
                 ("CKV_MCAI_13", "prod-global-vault", "vault_policy.policy_admin_policy"),
                 ("CKV_MCAI_13", "prod-global-vault", "vault_pki_secret_backend_root_cert.pki_root"),
