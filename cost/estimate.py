@@ -295,6 +295,27 @@ def _fixed(kind: str, cloud: str, sku: str, what: str) -> Callable[[_Ctx, Block]
     return rule
 
 
+def _aws_instance(ctx: _Ctx, b: Block) -> None:
+    sku = str(b.config.get("instance_type") or "(instance_type not set)")
+    ctx.add(b, "instance", "aws", sku, 1, what=f"1 x {sku}")
+
+
+def _gce_instance(ctx: _Ctx, b: Block) -> None:
+    sku = str(b.config.get("machine_type") or "(machine_type not set)")
+    zone = str(b.config.get("zone") or "")
+    # a zone is <region>-<letter> (cloud.google.com/compute/docs/regions-zones)
+    region = zone.rsplit("-", 1)[0] if re.match(r"^[a-z]+-[a-z]+\d+-[a-z]$", zone) else None
+    ctx.add(b, "instance", "gcp", sku, 1, what=f"1 x {sku}", region=region)
+
+
+def _vpc_endpoint(ctx: _Ctx, b: Block) -> None:
+    # Gateway endpoints (S3, DynamoDB) carry no charge; interface endpoints are billed per hour
+    # per AZ (aws.amazon.com/privatelink/pricing/): those need a row.
+    kind = str(b.config.get("vpc_endpoint_type") or "Gateway")
+    if kind != "Gateway":
+        ctx.add(b, "vpc_endpoint", "aws", kind, 1, what=f"{kind} VPC endpoint")
+
+
 def _s3_bucket(ctx: _Ctx, b: Block) -> None:
     size = ctx.storage_gb(b, "aws", b.config.get("tags"))
     if size is None:
@@ -378,17 +399,32 @@ RULES: dict[str, Callable[[_Ctx, Block], None]] = {
     "aws_eip": _fixed("public_ip", "aws", "ipv4", "public IPv4 address"),
     "aws_kms_key": _fixed("kms_key", "aws", "customer-managed", "KMS key"),
     "aws_s3_bucket": _s3_bucket,
+    "aws_instance": _aws_instance,
+    "aws_vpc_endpoint": _vpc_endpoint,
+    "aws_cloudwatch_metric_alarm": _fixed("alarm", "aws", "standard", "CloudWatch alarm"),
     "aws_vpn_connection": _fixed("vpn", "aws", "site-to-site-connection", "Site-to-Site VPN connection"),
     "google_container_cluster": _gke_cluster,
     "google_container_node_pool": _gke_node_pool,
     "google_compute_router_nat": _fixed("nat_gateway", "gcp", "cloud-nat", "Cloud NAT gateway"),
     "google_kms_crypto_key": _gcp_kms_key,
     "google_storage_bucket": _gcs_bucket,
+    "google_compute_instance": _gce_instance,
+    "google_compute_address": lambda ctx, b: ctx.add(
+        b, "public_ip", "gcp", str(b.config.get("address_type") or "EXTERNAL"), 1, what="static IP address"
+    ),
     "google_compute_vpn_tunnel": _fixed("vpn", "gcp", "ha-vpn-tunnel", "HA VPN tunnel"),
     "google_compute_interconnect_attachment": _interconnect_attachment,
     "azurerm_kubernetes_cluster": _aks_cluster,
     "azurerm_kubernetes_cluster_node_pool": _aks_node_pool,
     "azurerm_storage_account": _azure_storage_account,
+    "azurerm_bastion_host": lambda ctx, b: ctx.add(
+        b, "bastion", "azure", str(b.config.get("sku") or "Basic"), 1, what="Bastion host"
+    ),
+    "azurerm_private_endpoint": _fixed("private_endpoint", "azure", "private-endpoint", "private endpoint"),
+    "azurerm_private_dns_zone": _fixed("dns_zone", "azure", "private", "private DNS zone"),
+    "azurerm_container_registry": lambda ctx, b: ctx.add(
+        b, "registry", "azure", str(b.config.get("sku") or "Basic"), 1, what="container registry"
+    ),
     "azurerm_key_vault_key": _azure_key,
     "azurerm_public_ip": lambda ctx, b: ctx.add(
         b, "public_ip", "azure", str(b.config.get("sku") or "Standard"), 1, what="public IP"
