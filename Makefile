@@ -163,14 +163,14 @@ deploy: .venv/.installed node_modules/.installed
 
 # CI (.github/workflows/ci.yml): plan one synthesized stack with terraform itself and keep the
 # plan as JSON (PLAN_DIR/<stack>.json, `terraform show -json`), so what is planned is exactly
-# the artefact the tests, policy gate and review checked.
-PLAN_DIR ?= plans
+# the artefact the tests, policy gate and review checked. PLAN_DIR has no global default: set,
+# it switches `make review` to real plans, so plain `make synth` must never see it.
 plan-json:
 	@test -n "$(STACK)" || { echo "usage: make plan-json STACK=<stack id> [OUT=cdktf.out] [PLAN_DIR=plans]"; exit 2; }
-	@mkdir -p $(PLAN_DIR)
+	@mkdir -p $(or $(PLAN_DIR),plans)
 	cd $(OUT)/stacks/$(STACK) && terraform init -input=false -no-color \
 	  && terraform plan -input=false -no-color -lock-timeout=5m -out=plan.tfplan \
-	  && terraform show -json plan.tfplan > $(abspath $(PLAN_DIR))/$(STACK).json
+	  && terraform show -json plan.tfplan > $(abspath $(or $(PLAN_DIR),plans))/$(STACK).json
 
 # CI deploy of one environment: every stack with remote state, in dependency order (cdktf),
 # never the state stack (local state by design: make bootstrap-state).

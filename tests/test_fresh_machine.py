@@ -53,3 +53,27 @@ def test_makefile_never_runs_uv_through_an_interpreter():
     for line in makefile.splitlines():
         if "$(UV) pip install" in line:
             assert "--python" in line, line
+
+
+def test_plain_make_review_compares_with_the_snapshots_not_plan_files():
+    # `make synth` runs `make review`; a global PLAN_DIR default once turned it into a plan-file
+    # review of a folder that does not exist, and `make synth` failed on a fresh clone.
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k not in ("PLAN_DIR", "BASE", "BASE_OUT", "HEAD_OUT")}
+    dry = subprocess.run(
+        ["make", "-n", "--no-print-directory", "review"], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert dry.returncode == 0, dry.stderr
+    review = [line for line in dry.stdout.splitlines() if "-m review" in line]
+    assert review, dry.stdout
+    assert "--plan-dir" not in review[-1]
+    assert "--base-out tests/snapshots/__snapshots__/test_snapshots" in review[-1]
+    with_plans = subprocess.run(
+        ["make", "-n", "--no-print-directory", "review", "PLAN_DIR=plans"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert "--plan-dir plans" in with_plans.stdout
