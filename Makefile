@@ -10,7 +10,7 @@ UV_VERSION := 0.13.8
 TOOLS := .tools
 UV := $(TOOLS)/uv/bin/uv
 UV_DEP := $(TOOLS)/uv/.installed-$(UV_VERSION)
-PHASE := bash scripts/phase
+PHASE ?= bash scripts/phase
 PY := .venv/bin/python
 CHECKOV_PY := .venv-checkov/bin/python
 OUT ?= cdktf.out
@@ -24,7 +24,7 @@ export UV_LINK_MODE := copy
 export UV_PYTHON_DOWNLOADS := never
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: all synth synth-only validate lint lint-ci format test policy review cost snapshot-update schema install install-node \
+.PHONY: all synth synth-only validate lint lint-ci format test gate gate-synth gate-test policy review cost snapshot-update schema install install-node \
         plan deploy cli-synth bench bench-install clean
 
 all: synth
@@ -100,6 +100,22 @@ format: .venv/.installed
 test: lint lint-ci .venv/.installed .venv-checkov/.installed node_modules/.installed
 	@$(PHASE) test $(PY) -m pytest
 
+# The whole pull-request gate in one command: lint, lint-ci, synth of every environment, policy,
+# review, and pytest on THAT synth (MCAI_SYNTH_DIR: the session does not synthesize again; see
+# tests/conftest.py). The synth runs with its own TMPDIR so the suite can still prove it left
+# nothing behind. Each phase prints its time; `make bench` records the whole (bench/README.md).
+GATE_TMP := $(OUT).tmp
+gate: lint lint-ci gate-synth policy review gate-test
+	@echo "==> gate passed: plans in $(OUT)/stacks/, policy-results/, review.md"
+
+gate-synth: .venv/.installed
+	@rm -rf $(GATE_TMP) && mkdir -p $(GATE_TMP)
+	@$(PHASE) synth env TMPDIR=$(abspath $(GATE_TMP)) $(PY) -m stacks synth --out $(OUT)
+
+gate-test: .venv/.installed .venv-checkov/.installed node_modules/.installed
+	@$(PHASE) test env MCAI_SYNTH_DIR=$(abspath $(OUT)) MCAI_SYNTH_TMPDIR=$(abspath $(GATE_TMP)) \
+	  MCAI_POLICY_JSON=$(abspath policy-results/policy.json) $(PY) -m pytest -q
+
 snapshot-update: .venv/.installed
 	$(PY) -m pytest tests/snapshots --snapshot-update
 
@@ -126,5 +142,5 @@ cli-synth: .venv/.installed node_modules/.installed
 	npx cdktf synth --output $(OUT)
 
 clean:
-	rm -rf $(OUT) review.md review-full.md policy-results .pytest_cache $(OUT).old .synth-*
+	rm -rf $(OUT) review.md review-full.md policy-results .pytest_cache $(OUT).old $(OUT).tmp .synth-*
 	find . -name __pycache__ -not -path './.venv*' -not -path './node_modules/*' -prune -exec rm -rf {} +

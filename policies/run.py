@@ -19,6 +19,7 @@ import argparse
 import contextlib
 import datetime as dt
 import fnmatch
+import io
 import json
 import os
 import re
@@ -532,7 +533,7 @@ def write_sarif(
 # ---------------------------------------------------------------------------------------------
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--out", type=Path, default=Path("cdktf.out"), help="synthesized directory (default cdktf.out)"
@@ -546,14 +547,98 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the results as JSON here")
     parser.add_argument("--junit", type=Path, help="write JUnit XML here")
     parser.add_argument("--sarif", type=Path, help="write SARIF 2.1.0 here")
-    args = parser.parse_args(argv)
-    started = time.monotonic()
-    try:
+    parser.add_argument(
+        "--batch",
+        type=Path,
+        help="JSON list of gate runs ({argv, stdout, stderr, code}): one checkov process scans them all",
+    )
+    return parser.parse_args(argv)
+
+
+@dataclass
+class Run:
+    """One gate run: its arguments, exceptions and stack files, ready for checkov's report."""
+
+    args: argparse.Namespace
+    exceptions: list[PolicyException]
+    files: list[Path]
+    stacks: dict[Path, StackIndex]
+    started: float
+
+    @classmethod
+    def prepare(cls, args: argparse.Namespace) -> Run:
+        started = time.monotonic()
         exceptions = load_exceptions(args.exceptions)
         files = find_stacks(args.out)
-        stacks = {f: StackIndex(f) for f in files}
-        report, checkov_seconds = run_checkov(files)
-        parse_errors = (report.get("results") or {}).get("parsing_errors") or []
+        return cls(args, exceptions, files, {f: StackIndex(f) for f in files}, started)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.batch:
+        return main_batch(args.batch)
+    try:
+        run = Run.prepare(args)
+        report, checkov_seconds = run_checkov(run.files)
+    except GateError as exc:
+        print(f"policy gate error: {exc}", file=sys.stderr)
+        return 2
+    return finish(run, report, checkov_seconds)
+
+
+def main_batch(batch: Path) -> int:
+    """Several gate runs over ONE checkov process (the test suite's runs: checkov's start-up and
+    check loading cost seconds each). Each run writes what `main` would have: its files, its
+    printed report (`stdout`) and its exit status (`code`). The stack files of all runs are
+    scanned together; each run reads back only the records of its own files."""
+    jobs = json.loads(batch.read_text())
+    runs: list[tuple[dict, Run | None, str]] = []
+    for job in jobs:
+        try:
+            runs.append((job, Run.prepare(parse_args(job["argv"])), ""))
+        except GateError as exc:
+            runs.append((job, None, f"policy gate error: {exc}"))
+    files = [f for _, run, _ in runs if run for f in run.files]
+    try:
+        report, checkov_seconds = run_checkov(files) if files else ({}, 0.0)
+    except GateError as exc:
+        report, checkov_seconds, crashed = {}, 0.0, f"policy gate error: {exc}"
+    else:
+        crashed = ""
+    for job, run, error in runs:
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            if run is None or crashed:
+                print(error or crashed, file=sys.stderr)
+                code = 2
+            else:
+                mine = {str(f.resolve()) for f in run.files}
+                others = frozenset(str(f.resolve()) for f in files) - mine
+                code = finish(run, report, checkov_seconds, others)
+        Path(job["stdout"]).write_text(out.getvalue())
+        Path(job["stderr"]).write_text(err.getvalue())
+        Path(job["code"]).write_text(f"{code}\n")
+    return 0
+
+
+def _resolved(path: str) -> str:
+    try:
+        return str(Path(path).resolve())
+    except (OSError, ValueError):
+        return path
+
+
+def finish(
+    run: Run, report: dict[str, Any], checkov_seconds: float, others: frozenset[str] = frozenset()
+) -> int:
+    """Exceptions, report and result files of one run from checkov's report (`others`: the
+    resolved stack files of the other runs of a batch)."""
+    args, exceptions, files, stacks = run.args, run.exceptions, run.files, run.stacks
+    try:
+        # In a batch, a parse error naming another run's file is that run's; any other is ours.
+        parse_errors = [
+            e for e in (report.get("results") or {}).get("parsing_errors") or [] if _resolved(e) not in others
+        ]
         if parse_errors:
             raise GateError("checkov could not parse: " + ", ".join(parse_errors))
         results = to_results(report, stacks)
@@ -567,6 +652,7 @@ def main(argv: list[str] | None = None) -> int:
     except GateError as exc:
         print(f"policy gate error: {exc}", file=sys.stderr)
         return 2
+    started = run.started
 
     today = dt.date.today()
     expired = [e for e in exceptions if e.expired(today)]
