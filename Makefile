@@ -24,8 +24,8 @@ export UV_LINK_MODE := copy
 export UV_PYTHON_DOWNLOADS := never
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: all synth synth-only validate lint lint-ci format test gate gate-synth gate-test policy review cost snapshot-update schema install install-node \
-        plan deploy cli-synth bench bench-install clean
+.PHONY: all synth synth-only validate lint lint-ci format test gate gate-synth gate-test policy tf-validate review cost diagram snapshot-update \
+        schema install install-node plan deploy cli-synth bench bench-install clean
 
 all: synth
 
@@ -67,6 +67,13 @@ policy: .venv-checkov/.installed
 	@$(PHASE) policy $(CHECKOV_PY) policies/run.py --out $(POLICY_OUT) \
 	  --junit policy-results/junit.xml --sarif policy-results/policy.sarif --json policy-results/policy.json
 
+# terraform init -backend=false + validate per stack, providers from a filesystem mirror (TF_MIRROR,
+# default /opt/tf-plugins); stacks whose pinned providers are missing are skipped by name.
+# TF_VALIDATE_ARGS=--registry lets terraform download them (CI).
+TF_MIRROR ?= /opt/tf-plugins
+tf-validate: .venv/.installed
+	@$(PHASE) tf-validate $(PY) policies/tf_validate.py --out $(POLICY_OUT) $(or $(TF_VALIDATE_ARGS),--mirror $(TF_MIRROR))
+
 # Review: the synthesized plan against the approved one (the committed snapshots), or two
 # directories (BASE_OUT, HEAD_OUT), or a git ref (BASE) synthesized in a temporary worktree, or
 # real plans (PLAN_DIR: one `terraform show -json` file per stack, exact actions). Writes the PR
@@ -81,6 +88,11 @@ review: .venv/.installed
 # every missing price. `make cost ENV=prod`; COST_FLAGS=--lines prints every priced line.
 cost: .venv/.installed
 	@$(PHASE) cost $(PY) -m cost --out $(OUT) $(if $(ENV),--env $(ENV)) $(COST_FLAGS)
+
+# Topology pictures (Mermaid) drawn from the synthesized plan: docs/diagrams/<env>.md and the
+# prod picture between the README's topology markers. A test fails when they are stale.
+diagram: synth-only
+	@$(PHASE) diagram $(PY) -m diagram --out $(OUT)
 
 # ---- lint and tests --------------------------------------------------------------------------
 lint: .venv/.installed

@@ -21,6 +21,7 @@ constructs' business.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -174,6 +175,17 @@ def to_gke(spec: NodePoolSpec, *, zone_count: int = 3) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------
 
 
+_AZURE_SIZE = re.compile(r"^Standard_[A-Z]+\d+(?:-\d+)?(?P<features>[a-z]*)_")
+
+
+def has_local_temp_disk(vm_size: str) -> bool:
+    """Whether an Azure VM size carries a local temp disk: the additive feature `d` in its name
+    (`Standard_D4ds_v5` yes, `Standard_D4s_v5` no).
+    https://learn.microsoft.com/azure/virtual-machines/vm-naming-conventions"""
+    match = _AZURE_SIZE.match(vm_size)
+    return bool(match and "d" in match["features"])
+
+
 def to_aks(spec: NodePoolSpec, *, default_pool: bool = False) -> dict[str, Any]:
     """Arguments of `azurerm_kubernetes_cluster_node_pool` (or, with default_pool=True, of the
     cluster's `default_node_pool` block) for the spec.
@@ -208,6 +220,12 @@ def to_aks(spec: NodePoolSpec, *, default_pool: bool = False) -> dict[str, Any]:
         if spec.spot:
             raise ValueError(f"AKS default node pool {spec.role}: the system pool cannot be Spot")
         args["only_critical_addons_enabled"] = critical in taints
+        if has_local_temp_disk(spec.instance_type):
+            # The OS disk lives on the VM's local temp disk (CKV_AZURE_226): nothing of a system
+            # node persists to Azure Storage, and re-imaging is faster. AKS places it in the cache
+            # or the temp disk and refuses a size that does not fit at apply time.
+            # https://learn.microsoft.com/azure/aks/concepts-storage#ephemeral-os-disk
+            args["os_disk_type"] = "Ephemeral"
         return args
     args["mode"] = "User"
     if spec.spot:

@@ -3,7 +3,7 @@
     .venv-checkov/bin/python policies/run.py [--out DIR] [--exceptions FILE]
                                              [--json FILE] [--junit FILE] [--sarif FILE]
 
-Runs ONE checkov process (its own venv, offline: --skip-download, framework terraform_json) over
+Runs ONE checkov scan (its own venv, offline: --skip-download, framework terraform_json) over
 every DIR/stacks/*/cdk.tf.json with the custom checks in policies/checks/, names each failing
 resource by its Terraform address (checkov reports only `resource.<name>`), applies the dated
 exceptions of policies/exceptions.yaml (checkov ignores inline skips in JSON), and prints a table.
@@ -11,6 +11,9 @@ exceptions of policies/exceptions.yaml (checkov ignores inline skips in JSON), a
 Exit status: 0 clean; 1 a failure without exception, or an expired exception; 2 the gate itself
 could not run properly (no stacks, bad exceptions file, checkov crashed or could not parse a stack,
 a custom check that produced no result although its resources exist).
+
+`--batch FILE` (the test suite): several runs, each `{"argv": [...], "stdout", "stderr", "code"}`
+(file paths), over one scan; each run's outputs are what it would have written alone.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ CHECKOV_INDEX = "https://www.checkov.io/5.Policy%20Index/terraform.html"
 PINNED_CHECKOV = "3.3.30"  # the checks rely on its terraform_json runner (entity_path, -f paths)
 
 sys.path.insert(0, str(CHECKS_DIR))
+from iam_documents import resolve_stack  # noqa: E402  (plain Python, no checkov import)
 from mcai_catalog import CATALOG  # noqa: E402  (plain data, no checkov import)
 
 
@@ -56,10 +60,13 @@ class GateError(Exception):
 # exceptions.yaml
 
 EXCEPTION_FIELDS = ("check_id", "resource", "reason", "expires")
+OPTIONAL_FIELDS = ("compensated_by",)
 CHECK_ID = re.compile(r"^CKV2?_[A-Z0-9]+_\d+$")
-# `*` is a wildcard inside the stack id and the name (`prod-*-datalake:aws_s3_bucket.*`): one
-# reasoned entry can cover a design decision that holds for every resource of a kind.
-ADDRESS = re.compile(r"^(?:(?P<stack>[a-z0-9*][a-z0-9*-]*):)?(?P<address>[a-z][a-z0-9_]*\.[A-Za-z0-9_*-]+)$")
+# `*` is a wildcard inside the stack id only (`*-datalake:aws_s3_bucket.data_lake_pii_bucket`): the
+# resource name is always exact, so a new resource is never absorbed by an old waiver. A decision
+# that holds for a family is a custom check asserting the compensating control (`compensated_by`):
+# the exception then covers a resource only while it passes that check.
+ADDRESS = re.compile(r"^(?:(?P<stack>[a-z0-9*][a-z0-9*-]*):)?(?P<address>[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)$")
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,7 @@ class PolicyException:
     resource: str
     reason: str
     expires: dt.date
+    compensated_by: str | None = None
 
     @property
     def stack(self) -> str | None:
@@ -113,11 +121,12 @@ def load_exceptions(path: Path) -> list[PolicyException]:
         if not isinstance(entry, dict):
             errors.append(f"{where}: must be a mapping with keys {', '.join(EXCEPTION_FIELDS)}")
             continue
-        unknown = sorted(set(map(str, entry)) - set(EXCEPTION_FIELDS))
+        unknown = sorted(set(map(str, entry)) - set(EXCEPTION_FIELDS) - set(OPTIONAL_FIELDS))
         missing = [k for k in EXCEPTION_FIELDS if k not in entry]
         if unknown:
             errors.append(
-                f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(EXCEPTION_FIELDS)}"
+                f"{where}: unknown key(s) {', '.join(unknown)}; allowed: "
+                f"{', '.join(EXCEPTION_FIELDS + OPTIONAL_FIELDS)}"
             )
         if missing:
             errors.append(f"{where}: missing key(s) {', '.join(missing)}")
@@ -128,7 +137,17 @@ def load_exceptions(path: Path) -> list[PolicyException]:
             errors.append(
                 f"{where}.check_id: {check_id!r} is not a checkov id like CKV_AWS_144 or CKV_MCAI_2"
             )
-        if (
+        compensated_by = entry.get("compensated_by")
+        if compensated_by is not None and compensated_by not in CATALOG:
+            errors.append(
+                f"{where}.compensated_by: {compensated_by!r} is not a custom check ({', '.join(CATALOG)})"
+            )
+        if isinstance(resource, str) and "*" in resource.rsplit(":", 1)[-1]:
+            errors.append(
+                f"{where}.resource: {resource!r} has a wildcard in the resource name: name each resource "
+                "(a stack id may keep `*`), and back a family decision with a custom check (compensated_by)"
+            )
+        elif (
             not isinstance(resource, str)
             or not ADDRESS.match(resource)
             or ADDRESS.match(resource)["address"].startswith("resource.")
@@ -145,7 +164,7 @@ def load_exceptions(path: Path) -> list[PolicyException]:
             errors.append(f"{where}.expires: {entry['expires']!r} is not a date YYYY-MM-DD")
             continue
         if not errors:
-            result.append(PolicyException(i, check_id, resource, reason.strip(), expires))
+            result.append(PolicyException(i, check_id, resource, reason.strip(), expires, compensated_by))
     if errors:
         raise GateError("invalid exceptions file:\n  " + "\n  ".join(errors))
     return result
@@ -218,31 +237,101 @@ def checkov_executable() -> Path:
     raise GateError("checkov not found: run this with the checkov venv's python (.venv-checkov/bin/python)")
 
 
-def run_checkov(files: list[Path]) -> tuple[dict[str, Any], float]:
+@dataclass
+class Scan:
+    """What one checkov run saw: the terraform_json and secrets reports, the scanned copy of each stack
+    file (IAM policy documents substituted), and the policy arguments that could not be resolved."""
+
+    report: dict[str, Any]
+    secrets: dict[str, Any]
+    seconds: float
+    copies: dict[Path, Path]  # scanned copy (resolved) -> stack file
+    unresolved: dict[Path, list[tuple[str, str, str]]]
+
+
+def resolved_copy(stack_file: Path, copy: Path) -> list[tuple[str, str, str]]:
+    """Write `stack_file` to `copy` with every `${data.aws_iam_policy_document.X.json}` policy argument
+    replaced by the rendered JSON, on the same line (file:line of every finding stays true)."""
+    text = stack_file.read_text()
+    data, unresolved = resolve_stack(json.loads(text))
+    original = json.loads(text)
+    lines = text.splitlines(keepends=True)
+    for rtype, resources in (data.get("resource") or {}).items():
+        for name, conf in (resources or {}).items():
+            if not isinstance(conf, dict):
+                continue
+            for key, value in conf.items():
+                before = (((original.get("resource") or {}).get(rtype) or {}).get(name) or {}).get(key)
+                if value == before or not isinstance(before, str):
+                    continue
+                needle = f"{json.dumps(key)}: {json.dumps(before)}"
+                for i, line in enumerate(lines):
+                    if needle in line:
+                        lines[i] = line.replace(needle, f"{json.dumps(key)}: {json.dumps(value)}")
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    copy.write_text("".join(lines))
+    return unresolved
+
+
+def run_checkov(files: list[Path], prefixes: dict[Path, str] | None = None) -> Scan:
+    """`prefixes`: a folder per file for the scanned copy (a batch: runs share stack ids)."""
     with tempfile.TemporaryDirectory(prefix="policy-") as tmp:
-        cmd = [
-            str(checkov_executable()),
-            "--framework", "terraform_json",
-            "--skip-download",
-            "--external-checks-dir", str(CHECKS_DIR),
-            "-o", "json",
-            "--output-file-path", tmp,
-            "-f", *map(str, files),
-        ]  # fmt: skip
+        root = Path(tmp) / "scan"
+        copies: dict[Path, Path] = {}
+        unresolved: dict[Path, list[tuple[str, str, str]]] = {}
+        relative: list[str] = []
+        for f in files:
+            rel = Path((prefixes or {}).get(f, ".")) / "stacks" / f.parent.name / f.name
+            copy = root / rel
+            unresolved[f] = resolved_copy(f, copy)
+            copies[copy.resolve()] = f
+            relative.append(str(rel))
+        # Two checkov processes side by side (the secrets scan alone takes about as long as the
+        # terraform_json one): the gate's wall time stays that of the slower.
+        procs = {}
         started = time.monotonic()
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        seconds = time.monotonic() - started
-        out = Path(tmp) / "results_json.json"
-        if proc.returncode not in (0, 1) or not out.exists():
-            raise GateError(
-                f"checkov failed (exit {proc.returncode}):\n{proc.stderr[-4000:]}{proc.stdout[-2000:]}"
+        for framework in ("terraform_json", "secrets"):
+            cmd = [
+                str(checkov_executable()),
+                "--framework", framework,
+                "--skip-download",
+                *(["--external-checks-dir", str(CHECKS_DIR)] if framework == "terraform_json" else []),
+                "-o", "json",
+                "--output-file-path", str(Path(tmp) / framework),
+                "-f", *relative,
+            ]  # fmt: skip
+            # The custom checks find the stack file relative to checkov's working directory: the copies.
+            procs[framework] = subprocess.Popen(
+                cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
             )
-        report = json.loads(out.read_text())
-    if isinstance(report, list):  # several check types; only terraform_json is asked for
-        report = next((r for r in report if r.get("check_type") == "terraform_json"), {})
-    if proc.stderr.strip() and os.environ.get("POLICY_VERBOSE"):
-        print(proc.stderr, file=sys.stderr)
-    return report, seconds
+        raw: list[dict[str, Any]] = []
+        stderr = []
+        for framework, proc in procs.items():
+            stdout, err = proc.communicate()
+            stderr.append(err)
+            out = Path(tmp) / framework / "results_json.json"
+            if proc.returncode not in (0, 1) or not out.exists():
+                raise GateError(
+                    f"checkov ({framework}) failed (exit {proc.returncode}):\n{err[-4000:]}{stdout[-2000:]}"
+                )
+            data = json.loads(out.read_text())
+            # A framework with nothing to report writes an empty summary object.
+            raw += (
+                data if isinstance(data, list) else [dict(data, check_type=data.get("check_type", framework))]
+            )
+        seconds = time.monotonic() - started
+    reports = raw if isinstance(raw, list) else [raw]
+    for r in reports:  # -f with relative paths: terraform_json reports them relative to its cwd
+        results = r.get("results") or {}
+        for record in (results.get("passed_checks") or []) + (results.get("failed_checks") or []):
+            path = record["file_abs_path"]
+            if not path.startswith(str(root)):
+                record["file_abs_path"] = str(root / path.lstrip("/"))
+    report = next((r for r in reports if r.get("check_type") == "terraform_json"), {})
+    secrets = next((r for r in reports if r.get("check_type") == "secrets"), {})
+    if any(e.strip() for e in stderr) and os.environ.get("POLICY_VERBOSE"):
+        print("\n".join(stderr), file=sys.stderr)
+    return Scan(report, secrets, seconds, copies, unresolved)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -299,9 +388,15 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def to_results(report: dict[str, Any], stacks: dict[Path, StackIndex]) -> list[Result]:
+def to_results(
+    report: dict[str, Any], stacks: dict[Path, StackIndex], copies: dict[Path, Path] | None = None
+) -> list[Result]:
+    """Findings by resource. `copies` maps each scanned copy to its stack file (run_checkov scans
+    copies with the IAM documents resolved; line numbers are the same)."""
     results = []
     by_resolved = {p.resolve(): s for p, s in stacks.items()}
+    for copy, original in (copies or {}).items():
+        by_resolved[copy.resolve()] = stacks[original]
     raw = report.get("results") or {}
     for passed, records in ((True, raw.get("passed_checks") or []), (False, raw.get("failed_checks") or [])):
         for record in records:
@@ -310,6 +405,26 @@ def to_results(report: dict[str, Any], stacks: dict[Path, StackIndex]) -> list[R
             if index is None:
                 continue  # not a stack file (checkov was only given stack files)
             start, end = record["file_line_range"]
+            if record.get("check_type") == "secrets" or record["check_id"].startswith("CKV_SECRET"):
+                # A secret has no resource: it is named by the JSON key on its line.
+                code = record.get("code_block") or [[start, ""]]
+                key = re.search(r'"([A-Za-z0-9_-]+)"\s*:', str(code[0][1]))
+                results.append(
+                    Result(
+                        check_id=record["check_id"],
+                        check_name=record["check_name"],
+                        passed=passed,
+                        stack=index.stack_id,
+                        address=f"secret.{key[1] if key else f'line_{start}'}",
+                        file=display_path(index.path),
+                        line=start,
+                        end_line=end,
+                        details=list(record.get("details") or []),
+                        fix="Remove the secret from the configuration: generate it (random_password) or "
+                        "read it at apply time from Vault / a secret manager.",
+                    )
+                )
+                continue
             name = record["resource"].split(".", 1)[1] if "." in record["resource"] else record["resource"]
             rtype = index.resource_type(name, start)
             address = f"{rtype}.{name}" if rtype else record["resource"]
@@ -347,6 +462,84 @@ def check_counts(results: list[Result]) -> dict[str, dict[str, int]]:
     for r in results:
         counts[r.check_id]["passed" if r.passed else "failed"] += 1
     return dict(sorted(counts.items()))
+
+
+def environment(stack_id: str) -> str:
+    """Stack ids read <env>-<cloud>-<region>-<component>: the environment is the first part."""
+    return stack_id.split("-", 1)[0]
+
+
+@dataclass
+class Coverage:
+    """What the gate did NOT check: resources that no check produced a result for (their type has no
+    check, built-in or custom) and policy inputs that could not be resolved for evaluation."""
+
+    resources: list[tuple[str, str]]  # (stack, address) with no result at all
+    unresolved: list[tuple[str, str, str]]  # (stack, address, why)
+
+    @classmethod
+    def of(
+        cls,
+        results: list[Result],
+        stacks: dict[Path, StackIndex],
+        unresolved: dict[Path, list[tuple[str, str, str]]],
+    ) -> Coverage:
+        seen = {(r.stack, r.address) for r in results}
+        missing = []
+        for index in stacks.values():
+            for rtype, resources in (index.data.get("resource") or {}).items():
+                for name in resources or {}:
+                    if name != "//" and (index.stack_id, f"{rtype}.{name}") not in seen:
+                        missing.append((index.stack_id, f"{rtype}.{name}"))
+        bad = [
+            (stacks[f].stack_id, f"{t}.{n}", why) for f, items in unresolved.items() for t, n, why in items
+        ]
+        return cls(sorted(missing), sorted(bad))
+
+    @property
+    def resources_total(self) -> int:
+        return len(self.resources)
+
+    @property
+    def not_evaluated_total(self) -> int:
+        return len(self.resources) + len(self.unresolved)
+
+    def by_type(self) -> dict[str, int]:
+        return dict(sorted(Counter(a.split(".", 1)[0] for _, a in self.resources).items()))
+
+    def per_environment(self, results: list[Result]) -> dict[str, dict[str, int]]:
+        envs: dict[str, dict[str, int]] = defaultdict(
+            lambda: {"passed": 0, "failed": 0, "excepted": 0, "not_evaluated": 0}
+        )
+        for r in results:
+            key = "passed" if r.passed else ("excepted" if r.exception else "failed")
+            envs[environment(r.stack)][key] += 1
+        for stack, _ in self.resources:
+            envs[environment(stack)]["not_evaluated"] += 1
+        for stack, _, _ in self.unresolved:
+            envs[environment(stack)]["not_evaluated"] += 1
+        return dict(sorted(envs.items()))
+
+    def table(self, results: list[Result]) -> str:
+        rows = [
+            [env, str(c["passed"]), str(c["failed"]), str(c["excepted"]), str(c["not_evaluated"])]
+            for env, c in self.per_environment(results).items()
+        ]
+        types = ", ".join(f"{t} {n}" for t, n in sorted(self.by_type().items(), key=lambda x: -x[1])[:12])
+        lines = [
+            "\nBY ENVIRONMENT (not evaluated: resources no check covers + policy inputs not resolved)",
+            table(["ENV", "PASSED", "FAILED", "EXCEPTED", "NOT EVALUATED"], rows, [None] * 5),
+            f"not evaluated by type (top 12): {types or 'none'}",
+        ]
+        lines += [f"not resolved: {s}:{a}: {why}" for s, a, why in self.unresolved]
+        return "\n".join(lines)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "resources_by_type": self.by_type(),
+            "resources": [f"{s}:{a}" for s, a in self.resources],
+            "unresolved_inputs": [{"resource": f"{s}:{a}", "why": why} for s, a, why in self.unresolved],
+        }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -424,8 +617,27 @@ def print_report(
     print(f"\n{summary}")
 
 
-def write_junit(path: Path, results: list[Result], expired: list[PolicyException]) -> None:
+def write_junit(
+    path: Path, results: list[Result], expired: list[PolicyException], coverage: Coverage | None = None
+) -> None:
     suites = ET.Element("testsuites", name="policy")
+    if coverage is not None:
+        # Resources no check covers are skipped test cases: visible in every JUnit viewer.
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name="not-evaluated",
+            tests=str(coverage.not_evaluated_total),
+            failures="0",
+            errors="0",
+            skipped=str(coverage.not_evaluated_total),
+        )
+        for stack, address in coverage.resources:
+            case = ET.SubElement(suite, "testcase", classname="not-evaluated", name=f"{stack}:{address}")
+            ET.SubElement(case, "skipped", message="no check covers this resource type")
+        for stack, address, why in coverage.unresolved:
+            case = ET.SubElement(suite, "testcase", classname="not-resolved", name=f"{stack}:{address}")
+            ET.SubElement(case, "skipped", message=f"input not resolved: {why}")
     by_check: dict[str, list[Result]] = defaultdict(list)
     for r in results:
         by_check[r.check_id].append(r)
@@ -481,6 +693,7 @@ def write_sarif(
     expired: list[PolicyException],
     exceptions_file: Path,
     checkov_version: str,
+    coverage: Coverage | None = None,
 ) -> None:
     failing = [r for r in results if not r.passed]
     rules: dict[str, dict[str, Any]] = {}
@@ -524,6 +737,14 @@ def write_sarif(
         "runs": [{
             "tool": {"driver": {"name": "policy-gate (checkov)", "version": checkov_version, "informationUri": "https://www.checkov.io", "rules": list(rules.values())}},
             "results": sarif_results,
+            "properties": {
+                "passed": sum(r.passed for r in results),
+                "failed": sum(1 for r in results if not r.passed and not r.exception),
+                "excepted": sum(1 for r in results if not r.passed and r.exception),
+                "not_evaluated": coverage.not_evaluated_total if coverage else None,
+                "per_environment": coverage.per_environment(results) if coverage else None,
+                "not_evaluated_by_type": coverage.by_type() if coverage else None,
+            },
         }],
     }  # fmt: skip
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -550,7 +771,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--batch",
         type=Path,
-        help="JSON list of gate runs ({argv, stdout, stderr, code}): one checkov process scans them all",
+        help="JSON list of gate runs ({argv, stdout, stderr, code}): one checkov scan for them all",
     )
     return parser.parse_args(argv)
 
@@ -579,18 +800,19 @@ def main(argv: list[str] | None = None) -> int:
         return main_batch(args.batch)
     try:
         run = Run.prepare(args)
-        report, checkov_seconds = run_checkov(run.files)
+        scan = run_checkov(run.files)
     except GateError as exc:
         print(f"policy gate error: {exc}", file=sys.stderr)
         return 2
-    return finish(run, report, checkov_seconds)
+    return finish(run, scan)
 
 
 def main_batch(batch: Path) -> int:
-    """Several gate runs over ONE checkov process (the test suite's runs: checkov's start-up and
-    check loading cost seconds each). Each run writes what `main` would have: its files, its
-    printed report (`stdout`) and its exit status (`code`). The stack files of all runs are
-    scanned together; each run reads back only the records of its own files."""
+    """Several gate runs over ONE checkov scan (the test suite's runs: each checkov start and
+    check loading costs seconds). Each run writes what `main` would have: its result files, its
+    printed report (`stdout`, `stderr`) and its exit status (`code`). The stack files of all runs
+    are scanned together, each run's copies in a folder of their own; each run reads back only
+    the records of its own files."""
     jobs = json.loads(batch.read_text())
     runs: list[tuple[dict, Run | None, str]] = []
     for job in jobs:
@@ -598,50 +820,40 @@ def main_batch(batch: Path) -> int:
             runs.append((job, Run.prepare(parse_args(job["argv"])), ""))
         except GateError as exc:
             runs.append((job, None, f"policy gate error: {exc}"))
-    files = [f for _, run, _ in runs if run for f in run.files]
+    prefixes = {f: f"run-{i}" for i, (_, run, _) in enumerate(runs) if run for f in run.files}
+    scan, crashed = None, ""
     try:
-        report, checkov_seconds = run_checkov(files) if files else ({}, 0.0)
+        if prefixes:
+            scan = run_checkov(list(prefixes), prefixes)
     except GateError as exc:
-        report, checkov_seconds, crashed = {}, 0.0, f"policy gate error: {exc}"
-    else:
-        crashed = ""
+        crashed = f"policy gate error: {exc}"
     for job, run, error in runs:
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            if run is None or crashed:
+            if run is None or crashed or scan is None:
                 print(error or crashed, file=sys.stderr)
                 code = 2
             else:
-                mine = {str(f.resolve()) for f in run.files}
-                others = frozenset(str(f.resolve()) for f in files) - mine
-                code = finish(run, report, checkov_seconds, others)
+                code = finish(run, scan)
         Path(job["stdout"]).write_text(out.getvalue())
         Path(job["stderr"]).write_text(err.getvalue())
         Path(job["code"]).write_text(f"{code}\n")
     return 0
 
 
-def _resolved(path: str) -> str:
+def finish(run: Run, scan: Scan) -> int:
+    """Exceptions, report and result files of one run from the scan (which may cover more runs:
+    to_results keeps the records of this run's files only)."""
+    args, exceptions, files, stacks, started = run.args, run.exceptions, run.files, run.stacks, run.started
+    report, checkov_seconds = scan.report, scan.seconds
+    copies = {c: f for c, f in scan.copies.items() if f in stacks}
+    unresolved = {f: v for f, v in scan.unresolved.items() if f in stacks}
+    scan = Scan(scan.report, scan.secrets, scan.seconds, copies, unresolved)
     try:
-        return str(Path(path).resolve())
-    except (OSError, ValueError):
-        return path
-
-
-def finish(
-    run: Run, report: dict[str, Any], checkov_seconds: float, others: frozenset[str] = frozenset()
-) -> int:
-    """Exceptions, report and result files of one run from checkov's report (`others`: the
-    resolved stack files of the other runs of a batch)."""
-    args, exceptions, files, stacks = run.args, run.exceptions, run.files, run.stacks
-    try:
-        # In a batch, a parse error naming another run's file is that run's; any other is ours.
-        parse_errors = [
-            e for e in (report.get("results") or {}).get("parsing_errors") or [] if _resolved(e) not in others
-        ]
+        parse_errors = (report.get("results") or {}).get("parsing_errors") or []
         if parse_errors:
             raise GateError("checkov could not parse: " + ", ".join(parse_errors))
-        results = to_results(report, stacks)
+        results = to_results(report, stacks, scan.copies) + to_results(scan.secrets, stacks, scan.copies)
         missing = custom_checks_missing(results, stacks.values())
         if missing:
             raise GateError(
@@ -652,7 +864,6 @@ def finish(
     except GateError as exc:
         print(f"policy gate error: {exc}", file=sys.stderr)
         return 2
-    started = run.started
 
     today = dt.date.today()
     expired = [e for e in exceptions if e.expired(today)]
@@ -660,10 +871,23 @@ def finish(
     used: set[int] = set()
     failures: list[Result] = []
     excepted: list[Result] = []
+    passed_keys = {(r.check_id, r.stack, r.address) for r in results if r.passed}
     for r in results:
         if r.passed:
             continue
-        match = next((e for e in active if e.matches(r.check_id, r.stack, r.address)), None)
+        candidates = [e for e in active if e.matches(r.check_id, r.stack, r.address)]
+        match = next(
+            (
+                e
+                for e in candidates
+                if not e.compensated_by or (e.compensated_by, r.stack, r.address) in passed_keys
+            ),
+            None,
+        )
+        for e in candidates:
+            if e is not match and e.compensated_by:
+                used.add(e.index)  # it matched: not stale, but its compensating control is missing
+                r.details.append(f"exception #{e.index} not applied: the resource fails {e.compensated_by}")
         if match:
             r.exception = match
             used.add(match.index)
@@ -678,12 +902,16 @@ def finish(
 
     total_seconds = time.monotonic() - started
     passed = sum(r.passed for r in results)
+    coverage = Coverage.of(results, stacks, scan.unresolved)
+    raw_builtin = sum(1 for r in results if not r.passed and r.check_id not in CATALOG)
     summary = (
         f"policy: {len(files)} stacks, {passed} passed, {len(failures)} failed, {len(excepted)} excepted, "
+        f"{coverage.not_evaluated_total} not evaluated ({coverage.resources_total} resources no check covers, "
+        f"{len(coverage.unresolved)} inputs not resolved); {raw_builtin} raw built-in failures before exceptions; "
         f"{len(expired)} expired and {len(stale)} stale exceptions "
         f"(checkov {report.get('summary', {}).get('checkov_version', '?')}: {checkov_seconds:.1f}s, total {total_seconds:.1f}s)"
     )
-    print_report(failures, excepted, expired, stale, summary)
+    print_report(failures, excepted, expired, stale, coverage.table(results) + "\n" + summary)
     version = report.get("summary", {}).get("checkov_version")
     if version and version != PINNED_CHECKOV:
         print(f"WARNING: checkov {version} ran; the custom checks are tested with {PINNED_CHECKOV}")
@@ -698,13 +926,23 @@ def finish(
             "expired_exceptions": [e.label() for e in expired],
             "stale_exceptions": [e.label() for e in stale],
             "check_counts": check_counts(results),
+            "counts": {
+                "passed": passed,
+                "failed": len(failures),
+                "excepted": len(excepted),
+                "not_evaluated": coverage.not_evaluated_total,
+                "raw_builtin_failures": raw_builtin,
+                "exceptions": len(exceptions),
+            },
+            "per_environment": coverage.per_environment(results),
+            "not_evaluated": coverage.as_json(),
             "seconds": {"checkov": round(checkov_seconds, 2), "total": round(total_seconds, 2)},
         }, indent=2) + "\n")  # fmt: skip
     if args.junit:
-        write_junit(args.junit, results, expired)
+        write_junit(args.junit, results, expired, coverage)
     if args.sarif:
         version = report.get("summary", {}).get("checkov_version", "unknown")
-        write_sarif(args.sarif, results, expired, args.exceptions, version)
+        write_sarif(args.sarif, results, expired, args.exceptions, version, coverage)
     return 1 if failures or expired else 0
 
 

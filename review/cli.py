@@ -143,6 +143,9 @@ def extra_sections(stacks: Sequence[StackDiff], items: Sequence[Attention]) -> l
     """Sections other review features add (cost delta, diagram, access matrix): append here."""
     sections: list[Section] = []
     sections += cost_sections(stacks)
+    from diagram.review_section import topology_sections  # diagram imports review: import here
+
+    sections += topology_sections(stacks)
     return sections
 
 

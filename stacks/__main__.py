@@ -19,6 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from stacks.build_errors import BuildError
 from stacks.environments import ENV_DIR, ParameterErrors, environment_files, load_environments
 from stacks.validation import ParameterError, _display, load_environment
 
@@ -35,6 +36,7 @@ def _print_problems(exc: Exception) -> None:
 def cmd_validate(files: list[str]) -> int:
     paths = [Path(f) for f in files] or environment_files()
     failed = False
+    loaded = []
     for path in paths:
         try:
             env = load_environment(path)
@@ -42,9 +44,20 @@ def cmd_validate(files: list[str]) -> int:
             _print_problems(exc)
             failed = True
         else:
-            print(
-                f"{_display(path)}: ok ({len(env.clusters)} clusters, interconnect {env.interconnect.kind})"
-            )
+            loaded.append((path, env))
+    if len(loaded) > 1:
+        from stacks.cross_file import cross_file
+
+        errors, warnings = cross_file(loaded)
+        for line in warnings:
+            print(line, file=sys.stderr)
+        if errors:
+            _print_problems(ParameterErrors(errors))
+            failed = True
+            bad = {e.file for e in errors}
+            loaded = [(p, e) for p, e in loaded if _display(p) not in bad]
+    for path, env in loaded:
+        print(f"{_display(path)}: ok ({len(env.clusters)} clusters, interconnect {env.interconnect.kind})")
     return 1 if failed else 0
 
 
@@ -92,6 +105,14 @@ def cmd_synth(selection: str | None, out: str, environ: dict | None = None) -> i
     except (ParameterError, ParameterErrors) as exc:
         _print_problems(exc)
         print("synth: nothing written; fix the problems above.", file=sys.stderr)
+        return 1
+    except BuildError as exc:
+        print(exc.problem.render(_display(ENV_DIR / f"{exc.env_name}.yaml")), file=sys.stderr)
+        print("synth: nothing written; fix the problem above.", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the last net: a message, never a traceback
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        print(f"synth: {type(exc).__name__}: {first}; nothing written.", file=sys.stderr)
         return 1
     print(f"synthesized {len(stacks)} stacks into {out}/stacks")
     return 0

@@ -43,6 +43,12 @@ def build_app(envs: Iterable[Environment], outdir: str | Path | None = None):
     residency = load_residency()  # once for the whole app: every stack reads ctx.residency
     for env in envs:
         ctx = BuildContext(env=env, residency=residency)
-        for _component, ref in COMPONENTS:
-            _builder(ref)(app, ctx)
+        for component, ref in COMPONENTS:
+            try:
+                _builder(ref)(app, ctx)
+            except (ValueError, KeyError, TypeError, RuntimeError) as exc:
+                # A construct refused its props: report it against the file (stacks/build_errors.py).
+                from stacks.build_errors import BuildError
+
+                raise BuildError(env, component, exc) from exc
     return app

@@ -193,6 +193,9 @@ class DataLakeStack(PathLogicalIds, PlatformStack):
             resource_group_name=f"rg-{self.env.name}-{region}-datalake",
             tags=tags,
             replica=self._replica(),
+            # The archive's lock follows archive_lock_mode like S3 Object Lock and the GCS
+            # retention lock do: COMPLIANCE locks it (CKV_MCAI_10). Left out, prod stayed Unlocked.
+            immutability_locked=self.env.data_lake.archive_lock_mode == "COMPLIANCE",
             # The deployment runner's path to the vaults' data plane (params.Runner).
             key_vault_allowed_cidrs=[str(n) for n in self.env.runner.ip_ranges],
             key_vault_allowed_subnet_ids=list(self.env.runner.azure_subnet_ids),

@@ -35,12 +35,17 @@ def load_environments(selection: str | None = None, env_dir: Path = ENV_DIR) -> 
                 [_unknown(u, sorted(known)) for u in unknown],
             )
         files = [known[w] for w in wanted]
-    envs, errors = [], []
+    envs, errors, loaded = [], [], []
     for path in files:
         try:
             envs.append(load_environment(path))
+            loaded.append((path, envs[-1]))
         except ParameterError as exc:
             errors.append(exc)
+    if not errors and len(loaded) > 1:
+        from stacks.cross_file import cross_file
+
+        errors, _warnings = cross_file(loaded)
     if errors:
         raise ParameterErrors(errors)
     return envs

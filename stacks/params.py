@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import copy
 from ipaddress import IPv4Network
-from typing import Annotated, Any, Literal
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -32,6 +33,26 @@ class Model(BaseModel):
     """Base of every parameter model: immutable, unknown keys rejected."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_bool_as_number(cls, data: Any) -> Any:
+        """YAML `true` is not 1: pydantic's lax mode would take it for an int field. The value is
+        handed on as the text `true`, so the int field reports it at its own key."""
+        if not isinstance(data, dict):
+            return data
+        out = data
+        for key, value in data.items():
+            field = cls.model_fields.get(key) if isinstance(key, str) else None
+            if isinstance(value, bool) and field is not None:
+                annotation = field.annotation
+                options = (
+                    get_args(annotation) if get_origin(annotation) in (Union, UnionType) else (annotation,)
+                )
+                if int in options and bool not in options:
+                    out = dict(out) if out is data else out
+                    out[key] = str(value).lower()
+        return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -56,7 +77,7 @@ DEFAULT_INSTANCE_TYPES: dict[str, dict[str, str]] = {
         "training": "a2-ultragpu-8g",
     },
     "azure": {
-        "system": "Standard_D4s_v5",
+        "system": "Standard_D4ds_v5",  # local temp disk: ephemeral OS disk
         "workload": "Standard_D8s_v3",
         "gpu": "Standard_NC24ads_A100_v4",
         "batch": "Standard_D8s_v3",
@@ -228,7 +249,7 @@ class Cluster(Model):
     region: str
     jurisdiction: Jurisdiction
     role: str = Field(default="", description="What the cluster is for (primary, dr, eu, training...).")
-    kubernetes_version: str = Field(pattern=r"^1\.\d{2}$", description="Left out: the environment's.")
+    kubernetes_version: str = Field(pattern=r"^1\.[0-9]{2}$", description="Left out: the environment's.")
     zones: tuple[str, ...] | None = Field(default=None, description="Left out: three zones of the region.")
     network: ClusterNetwork
     node_pools: NodePools = NodePools()
@@ -240,11 +261,15 @@ class Cluster(Model):
     @classmethod
     def _cloud_defaults(cls, data: Any) -> Any:
         """Fill pool instance types and the GPU accelerator from the cloud's defaults."""
-        if not isinstance(data, dict) or data.get("cloud") not in DEFAULT_INSTANCE_TYPES:
+        if not isinstance(data, dict) or not isinstance(data.get("cloud"), str):
+            return data
+        if data["cloud"] not in DEFAULT_INSTANCE_TYPES:
             return data
         data = copy.deepcopy(data)
         cloud = data["cloud"]
         pools = data.setdefault("node_pools", {}) or {}
+        if not isinstance(pools, dict):
+            return data  # the field error says what node_pools must be
         data["node_pools"] = pools
         for role in ("system", "workload", "gpu"):
             pools.setdefault(role, {})
@@ -265,6 +290,34 @@ class Cluster(Model):
     @property
     def minor_version(self) -> str:
         return self.kubernetes_version
+
+
+class PartialNetwork(Model):
+    """`network` inside cluster_defaults: every key optional (a cluster still needs its own cidr)."""
+
+    cidr: IPv4Network | None = None
+    pods_cidr: IPv4Network | None = None
+    services_cidr: IPv4Network | None = None
+    nat: bool | None = None
+
+
+class ClusterDefaults(Model):
+    """`cluster_defaults`: a typed partial cluster, merged under every cluster entry.
+
+    Every key is optional and unknown keys are refused, so a mistake here is reported once at
+    `cluster_defaults.<path>` instead of once per cluster. Identity keys (name, cloud, region,
+    jurisdiction, ingress_hostname) are not accepted: they differ per cluster by definition.
+    The pool, security and maintenance models are the cluster's own: their fields all have
+    defaults, so a partial entry validates against them field by field.
+    """
+
+    role: str | None = None
+    kubernetes_version: str | None = Field(default=None, pattern=r"^1\.[0-9]{2}$")
+    zones: tuple[str, ...] | None = None
+    network: PartialNetwork | None = None
+    node_pools: NodePools | None = None
+    security: ClusterSecurity | None = None
+    maintenance: Maintenance | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -722,7 +775,7 @@ Backend = Annotated[
 
 
 class AwsAccount(Model):
-    account_id: str = Field(pattern=r"^\d{12}$")
+    account_id: str = Field(pattern=r"^[0-9]{12}$")
 
 
 class GcpAccount(Model):
@@ -752,15 +805,16 @@ def deep_merge(base: Any, override: Any) -> Any:
 
 class Environment(Model):
     name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9]{1,9}$")]
-    kubernetes_version: str = Field(default="1.34", pattern=r"^1\.\d{2}$")
+    kubernetes_version: str = Field(default="1.34", pattern=r"^1\.[0-9]{2}$")
     dns_zone: str = Field(pattern=r"^([a-z0-9-]+\.)+[a-z]{2,}$")
     accounts: Accounts
     tags: dict[LabelKey, LabelValue] = Field(
         default_factory=dict, description="Extra tags on every resource."
     )
     backend: Backend = LocalBackend()
-    cluster_defaults: dict[str, Any] = Field(
-        default_factory=dict, description="Merged under every cluster entry (the cluster's own keys win)."
+    cluster_defaults: ClusterDefaults = Field(
+        default_factory=lambda: ClusterDefaults(),
+        description="Merged under every cluster entry (the cluster's own keys win).",
     )
     clusters: tuple[Cluster, ...] = Field(min_length=1)
     data_lake: DataLake = DataLake()

@@ -8,6 +8,7 @@ path and says how to fix it. Nothing here raises a traceback at a user: callers 
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -37,7 +38,9 @@ from stacks.interconnect_plan import (
 )
 from stacks.params import Cluster, Environment, MegaportRouter
 from stacks.residency import Residency, load_residency
+from stacks.secret_shapes import SECRET_KEY_NAME, redact, shape_of, strings
 from stacks.vault_checks import check_vault
+from stacks.yaml_source import decode, duplicate_keys
 
 # Machine families that carry a GPU, per cloud (the GPU pool must use one of them).
 GPU_FAMILIES: dict[str, re.Pattern[str]] = {
@@ -61,9 +64,11 @@ def _private_asn(asn: int) -> bool:
 class Problem:
     path: str
     message: str
+    line: int | None = None
 
     def render(self, file: str) -> str:
-        return f"{file}: {self.path}: {self.message}"
+        where = f"{file}:{self.line}" if self.line else file
+        return f"{where}: {self.path}: {self.message}"
 
 
 class ParameterError(Exception):
@@ -71,8 +76,18 @@ class ParameterError(Exception):
 
     def __init__(self, file: str, problems: list[Problem]):
         self.file = file
-        self.problems = problems
-        super().__init__("\n".join(p.render(file) for p in problems))
+        self.problems = _dedupe(problems)
+        super().__init__("\n".join(p.render(file) for p in self.problems))
+
+
+def _dedupe(problems: Iterable[Problem]) -> list[Problem]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for p in problems:
+        if (p.path, p.message) not in seen:
+            seen.add((p.path, p.message))
+            out.append(p)
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -80,16 +95,22 @@ class ParameterError(Exception):
 # --------------------------------------------------------------------------------------------
 
 
-def load_environment(path: str | Path, residency: Residency | None = None) -> Environment:
-    """Parse and validate one environment file; raise ParameterError listing every problem."""
+def read_parameters(path: str | Path) -> dict:
+    """Read one file into plain data: UTF-8, valid YAML, a mapping, no duplicate keys, no secrets.
+
+    Raises ParameterError. Problems of the text itself carry the line (`FILE:line: ...`).
+    """
     path = Path(path)
     shown = _display(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise ParameterError(
             shown, [Problem("(file)", f"cannot be read: {exc.strerror}. Check the path.")]
         ) from None
+    text, bad = decode(raw)
+    if bad is not None:
+        raise ParameterError(shown, [Problem(bad.path, bad.message, bad.line)])
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -97,34 +118,149 @@ def load_environment(path: str | Path, residency: Residency | None = None) -> En
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ParameterError(
-            shown, [Problem("(file)", f"is not valid YAML at {where}: {reason}. Fix the syntax there.")]
+            shown,
+            [
+                Problem(
+                    "(file)",
+                    f"is not valid YAML at {where}: {reason}. Fix the syntax there.",
+                    mark.line + 1 if mark else None,
+                )
+            ],
         ) from None
     if not isinstance(data, dict):
         raise ParameterError(
             shown,
             [
                 Problem(
-                    "(file)", "must be a YAML mapping of keys (name, clusters, ...), not a scalar or list."
+                    "(file)",
+                    "must be a YAML mapping of keys (name, clusters, ...), not a scalar or list; "
+                    "start from a shipped file in environments/.",
                 )
             ],
         )
+    problems = [Problem(d.path, d.message, d.line) for d in duplicate_keys(text)]
+    problems += list(_secret_problems(data))
+    if problems:
+        raise ParameterError(shown, problems)
+    return data
+
+
+def load_environment(path: str | Path, residency: Residency | None = None) -> Environment:
+    """Parse and validate one environment file; raise ParameterError listing every problem.
+
+    Field errors (pydantic) and cross-field errors are reported together: when fields fail, the
+    failing values are set aside and the cross-field rules run on what is left.
+    """
+    path = Path(path)
+    shown = _display(path)
+    data = read_parameters(path)
+    residency = residency or load_residency()
     expected = path.stem
+    problems: list[Problem] = []
+    env: Environment | None = None
     try:
         env = Environment.model_validate(data)
     except ValidationError as exc:
-        raise ParameterError(shown, _pydantic_problems(exc, data)) from None
-    problems = list(check_environment(env, residency or load_residency()))
-    if env.name != expected:
+        problems += _pydantic_problems(exc, data)
+        env = _partial_environment(data, exc)
+    if env is not None:
+        field_paths = [p.path for p in problems]
+        for problem in check_environment(env, residency):
+            if not any(_related(problem.path, f) for f in field_paths):
+                problems.append(problem)
+    name = data.get("name")
+    if isinstance(name, str) and name != expected:
         problems.insert(
             0,
             Problem(
                 "name",
-                f"is '{env.name}' but the file is {path.name}; name the file {env.name}.yaml or set name: {expected}.",
+                f"is '{name}' but the file is {path.name}; name the file {name}.yaml or set name: {expected}.",
             ),
         )
     if problems:
-        raise ParameterError(shown, problems)
+        raise ParameterError(shown, _redacted(problems, data))
     return env
+
+
+def _related(a: str, b: str) -> bool:
+    """One path lies inside the other (a cross-field error on a value that already failed)."""
+    return a == b or a.startswith(b + ".") or a.startswith(b + "[") or b.startswith(a + ".")
+
+
+def _partial_environment(data: dict, exc: ValidationError) -> Environment | None:
+    """The environment without the values that failed, when it still validates (else None)."""
+    trial = copy.deepcopy(data)
+    for _ in range(3):
+        removed = False
+        for err in exc.errors(include_url=False):
+            if err["type"] == "missing":
+                return None
+            loc = [p for p in err["loc"] if not (isinstance(p, str) and p in _UNION_TAGS)]
+            removed |= _remove(trial, loc)
+        if not removed:
+            return None
+        try:
+            return Environment.model_validate(trial)
+        except ValidationError as again:
+            exc = again
+        except Exception:  # a best-effort second pass never hides the field errors
+            return None
+    return None
+
+
+def _remove(data: Any, loc: list[Any]) -> bool:
+    """Delete the value at `loc` (a dict key; an element of a list other than clusters)."""
+    node = data
+    for i, part in enumerate(loc[:-1]):
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            # a key the model filled in (cluster_defaults merged): remove the nearest real one
+            return i > 1 and _remove(data, loc[:i])
+    last = loc[-1] if loc else None
+    if isinstance(node, dict) and last in node:
+        del node[last]
+        return True
+    if isinstance(node, list) and isinstance(last, int) and last < len(node) and loc[:-1] != ["clusters"]:
+        del node[last]
+        return True
+    return False
+
+
+def _secret_problems(data: dict) -> Iterable[Problem]:
+    for path, value, key in strings(data):
+        shape = shape_of(value)
+        if shape:
+            what = "the key name" if key == "(key)" else "the value"
+            yield Problem(
+                path,
+                f"{what} looks like {shape} ({redact(value)}); secrets never go in a parameter file, they "
+                "would be copied into the plan. Remove it and keep the secret in Vault or the CI secret store.",
+            )
+        elif key == "(key)" and SECRET_KEY_NAME.search(value) and _under_tags(path):
+            yield Problem(
+                path,
+                "a tag or label named like a credential is copied onto every resource; rename it (tags hold "
+                "names such as cost_center, never secrets).",
+            )
+
+
+def _under_tags(path: str) -> bool:
+    return path.startswith("tags.") or ".labels." in path
+
+
+def _redacted(problems: list[Problem], data: dict) -> list[Problem]:
+    """No message echoes a secret-shaped value, whichever rule quoted it."""
+    secrets = [v for _p, v, _k in strings(data) if shape_of(v)]
+    if not secrets:
+        return problems
+    out = []
+    for p in problems:
+        msg = p.message
+        for value in secrets:
+            msg = msg.replace(value, redact(value)).replace(repr(value)[1:-1], redact(value))
+        out.append(Problem(p.path, msg, p.line))
+    return out
 
 
 def _display(path: Path) -> str:
@@ -136,21 +272,78 @@ def _display(path: Path) -> str:
 
 def _pydantic_problems(exc: ValidationError, data: dict) -> list[Problem]:
     problems = []
-    for err in exc.errors(include_url=False):
+    defaults = data.get("cluster_defaults") if isinstance(data.get("cluster_defaults"), dict) else {}
+    errors = exc.errors(include_url=False)
+    locs = [tuple(e["loc"]) for e in errors]
+    for err in errors:
         loc = [p for p in err["loc"] if not (isinstance(p, str) and p in _UNION_TAGS)]
+        if _from_defaults(loc, data, defaults):
+            continue  # reported once, at cluster_defaults.<path>
+        here = tuple(err["loc"])
+        if err["type"] == "too_short" and any(o[: len(here)] == here and len(o) > len(here) for o in locs):
+            continue  # "0 items after validation" only echoes the items' own errors
         path = _render_path(loc, data)
         msg = err["msg"]
         kind = err["type"]
         if kind == "extra_forbidden":
-            msg = "is not a known key; remove it or check its spelling (see environments/schema.json)."
+            if loc[:1] == ["cluster_defaults"] and len(loc) == 2:
+                msg = (
+                    "is not a key cluster_defaults accepts (name, cloud, region, jurisdiction and "
+                    "ingress_hostname differ per cluster); set it on each cluster or check its spelling."
+                )
+            else:
+                msg = "is not a known key; remove it or check its spelling (see environments/schema.json)."
         elif kind == "missing":
             msg = "is required; add it."
         elif kind == "union_tag_invalid" or kind == "union_tag_not_found":
             msg = f"{msg}; set kind to one of the listed values."
         else:
-            msg = f"{msg} (got {_short(err.get('input'))})."
+            msg = f"{msg} (got {_short(err.get('input'))}); {_FIXES.get(kind, _DEFAULT_FIX)}"
         problems.append(Problem(path, msg))
     return problems
+
+
+_DEFAULT_FIX = "change the value to one the field accepts (see environments/schema.json)."
+_FIXES = {
+    "string_pattern_mismatch": "use a value matching that pattern (ASCII letters and digits only).",
+    "int_parsing": "write a whole number (no quotes; true/false are not numbers).",
+    "int_type": "write a whole number without quotes.",
+    "bool_parsing": "write true or false.",
+    "literal_error": "use one of the listed values.",
+    "greater_than_equal": "raise the value to the minimum.",
+    "greater_than": "raise the value above the minimum.",
+    "less_than_equal": "lower the value to the maximum.",
+    "less_than": "lower the value below the maximum.",
+    "too_short": "add entries.",
+    "too_long": "remove entries.",
+    "ip_v4_network": "write an IPv4 network in CIDR form with its host bits zero (e.g. 10.40.0.0/16).",
+    "string_type": "write a string (quote it if YAML reads it as a number or date).",
+    "dict_type": "write a mapping of keys (key: value).",
+    "tuple_type": "write a list.",
+    "model_type": "write a mapping of keys (key: value).",
+}
+
+
+def _from_defaults(loc: list[Any], data: dict, defaults: dict) -> bool:
+    """An error at clusters[i].<rest> whose value came from cluster_defaults, not the entry."""
+    if len(loc) < 3 or loc[0] != "clusters" or not isinstance(loc[1], int) or not defaults:
+        return False
+    clusters = data.get("clusters")
+    if not isinstance(clusters, list) or loc[1] >= len(clusters) or not isinstance(clusters[loc[1]], dict):
+        return False
+    rest = loc[2:]
+    return not _has(clusters[loc[1]], rest) and _has(defaults, rest)
+
+
+def _has(node: Any, loc: list[Any]) -> bool:
+    for part in loc:
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and part < len(node)
+        ):
+            node = node[part]
+        else:
+            return False
+    return True
 
 
 _UNION_TAGS = {"megaport", "vpn", "local", "s3", "gcs", "azurerm", "remote"}
@@ -182,6 +375,8 @@ def _render_path(loc: Iterable[Any], data: Any) -> str:
 
 
 def _short(value: Any) -> str:
+    if isinstance(value, str) and shape_of(value):
+        return redact(value)
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -201,6 +396,7 @@ def check_environment(env: Environment, residency: Residency) -> Iterable[Proble
     yield from _check_data_lake(env, residency)
     yield from _check_interconnect(env)
     yield from _check_edge_and_vault(env)
+    yield from check_extra(env)
     yield from check_vault(env, Problem)
     yield from check_edge(env, Problem)
     yield from check_cloud_requirements(env, Problem)
@@ -247,7 +443,7 @@ def _check_unique_clusters(env: Environment) -> Iterable[Problem]:
             yield Problem(
                 f"{_cpath(env, i)}.region",
                 f"clusters[{seen_places[place]}] is already in {c.cloud} {c.region}; stack ids are "
-                "<env>-<cloud>-<region>-<component>, so one cluster per cloud and region.",
+                "<env>-<cloud>-<region>-<component>, so one cluster per cloud and region. Move one cluster to another region.",
             )
         seen_places.setdefault(place, i)
 
@@ -362,7 +558,7 @@ def _check_cluster_settings(env: Environment) -> Iterable[Problem]:
             if rotation < 90:
                 yield Problem(
                     f"{path}.security.key_rotation_days",
-                    f"AWS KMS rotates keys every 90 to 2560 days; {rotation} is too short.",
+                    f"AWS KMS rotates keys every 90 to 2560 days; {rotation} is too short. Use 90 or more.",
                 )
         elif c.cloud == "azure":
             if not 30 <= days <= 730:
@@ -373,7 +569,7 @@ def _check_cluster_settings(env: Environment) -> Iterable[Problem]:
             if rotation < 7:
                 yield Problem(
                     f"{path}.security.key_rotation_days",
-                    f"Key Vault rotates keys after 7 days at the earliest; {rotation} is too short.",
+                    f"Key Vault rotates keys after 7 days at the earliest; {rotation} is too short. Use 7 or more.",
                 )
             missing = [k for k in ("pods_cidr", "services_cidr") if getattr(c.network, k) is None]
             if missing:
@@ -417,13 +613,15 @@ def _check_data_lake(env: Environment, residency: Residency) -> Iterable[Problem
         path = f"data_lake.replica_regions.{src}"
         if src not in regions:
             yield Problem(
-                path, f"'{src}' is not the region of any cluster; data lakes exist only in cluster regions."
+                path,
+                f"'{src}' is not the region of any cluster; data lakes exist only in cluster regions. Remove the entry or use a cluster's region.",
             )
             continue
         cloud = regions[src].cloud
         if dst not in residency.known_regions(cloud):
             yield Problem(
-                path, f"replica '{dst}' is not a known {cloud} region; replicas stay on the same cloud."
+                path,
+                f"replica '{dst}' is not a known {cloud} region; replicas stay on the same cloud. Pick a {cloud} region.",
             )
         elif dst == src:
             yield Problem(path, "a replica in the same region is no disaster recovery; pick another region.")
@@ -485,11 +683,13 @@ def _check_interconnect(env: Environment) -> Iterable[Problem]:
                 cluster = names.get(vxc.cluster)
                 if cluster is None:
                     yield Problem(
-                        f"{vpath}.cluster", f"'{vxc.cluster}' is not a cluster of this environment."
+                        f"{vpath}.cluster",
+                        f"'{vxc.cluster}' is not a cluster of this environment; use one of {', '.join(names)}.",
                     )
                 elif cluster.cloud != vxc.cloud:
                     yield Problem(
-                        f"{vpath}.cloud", f"cluster '{vxc.cluster}' runs on {cluster.cloud}, not {vxc.cloud}."
+                        f"{vpath}.cloud",
+                        f"cluster '{vxc.cluster}' runs on {cluster.cloud}, not {vxc.cloud}; set cloud: {cluster.cloud}.",
                     )
                 elif cluster.jurisdiction != router.jurisdiction:
                     yield Problem(
@@ -575,7 +775,8 @@ def _check_interconnect(env: Environment) -> Iterable[Problem]:
         if ic.hub_cluster is not None:
             if ic.hub_cluster not in names:
                 yield Problem(
-                    "interconnect.hub_cluster", f"'{ic.hub_cluster}' is not a cluster of this environment."
+                    "interconnect.hub_cluster",
+                    f"'{ic.hub_cluster}' is not a cluster of this environment; use one of {', '.join(names)}.",
                 )
             elif names[ic.hub_cluster].cloud == "gcp":
                 yield Problem(
@@ -605,7 +806,8 @@ def _check_interconnect(env: Environment) -> Iterable[Problem]:
             yield Problem(path, f"ASN {asn} is {RESERVED_ASNS[asn]}; pick a private ASN (64512-65534).")
         if asn in seen:
             yield Problem(
-                path, f"ASN {asn} is already used at {seen[asn]}; every BGP speaker needs its own ASN."
+                path,
+                f"ASN {asn} is already used at {seen[asn]}; every BGP speaker needs its own ASN. Pick another private ASN.",
             )
         seen.setdefault(asn, path)
 
@@ -710,7 +912,8 @@ def _check_edge_and_vault(env: Environment) -> Iterable[Problem]:
     names = {c.name for c in env.clusters}
     if env.edge.fallback_cluster is not None and env.edge.fallback_cluster not in names:
         yield Problem(
-            "edge.fallback_cluster", f"'{env.edge.fallback_cluster}' is not a cluster of this environment."
+            "edge.fallback_cluster",
+            f"'{env.edge.fallback_cluster}' is not a cluster of this environment; use one of {', '.join(sorted(names))}.",
         )
     for j in env.edge.residency_hostnames:
         if not any(c.jurisdiction == j for c in env.clusters):
@@ -723,7 +926,7 @@ def _check_edge_and_vault(env: Environment) -> Iterable[Problem]:
         if binding.role not in roles:
             yield Problem(
                 f"vault.kubernetes_bindings[{b}].role",
-                f"'{binding.role}' is not a role in vault.roles ({', '.join(sorted(roles))}).",
+                f"'{binding.role}' is not a role in vault.roles ({', '.join(sorted(roles))}); use one of those or add the role.",
             )
 
 
@@ -740,9 +943,273 @@ def _public_endpoint_problems(env: Environment, i: int, c: Cluster) -> Iterable[
             "public_endpoint is true but no authorized_cidrs are listed; 0.0.0.0/0 is never implied: "
             "list the networks that may reach the API, or set public_endpoint: false.",
         )
-    for cidr in sec.authorized_cidrs:
-        if cidr.prefixlen == 0:
+
+
+# --------------------------------------------------------------------------------------------
+# Safe ranges, cloud tables, construct rules (the constructs raise the same; validation says
+# it first, with the file and the key, so synth never meets them)
+# --------------------------------------------------------------------------------------------
+
+# Private address space a cluster network may use: RFC 1918 and RFC 6598 shared space (GKE and
+# AKS accept both for pods and services).
+PRIVATE_SPACE = tuple(
+    IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
+)
+# Authorized API ranges: never /0; a public one at most a /16 (a wider public range is "the
+# internet" in all but name). Private ranges are at most their block (10.0.0.0/8) anyway.
+MIN_AUTHORIZED_PREFIX_PUBLIC = 16
+# Pod ranges: GKE reserves a /24 per node (110 pods) and AKS overlay a /24 per node as well
+# (https://cloud.google.com/kubernetes-engine/docs/concepts/alias-ips,
+# https://learn.microsoft.com/azure/aks/azure-cni-overlay): a /18 holds 64 nodes, the platform's
+# smallest sensible cluster with the default workload pool of up to 50 nodes plus system and GPU.
+MAX_PODS_PREFIX = 18
+# Service ranges: a /24 (256 ClusterIPs) at least.
+MAX_SERVICES_PREFIX = 24
+# GKE cluster names are at most 40 characters (gcloud: "must be no longer than 40 characters").
+GKE_NAME_MAX = 40
+AKS_NAME_MAX = 63
+
+
+def check_extra(env: Environment) -> Iterable[Problem]:
+    yield from _check_safe_ranges(env)
+    yield from _check_asn_ranges(env)
+    yield from _check_cloud_tables(env)
+    yield from _check_construct_rules(env)
+
+
+def _check_safe_ranges(env: Environment) -> Iterable[Problem]:
+    for i, c in enumerate(env.clusters):
+        path = _cpath(env, i)
+        for key, net in c.network.ranges():
+            if not any(net.subnet_of(p) for p in PRIVATE_SPACE):
+                yield Problem(
+                    f"{path}.network.{key}",
+                    f"{net} is not private address space; cluster networks use 10.0.0.0/8, 172.16.0.0/12, "
+                    "192.168.0.0/16 or 100.64.0.0/10. Pick a free private range.",
+                )
+        if c.network.pods_cidr is not None and c.network.pods_cidr.prefixlen > MAX_PODS_PREFIX:
             yield Problem(
-                f"{_cpath(env, i)}.security.authorized_cidrs",
-                f"{cidr} opens the public API endpoint to the whole internet; list the networks that need it.",
+                f"{path}.network.pods_cidr",
+                f"{c.network.pods_cidr} holds {c.network.pods_cidr.num_addresses // 256} node /24s; use a "
+                f"/{MAX_PODS_PREFIX} or larger (each node takes a /24 of the pod range).",
             )
+        if c.network.services_cidr is not None and c.network.services_cidr.prefixlen > MAX_SERVICES_PREFIX:
+            yield Problem(
+                f"{path}.network.services_cidr",
+                f"{c.network.services_cidr} holds too few ClusterIPs; use a /{MAX_SERVICES_PREFIX} or larger "
+                "(the shipped files use a /20).",
+            )
+        for k, net in enumerate(c.security.authorized_cidrs):
+            apath = f"{path}.security.authorized_cidrs[{k}]"
+            private = any(net.subnet_of(p) for p in PRIVATE_SPACE)
+            if net.prefixlen == 0:
+                yield Problem(
+                    apath,
+                    f"{net} authorizes the whole internet to reach the API; list the networks that need it "
+                    "(office, VPN, CI runners) instead.",
+                )
+            elif not private and net.prefixlen < MIN_AUTHORIZED_PREFIX_PUBLIC:
+                yield Problem(
+                    apath,
+                    f"{net} is a public range wider than a /{MIN_AUTHORIZED_PREFIX_PUBLIC}; narrow it to the "
+                    "networks that need the API.",
+                )
+
+
+def _check_cloud_tables(env: Environment) -> Iterable[Problem]:
+    from stacks.cloud_tables import (
+        KUBERNETES_MINORS,
+        KUBERNETES_MINORS_CHECKED,
+        MACHINE_EXAMPLES,
+        MACHINE_TYPES,
+        ZONE_EXAMPLES,
+        zone_in_region,
+    )
+
+    for i, c in enumerate(env.clusters):
+        path = _cpath(env, i)
+        supported = KUBERNETES_MINORS[c.cloud]
+        if c.kubernetes_version not in supported:
+            where = (
+                "kubernetes_version"
+                if c.kubernetes_version == env.kubernetes_version
+                else f"{path}.kubernetes_version"
+            )
+            yield Problem(
+                where,
+                f"{c.kubernetes_version} is not a Kubernetes minor {c.cloud} offers (checked "
+                f"{KUBERNETES_MINORS_CHECKED}: {', '.join(supported)}); use one of those, or update "
+                "stacks/cloud_tables.py with its source if the cloud added it.",
+            )
+        for role, pool in c.node_pools.items():
+            if pool.instance_type and not MACHINE_TYPES[c.cloud].match(pool.instance_type):
+                yield Problem(
+                    f"{path}.node_pools.{role}.instance_type",
+                    f"'{pool.instance_type}' is not a {c.cloud} machine type of a known family; use one like "
+                    f"{MACHINE_EXAMPLES[c.cloud]} (families in stacks/cloud_tables.py).",
+                )
+        if c.zones is not None:
+            for z, zone in enumerate(c.zones):
+                if not zone_in_region(c.cloud, c.region, zone):
+                    yield Problem(
+                        f"{path}.zones[{z}]",
+                        f"'{zone}' is not a zone of {c.cloud} region {c.region}; use zones like "
+                        f"{ZONE_EXAMPLES[c.cloud].format(region=c.region)}, or leave zones out.",
+                    )
+            if len(set(c.zones)) != len(c.zones):
+                yield Problem(f"{path}.zones", "lists a zone twice; list each zone once.")
+            minimum = 2 if c.cloud == "aws" else 1
+            if len(c.zones) < minimum:
+                yield Problem(
+                    f"{path}.zones",
+                    "EKS needs subnets in at least two zones; list two or three zones, or leave zones out.",
+                )
+
+
+def _check_construct_rules(env: Environment) -> Iterable[Problem]:
+    """Rules the constructs enforce with a ValueError, said here with the file's key path."""
+    for i, c in enumerate(env.clusters):
+        path = _cpath(env, i)
+        full = f"{env.name}-{c.name}"
+        limit = {"gcp": GKE_NAME_MAX, "azure": AKS_NAME_MAX}.get(c.cloud)
+        if limit and len(full) > limit:
+            yield Problem(
+                f"{path}.name",
+                f"the cloud name '{full}' is {len(full)} characters; {c.cloud} allows {limit}. Shorten the "
+                "cluster name.",
+            )
+        if c.cloud == "azure":
+            system = c.node_pools.system
+            if system.spot:
+                yield Problem(
+                    f"{path}.node_pools.system.spot",
+                    "the AKS system pool is the cluster's default pool and cannot be Spot; set spot: false.",
+                )
+            others = [t.key for t in system.taints if (t.key, t.value) != ("CriticalAddonsOnly", "true")]
+            if others:
+                yield Problem(
+                    f"{path}.node_pools.system.taints",
+                    f"the AKS default pool takes only the CriticalAddonsOnly=true taint, not {others}; remove them.",
+                )
+    hosts: dict[str, str] = {}
+    for i, c in enumerate(env.clusters):
+        if c.ingress_hostname:
+            hosts.setdefault(c.ingress_hostname, f"{_cpath(env, i)}.ingress_hostname")
+    for key, host in [("edge.api_hostname", f"{env.edge.api_hostname}.{env.dns_zone}")] + [
+        (f"edge.residency_hostnames.{j}", f"{h}.{env.dns_zone}")
+        for j, h in env.edge.residency_hostnames.items()
+    ]:
+        if host in hosts:
+            yield Problem(
+                key, f"'{host}' is already used at {hosts[host]}; every hostname needs its own name."
+            )
+        hosts.setdefault(host, key)
+    seen_hosts: dict[str, int] = {}
+    for i, c in enumerate(env.clusters):
+        if c.ingress_hostname in seen_hosts:
+            yield Problem(
+                f"{_cpath(env, i)}.ingress_hostname",
+                f"'{c.ingress_hostname}' is already the hostname of clusters[{seen_hosts[c.ingress_hostname]}]; "
+                "give each cluster its own ingress hostname.",
+            )
+        seen_hosts.setdefault(c.ingress_hostname, i)
+    lake = env.data_lake
+    if len(set(lake.classifications)) != len(lake.classifications):
+        yield Problem("data_lake.classifications", "lists a classification twice; list each once.")
+    if not lake.classifications and lake.enabled:
+        yield Problem(
+            "data_lake.classifications", "is empty; list the classifications or set enabled: false."
+        )
+    if len(set(lake.zones)) != len(lake.zones):
+        yield Problem("data_lake.zones", "lists a zone twice; list each once.")
+    t = lake.tiers
+    if (
+        t.noncurrent_expire_after_days is not None
+        and t.noncurrent_expire_after_days <= t.noncurrent_cold_after_days
+    ):
+        yield Problem(
+            "data_lake.tiers.noncurrent_expire_after_days",
+            f"{t.noncurrent_expire_after_days} must be later than noncurrent_cold_after_days "
+            f"({t.noncurrent_cold_after_days}); raise it or leave it out.",
+        )
+    vault = env.vault
+    if vault.pki_intermediate_ttl_days >= vault.pki_root_ttl_days:
+        yield Problem(
+            "vault.pki_intermediate_ttl_days",
+            f"{vault.pki_intermediate_ttl_days} days: the intermediate CA must expire before the root "
+            f"({vault.pki_root_ttl_days} days); lower it or raise pki_root_ttl_days.",
+        )
+    role_seen: dict[str, int] = {}
+    for r, role in enumerate(vault.roles):
+        rpath = f"vault.roles[{r} {role.name}]"
+        if role.name in role_seen:
+            yield Problem(
+                f"{rpath}.name", f"'{role.name}' is already vault.roles[{role_seen[role.name]}]; rename one."
+            )
+        role_seen.setdefault(role.name, r)
+        for vpath, caps in role.vault_paths.items():
+            if not caps:
+                yield Problem(
+                    f"{rpath}.vault_paths.{vpath}",
+                    "has no capabilities (Vault would grant nothing); list some, e.g. [read, list], or remove the path.",
+                )
+            elif len(set(caps)) != len(caps):
+                yield Problem(f"{rpath}.vault_paths.{vpath}", "lists a capability twice; list each once.")
+            if '"' in vpath or "\n" in vpath or not vpath.strip():
+                yield Problem(
+                    f"{rpath}.vault_paths",
+                    f"policy path {vpath!r} is empty or has a quote or newline; fix the path.",
+                )
+        account = f"{env.name}-{role.name}"
+        if len(account) > 30:
+            yield Problem(
+                f"{rpath}.name",
+                f"the GCP service account id '{account}' is {len(account)} characters (at most 30); shorten the role name.",
+            )
+    bindings: dict[tuple[str, str], int] = {}
+    logins: dict[str, int] = {}
+    for b, binding in enumerate(vault.kubernetes_bindings):
+        key = (binding.namespace, binding.service_account)
+        login = (
+            f"{binding.namespace}-{binding.service_account}"  # the Vault login role (stacks/vault_plan.py)
+        )
+        if login in logins and key not in bindings:
+            yield Problem(
+                f"vault.kubernetes_bindings[{b}]",
+                f"its Vault login role '{login}' is also the one of vault.kubernetes_bindings[{logins[login]}] "
+                "(namespace-service_account); rename the namespace or the service account.",
+            )
+        logins.setdefault(login, b)
+        if key in bindings:
+            yield Problem(
+                f"vault.kubernetes_bindings[{b}]",
+                f"{binding.namespace}/{binding.service_account} is already bound at "
+                f"vault.kubernetes_bindings[{bindings[key]}]; bind each service account once.",
+            )
+        bindings.setdefault(key, b)
+
+
+def _reserved_asn(asn: int) -> bool:
+    """ASNs no BGP speaker may use: 0 and 65535/4294967295 (RFC 7300), AS_TRANS 23456 (RFC 6793),
+    documentation 64496-64511 and 65536-65551 (RFC 5398), IANA-reserved 65552-131071."""
+    return asn in (0, 23456, 65535, 4294967295) or 64496 <= asn <= 64511 or 65536 <= asn <= 131071
+
+
+def _check_asn_ranges(env: Environment) -> Iterable[Problem]:
+    """Private ASNs where we choose them (RFC 6996: 64512-65534, 4200000000-4294967294); a
+    Megaport router may also use a public ASN its owner holds (Megaport's default is 133937),
+    but never a reserved or documentation one."""
+    ic = env.interconnect
+    fix = "use a private ASN (64512-65534 or 4200000000-4294967294)"
+    if ic.kind == "vpn":
+        for key in ("gcp_router_asn", "azure_gateway_asn"):
+            asn = getattr(ic, key)
+            if not _private_asn(asn):
+                yield Problem(f"interconnect.{key}", f"ASN {asn} is not a private ASN; {fix}.")
+    else:
+        for r, router in enumerate(ic.routers):
+            if _reserved_asn(router.asn):
+                yield Problem(
+                    f"interconnect.routers[{r} {router.name}].asn",
+                    f"ASN {router.asn} is reserved (RFC 5398/6793/7300) and no BGP peer accepts it; {fix}.",
+                )

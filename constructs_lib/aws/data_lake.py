@@ -50,6 +50,7 @@ from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
     S3BucketLifecycleConfigurationRuleTransition as LifecycleTransition,
 )
 from cdktf_cdktf_provider_aws.s3_bucket_logging import S3BucketLoggingA
+from cdktf_cdktf_provider_aws.s3_bucket_notification import S3BucketNotification
 from cdktf_cdktf_provider_aws.s3_bucket_object_lock_configuration import (
     S3BucketObjectLockConfigurationA,
     S3BucketObjectLockConfigurationRuleA,
@@ -112,6 +113,8 @@ from constructs import Construct
 
 from constructs_lib import storage_spec
 from constructs_lib.aws import policies
+from constructs_lib.aws.iam import policy_document
+from constructs_lib.aws.kms import account_root_statement
 from constructs_lib.storage_spec import ARCHIVE, CLASSIFICATIONS, LifecyclePlan, TierSpec
 from constructs_lib.tags import data_tags
 
@@ -260,6 +263,9 @@ class S3DataLake(Construct):
             rotation_period_in_days=self._rotation,
             deletion_window_in_days=30,
             region=region,
+            # AWS's default key policy written out (CKV2_AWS_64): the account administers the
+            # key and grants its use through IAM (the replication role, the lake's readers).
+            policy=policy_document([account_root_statement(self._account_id, "aws")]),
             tags=self._resource_tags(classification, jurisdiction),
             # Destroying a key makes its data unreadable: only throwaway environments may.
             lifecycle=TerraformResourceLifecycle(prevent_destroy=not self._force_destroy),
@@ -337,6 +343,10 @@ class S3DataLake(Construct):
             region=region,
             rule=S3BucketOwnershipControlsRule(object_ownership="BucketOwnerEnforced"),
         )
+        # Object events go to the region's default EventBridge bus (CKV2_AWS_62): consumers such as
+        # the ingestion pipeline subscribe with rules, without touching the bucket again.
+        # https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket_notification
+        S3BucketNotification(self, f"{part}_notification", bucket=bucket.id, region=region, eventbridge=True)
         return bucket, versioning, public_access
 
     def _policy(self, part: str, bucket: S3Bucket, region: str, public_access, extra_statements=()) -> None:

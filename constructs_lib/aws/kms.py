@@ -9,7 +9,7 @@ from constructs import Construct
 from constructs_lib.aws.iam import policy_document
 
 
-def _account_root_statement(account_id: str, partition: str) -> dict:
+def account_root_statement(account_id: str, partition: str) -> dict:
     # AWS's own default key policy: the account (through IAM policies) administers the key.
     # Without it a custom key policy locks the account out of its key.
     return {
@@ -45,7 +45,7 @@ class RotatingKey(Construct):
         partition: str = "aws",
     ) -> None:
         super().__init__(scope, id_)
-        statements = [_account_root_statement(account_id, partition)]
+        statements = [account_root_statement(account_id, partition)]
         if logs_region:
             statements.append(
                 {

@@ -260,7 +260,8 @@ class AzureDataLake(Construct):
             location=region,
             resource_group_name=rg.name,
             tenant_id=self.client.tenant_id,
-            sku_name="standard",
+            # premium: HSM-protected keys (CKV_AZURE_112), like the AKS and Vault unseal vaults.
+            sku_name="premium",
             rbac_authorization_enabled=True,
             purge_protection_enabled=True,  # required for storage customer-managed keys
             soft_delete_retention_days=90,
@@ -370,7 +371,7 @@ class AzureDataLake(Construct):
             f"{p}_key",
             name=f"{part.replace('_', '-')}-storage",
             key_vault_id=side.key_vault.id,
-            key_type="RSA",
+            key_type="RSA-HSM",
             key_size=3072,
             key_opts=["wrapKey", "unwrapKey"],
             # No expire_after: the provider reads `expiration_date` back from the NEWEST

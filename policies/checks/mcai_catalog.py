@@ -11,6 +11,18 @@ from dataclasses import dataclass
 
 STORAGE = ("aws_s3_bucket", "google_storage_bucket", "azurerm_storage_account")
 KEYS = ("aws_kms_key", "google_kms_crypto_key", "azurerm_key_vault_key", "azurerm_key_vault")
+# Resources whose policy argument CKV_MCAI_9 reads (iam_documents.POLICY_ARGUMENTS has them all).
+IAM_POLICY_RESOURCES = (
+    "aws_iam_policy",
+    "aws_iam_role_policy",
+    "aws_iam_user_policy",
+    "aws_iam_group_policy",
+    "aws_s3_bucket_policy",
+    "aws_kms_key",
+)
+# The residency checks (tested on the hand-written fixtures of tests/policies/policy_cases.py);
+# the others are tested on mutated copies of the real synthesized plan.
+RESIDENCY = ("CKV_MCAI_1", "CKV_MCAI_2", "CKV_MCAI_3", "CKV_MCAI_4", "CKV_MCAI_5")
 
 
 @dataclass(frozen=True)
@@ -99,6 +111,76 @@ CATALOG: dict[str, CheckMeta] = {
             "of the same stack) only pools named <env>-<cloud>-<region> whose region policies/"
             "residency.yaml lists under <j>, in default_pools, fallback_pool, region_pools, "
             "country_pools, pop_pools and rule overrides.",
+        ),
+        CheckMeta(
+            id="CKV_MCAI_6",
+            name="A Key Vault key rotates automatically, at least once a year",
+            resources=("azurerm_key_vault_key",),
+            fix='Give the key a rotation_policy with automatic { time_after_creation = "P90D" } (at most '
+            "P365D) or time_before_expiry. No expire_after: azurerm 4.55 would then replace the key on "
+            "every plan (see ckv_mcai_6_key_rotation.py).",
+        ),
+        CheckMeta(
+            id="CKV_MCAI_7",
+            name="An Azure storage account is zone-redundant and a replicable class replicates to its "
+            "replica account by object replication",
+            resources=("azurerm_storage_account",),
+            fix="Set account_replication_type ZRS (GZRS/RAGZRS only where CKV_MCAI_3 allows geo copies); "
+            "for training/models/models-gdpr with a replica account in the stack, add an "
+            "azurerm_storage_object_replication between the two.",
+        ),
+        CheckMeta(
+            id="CKV_MCAI_8",
+            name="A blob container's account sends blob read, write and delete logs through a "
+            "diagnostic setting",
+            resources=("azurerm_storage_container",),
+            fix="Add an azurerm_monitor_diagnostic_setting on <account>.id/blobServices/default with "
+            "enabled_log categories StorageRead, StorageWrite and StorageDelete and a destination "
+            "(the lake's log account).",
+        ),
+        CheckMeta(
+            id="CKV_MCAI_9",
+            name="IAM, bucket and key policies (data documents included) grant no * on * and no "
+            "service-wide action on PII",
+            resources=IAM_POLICY_RESOURCES,
+            fix="Name the actions and resources: no Action * on Resource *, no s3:*/kms:*/* on a bucket or "
+            "key tagged data_classification=pii (grant the few actions a role needs). Build the policy "
+            "from aws_iam_policy_document data sources of the same stack or a JSON literal.",
+        ),
+        CheckMeta(
+            id="CKV_MCAI_10",
+            name="Archive storage is immutable (S3 Object Lock, GCS retention, Azure immutability), "
+            "locked in prod",
+            resources=("aws_s3_bucket", "google_storage_bucket", "azurerm_storage_account"),
+            fix="S3: object_lock_enabled and an object lock configuration with default retention "
+            "(COMPLIANCE in prod); GCS: retention_policy (is_locked in prod); Azure: immutability_policy "
+            "(state Locked in prod). archive_lock_mode in environments/<env>.yaml drives all three.",
+        ),
+        CheckMeta(
+            id="CKV_MCAI_11",
+            name="No Owner, Contributor or User Access Administrator at subscription scope",
+            resources=("azurerm_role_assignment",),
+            fix="Assign a narrower built-in role (e.g. Storage Blob Data Reader) or scope the assignment "
+            "to a resource group or resource.",
+        ),
+        CheckMeta(
+            id="CKV_MCAI_12",
+            name="EKS grants no implicit cluster-admin to its creator; admins are access entries",
+            resources=("aws_eks_cluster",),
+            fix='access_config { authentication_mode = "API", bootstrap_cluster_creator_admin_permissions '
+            "= false } and declare admins with aws_eks_access_entry + aws_eks_access_policy_association "
+            "(AmazonEKSClusterAdminPolicy).",
+        ),
+        CheckMeta(
+            id="CKV_MCAI_13",
+            name="Vault: root CA at most 10 years, no sudo capability, workload token TTLs bounded",
+            resources=(
+                "vault_pki_secret_backend_root_cert",
+                "vault_policy",
+                "vault_kubernetes_auth_backend_role",
+            ),
+            fix="Root CA ttl <= 315360000 s; drop sudo from policies; kubernetes auth roles token_ttl <= "
+            "3600 and token_max_ttl <= 86400.",
         ),
     )
 }

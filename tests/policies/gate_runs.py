@@ -18,6 +18,7 @@ from __future__ import annotations
 import inspect
 import json
 import subprocess
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,19 @@ def gate_run(name: str) -> Callable[[Builder], Builder]:
     return register
 
 
+class Runs(dict):
+    """name -> run; reading a run whose builder raised fails with the builder's traceback."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.broken: dict[str, str] = {}
+
+    def __getitem__(self, name: str) -> dict[str, Any]:
+        if name in self.broken:
+            pytest.fail(f"building the gate run {name!r} failed:\n{self.broken[name]}", pytrace=False)
+        return super().__getitem__(name)
+
+
 @pytest.fixture(scope="session")
 def policy_runs(request, tmp_path_factory) -> dict[str, dict[str, Any]]:
     if not CHECKOV_PYTHON.exists():
@@ -50,13 +64,17 @@ def policy_runs(request, tmp_path_factory) -> dict[str, dict[str, Any]]:
         Path(str(item.path)).resolve() for item in request.session.items if "policy_runs" in item.fixturenames
     }
     root = tmp_path_factory.mktemp("policy-runs")
-    jobs, runs = [], {}
+    jobs, runs = [], Runs()
     for name, (module, builder) in GATE_RUNS.items():
         if module not in users:
             continue  # no collected test reads this run: do not build it (it may need a synth)
         tmp = root / name
         tmp.mkdir()
-        run = builder(tmp, request)
+        try:
+            run = builder(tmp, request)
+        except Exception:  # one broken builder fails the tests of its run, not every policy test
+            runs.broken[name] = traceback.format_exc()
+            continue
         if "reused" in run:  # results `make policy` wrote for the same synth (make gate)
             results = json.loads(Path(run["reused"]).read_text())
             code = 1 if results["failures"] or results["expired_exceptions"] else 0

@@ -30,4 +30,6 @@ def test_public_endpoint_open_to_the_internet_is_refused(tmp_path):
         "authorized_cidrs": ["203.0.113.0/24", "0.0.0.0/0"],
     }
     probs = problems_for(tmp_path, data)
-    assert any("0.0.0.0/0 opens the public API endpoint to the whole internet" in p for p in probs), probs
+    assert any(
+        ".security.authorized_cidrs[1]: 0.0.0.0/0 authorizes the whole internet" in p for p in probs
+    ), probs

@@ -159,6 +159,22 @@ def test_aks_default_pool_system_taint_becomes_only_critical_addons():
     assert (args["auto_scaling_enabled"], args["node_count"]) == (False, 3)
 
 
+@pytest.mark.parametrize(
+    "vm_size, ephemeral",
+    # "d" among the additive features = a local temp disk
+    # (https://learn.microsoft.com/azure/virtual-machines/vm-naming-conventions)
+    [
+        ("Standard_D4ds_v5", True),
+        ("Standard_D4s_v5", False),
+        ("Standard_E8-4ds_v5", True),
+        ("Standard_D8s_v3", False),
+    ],
+)
+def test_aks_default_pool_os_disk_is_ephemeral_only_on_sizes_with_a_temp_disk(vm_size, ephemeral):
+    args = to_aks(system(instance_type=vm_size), default_pool=True)
+    assert (args.get("os_disk_type") == "Ephemeral") is ephemeral
+
+
 def test_aks_default_pool_refuses_other_taints():
     with pytest.raises(ValueError, match="CriticalAddonsOnly"):
         to_aks(system(taints=(SYSTEM_TAINT, GPU_TAINT)), default_pool=True)
