@@ -134,8 +134,11 @@ snapshot-update: .venv/.installed
 schema: .venv/.installed
 	$(PY) -m stacks schema
 
-bench: .venv/.installed
-	$(PY) bench/run.py
+# Imports, floor, synth, growth of generated environments and the whole gate, in one run
+# (bench/README.md); BENCH_FLAGS= for the synth rows alone.
+BENCH_FLAGS ?= --growth 1,3,6,12 --with-gate
+bench: .venv/.installed .venv-checkov/.installed node_modules/.installed
+	$(PY) bench/run.py $(BENCH_FLAGS)
 
 # Fresh clone of HEAD -> first `make synth` with an empty uv cache and no uv on PATH, then warm.
 bench-install: .venv/.installed

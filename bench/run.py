@@ -289,7 +289,8 @@ def run_gate(scratch: Path) -> dict:
     """`make gate` into a scratch OUT, each phase measured by bench/phase.py (PHASE=...)."""
     log = scratch / "phases.jsonl"
     out = scratch / "gate.out"
-    cmd = ["make", "--no-print-directory", *(f"-o{s}" for s in STAMPS), "gate"]
+    # -k: a failing phase (say, the policy gate) still lets the later ones run and be measured.
+    cmd = ["make", "-k", "--no-print-directory", *(f"-o{s}" for s in STAMPS), "gate"]
     cmd += [f"OUT={out}", f"PHASE={sys.executable} {BENCH / 'phase.py'}"]
     result = measure(cmd, env=dict(_child_env(), BENCH_PHASE_LOG=str(log)))
     result["stacks"] = _stacks_written(out)
