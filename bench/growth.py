@@ -4,7 +4,8 @@
     python bench/growth.py synth DIR OUT      validate and synthesize every DIR/*.yaml into OUT
 
 Each generated environment is prod.yaml (8 clusters, Megaport interconnect, edge, Vault) with its
-own name (`g01`...), DNS zone and Vault address (`g01.mlops-platform.com`), cloud accounts and
+own name (`g01`...), DNS zone, Cloudflare zone id, hostnames and Vault address
+(`g01.mlops-platform.com`), cloud accounts and
 VPC CIDRs (env i takes 10.(8i+k).0.0/16 for its k-th cluster: no two environments share a VPC
 range). Pod and service secondary ranges stay prod's: they never leave a cluster's own network.
 The files go through the same validation as a committed file (`stacks.validation`).
@@ -37,10 +38,13 @@ def generate(n: int, folder: Path) -> list[Path]:
         doc["name"] = name
         doc["dns_zone"] = zone
         doc["vault"]["address"] = f"https://vault.{zone}:8200"
+        doc["edge"]["cloudflare_zone_id"] = f"{i + 1:032x}"  # one Cloudflare zone per environment
         doc["accounts"]["aws"]["account_id"] = f"{100000000000 + i:012d}"
         doc["accounts"]["gcp"]["project_id"] = f"mcai-{name}-platform"
         for k, cluster in enumerate(doc["clusters"]):
             cluster["network"]["cidr"] = str(ipaddress.ip_network(f"10.{8 * i + k}.0.0/16"))
+            if host := cluster.get("ingress_hostname"):
+                cluster["ingress_hostname"] = host.replace(base["dns_zone"], zone)
         path = folder / f"{name}.yaml"
         path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
         files.append(path)
