@@ -13,7 +13,10 @@ UV_DEP := $(TOOLS)/uv/.installed-$(UV_VERSION)
 PHASE ?= bash scripts/phase
 PY := .venv/bin/python
 CHECKOV_PY := .venv-checkov/bin/python
-OUT ?= cdktf.out
+# TOOLCHAIN=cdktn: synthesize with CDK Terrain from its own locked venv (toolchains/cdktn, issue #23).
+TOOLCHAIN ?= cdktf
+CDKTN_PY := .venv-cdktn/bin/python
+OUT ?= $(if $(filter cdktn,$(TOOLCHAIN)),cdktn.out,cdktf.out)
 POLICY_OUT ?= $(OUT)
 ENV ?=
 STACK ?=
@@ -24,8 +27,9 @@ export UV_LINK_MODE := copy
 export UV_PYTHON_DOWNLOADS := never
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: all synth synth-only validate lint lint-ci format test gate gate-synth gate-test policy tf-validate review cost diagram snapshot-update \
-        schema install install-node plan deploy cli-synth bench bench-install clean
+.PHONY: all synth synth-only validate lint lint-ci typecheck format test gate gate-synth gate-test policy tf-validate review cost diagram \
+        snapshot-update schema install install-node plan deploy cli-synth bench bench-install plan-json deploy-env \
+        bootstrap-state toolchain-report clean
 
 all: synth
 
@@ -45,6 +49,12 @@ $(UV_DEP):
 	@$(PHASE) install-checkov $(UV) pip install --quiet --compile-bytecode --python $(CHECKOV_PY) -r policies/requirements.lock
 	@touch $@
 
+# The CDK Terrain toolchain: a second project locked on its own, never mixed into .venv.
+.venv-cdktn/.installed: toolchains/cdktn/pyproject.toml toolchains/cdktn/uv.lock $(UV_DEP)
+	@$(PHASE) install-cdktn env UV_PROJECT_ENVIRONMENT=$(CURDIR)/.venv-cdktn $(UV) sync --quiet --frozen \
+	  --project toolchains/cdktn --python $(PYTHON) --no-compile-bytecode
+	@touch $@
+
 node_modules/.installed: package.json package-lock.json
 	@$(PHASE) install-node npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
@@ -57,8 +67,20 @@ install-node: node_modules/.installed
 synth: synth-only policy review
 	@echo "==> outputs: plans in $(OUT)/stacks/, policy gate in policy-results/, review in review.md"
 
+ifeq ($(TOOLCHAIN),cdktn)
+synth-only: .venv-cdktn/.installed
+	@$(PHASE) synth-cdktn $(CDKTN_PY) -m stacks synth --toolchain cdktn --out $(OUT) $(if $(ENV),--env $(ENV))
+else
 synth-only: .venv/.installed
 	@$(PHASE) synth $(PY) -m stacks synth --out $(OUT) $(if $(ENV),--env $(ENV))
+endif
+
+# cdktf.out against cdktn.out (make synth-only; make synth-only TOOLCHAIN=cdktn): what moving to
+# CDK Terrain changes, stack by stack, with the provider changelog reasons (toolchain-report.md).
+# The comparison is standard-library Python: it runs in either venv (here the cdktn one, so CI
+# installs one toolchain for it).
+toolchain-report: .venv-cdktn/.installed
+	@$(PHASE) compare $(CDKTN_PY) -m toolchains.compare cdktf.out cdktn.out --output toolchain-report.md
 
 validate: .venv/.installed
 	$(PY) -m stacks validate
@@ -105,19 +127,24 @@ ZIZMOR_FLAGS := --offline --strict-collection --min-severity low --no-progress
 lint-ci: .venv/.installed
 	@$(PHASE) lint-ci env -u GH_TOKEN -u GITHUB_TOKEN -u ZIZMOR_GITHUB_TOKEN .venv/bin/zizmor $(ZIZMOR_FLAGS) .github
 
+# mypy --strict (configuration and the reasons for each override in pyproject.toml). The
+# incremental cache (.mypy_cache) makes a warm run take seconds; a cold one about a quarter minute.
+typecheck: .venv/.installed
+	@$(PHASE) typecheck $(PY) -m mypy
+
 format: .venv/.installed
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-test: lint lint-ci .venv/.installed .venv-checkov/.installed node_modules/.installed
+test: lint lint-ci typecheck .venv/.installed .venv-checkov/.installed node_modules/.installed
 	@$(PHASE) test $(PY) -m pytest
 
-# The whole pull-request gate in one command: lint, lint-ci, synth of every environment, policy,
+# The whole pull-request gate in one command: lint, lint-ci, typecheck, synth of every environment, policy,
 # review, and pytest on THAT synth (MCAI_SYNTH_DIR: the session does not synthesize again; see
 # tests/conftest.py). The synth runs with its own TMPDIR so the suite can still prove it left
 # nothing behind. Each phase prints its time; `make bench` records the whole (bench/README.md).
 GATE_TMP := $(OUT).tmp
-gate: lint lint-ci gate-synth policy review gate-test
+gate: lint lint-ci typecheck gate-synth policy review gate-test
 	@echo "==> gate passed: plans in $(OUT)/stacks/, policy-results/, review.md"
 
 gate-synth: .venv/.installed
@@ -153,9 +180,35 @@ deploy: .venv/.installed node_modules/.installed
 	@test -n "$(STACK)" || { echo "usage: make deploy STACK=<stack id>"; exit 2; }
 	ENV=$(word 1,$(subst -, ,$(STACK))) npx cdktf deploy $(STACK)
 
+# CI (.github/workflows/ci.yml): plan one synthesized stack with terraform itself and keep the
+# plan as JSON (PLAN_DIR/<stack>.json, `terraform show -json`), so what is planned is exactly
+# the artefact the tests, policy gate and review checked.
+PLAN_DIR ?= plans
+plan-json:
+	@test -n "$(STACK)" || { echo "usage: make plan-json STACK=<stack id> [OUT=cdktf.out] [PLAN_DIR=plans]"; exit 2; }
+	@mkdir -p $(PLAN_DIR)
+	cd $(OUT)/stacks/$(STACK) && terraform init -input=false -no-color \
+	  && terraform plan -input=false -no-color -lock-timeout=5m -out=plan.tfplan \
+	  && terraform show -json plan.tfplan > $(abspath $(PLAN_DIR))/$(STACK).json
+
+# CI deploy of one environment: every stack with remote state, in dependency order (cdktf),
+# never the state stack (local state by design: make bootstrap-state).
+deploy-env: .venv/.installed node_modules/.installed
+	@test -n "$(ENV)" || { echo "usage: make deploy-env ENV=<env>"; exit 2; }
+	ENV=$(ENV) npx cdktf deploy --auto-approve $$(ENV=$(ENV) $(PY) -m stacks synth --env $(ENV) --out $(OUT) > /dev/null \
+	  && cd $(OUT)/stacks && for s in $(ENV)-*; do jq -e '.terraform.backend.local == null' $$s/cdk.tf.json > /dev/null && echo $$s; done)
+
+# The environment's state store (stacks/state_stack.py), applied once with local state
+# (terraform.<env>-global-state.tfstate at the root, never committed); then prints the backend
+# block every other stack of the environment uses. cdktf asks before it applies.
+bootstrap-state: .venv/.installed node_modules/.installed
+	@test -n "$(ENV)" || { echo "usage: make bootstrap-state ENV=<env> (an environment with an s3, gcs or azurerm backend:)"; exit 2; }
+	ENV=$(ENV) npx cdktf deploy $(ENV)-global-state
+	@$(PY) -m stacks backend --env $(ENV)
+
 cli-synth: .venv/.installed node_modules/.installed
 	npx cdktf synth --output $(OUT)
 
 clean:
-	rm -rf $(OUT) review.md review-full.md policy-results .pytest_cache $(OUT).old $(OUT).tmp .synth-*
+	rm -rf $(OUT) cdktn.out toolchain-report.md review.md review-full.md policy-results .pytest_cache .mypy_cache $(OUT).old $(OUT).tmp .synth-*
 	find . -name __pycache__ -not -path './.venv*' -not -path './node_modules/*' -prune -exec rm -rf {} +

@@ -7,6 +7,7 @@ encrypted and access-controlled); `result` is sensitive, so plans and outputs re
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypedDict
 
 from cdktf import Token
 from cdktf_cdktf_provider_random.password import Password
@@ -73,7 +74,29 @@ def require_reference(owner: str, argument: str, value: str) -> str:
 # IpsecEncryption GCMAES256, IpsecIntegrity GCMAES256, PfsGroup PFS2048), in each cloud's names.
 # GCP Cloud VPN takes no proposal from the configuration; it negotiates from its supported list,
 # which holds these (phase 1 AES-CBC-256 / SHA2-256 / group 14, phase 2 AES-GCM-16-256 / group 14).
-AWS_IPSEC = {
+class AwsIpsecProposals(TypedDict):
+    """aws_vpn_connection's tunnel<N>_phase* arguments, without the tunnel prefix."""
+
+    phase1_encryption_algorithms: list[str]
+    phase1_integrity_algorithms: list[str]
+    phase1_dh_group_numbers: list[float]
+    phase2_encryption_algorithms: list[str]
+    phase2_integrity_algorithms: list[str]
+    phase2_dh_group_numbers: list[float]
+
+
+class AzureIpsecPolicy(TypedDict):
+    """azurerm_virtual_network_gateway_connection's ipsec_policy block."""
+
+    ike_encryption: str
+    ike_integrity: str
+    dh_group: str
+    ipsec_encryption: str
+    ipsec_integrity: str
+    pfs_group: str
+
+
+AWS_IPSEC: AwsIpsecProposals = {
     "phase1_encryption_algorithms": ["AES256"],
     "phase1_integrity_algorithms": ["SHA2-256"],
     "phase1_dh_group_numbers": [14],
@@ -81,7 +104,7 @@ AWS_IPSEC = {
     "phase2_integrity_algorithms": ["SHA2-256"],
     "phase2_dh_group_numbers": [14],
 }
-AZURE_IPSEC = {
+AZURE_IPSEC: AzureIpsecPolicy = {
     "ike_encryption": "AES256",
     "ike_integrity": "SHA256",
     "dh_group": "DHGroup14",

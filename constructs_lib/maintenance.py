@@ -8,6 +8,7 @@ upgraded only when `version` changes, and node groups roll a third at a time.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import TypedDict
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -44,7 +45,18 @@ def gke_recurring_window(day: str, start_hour_utc: int, duration_hours: int) -> 
     }
 
 
-def aks_weekly_window(day: str, start_hour_utc: int, duration_hours: int) -> dict[str, object]:
+class AksWeeklyWindow(TypedDict):
+    """The arguments azurerm_kubernetes_cluster's two maintenance_window_* blocks share."""
+
+    frequency: str
+    interval: int
+    day_of_week: str
+    start_time: str
+    utc_offset: str
+    duration: int
+
+
+def aks_weekly_window(day: str, start_hour_utc: int, duration_hours: int) -> AksWeeklyWindow:
     """`maintenance_window_auto_upgrade` / `maintenance_window_node_os` arguments (4..24 h)."""
     if day not in WEEKDAYS:
         raise ValueError(f"unknown weekday {day!r}")

@@ -19,7 +19,17 @@ stacks/validation.py; the constructs keep their own guard for use outside the st
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TypedDict
+
+
+class ClusterSecurityProps(TypedDict):
+    """The security props Eks, Gke and Aks take alike (typed, so mypy checks the ** unpacking)."""
+
+    public_endpoint: bool
+    authorized_cidrs: list[str]
+    deletion_protection: bool
+    log_retention_days: int
+    key_rotation_days: int
 
 
 @dataclass(frozen=True)
@@ -32,8 +42,8 @@ class ClusterSecuritySpec:
     log_retention_days: int = 365
     key_rotation_days: int = 90
 
-    def to_eks(self) -> dict[str, Any]:
-        return dict(
+    def to_eks(self) -> ClusterSecurityProps:
+        return ClusterSecurityProps(
             public_endpoint=self.public_endpoint,
             authorized_cidrs=list(self.authorized_cidrs),
             deletion_protection=self.deletion_protection,
@@ -41,8 +51,8 @@ class ClusterSecuritySpec:
             key_rotation_days=self.key_rotation_days,
         )
 
-    def to_gke(self) -> dict[str, Any]:
-        return dict(
+    def to_gke(self) -> ClusterSecurityProps:
+        return ClusterSecurityProps(
             public_endpoint=self.public_endpoint,
             authorized_cidrs=list(self.authorized_cidrs),
             deletion_protection=self.deletion_protection,
@@ -50,8 +60,8 @@ class ClusterSecuritySpec:
             key_rotation_days=self.key_rotation_days,
         )
 
-    def to_aks(self) -> dict[str, Any]:
-        return dict(
+    def to_aks(self) -> ClusterSecurityProps:
+        return ClusterSecurityProps(
             public_endpoint=self.public_endpoint,
             authorized_cidrs=list(self.authorized_cidrs),
             deletion_protection=self.deletion_protection,

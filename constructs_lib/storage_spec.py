@@ -41,7 +41,9 @@ def may_exist_in(classification: str, jurisdiction: str) -> bool:
     return bound is None or bound == jurisdiction
 
 
-def check_classifications(classifications, jurisdiction: str, *, kind: str = "buckets") -> None:
+def check_classifications(
+    classifications: Iterable[str], jurisdiction: str, *, kind: str = "buckets"
+) -> None:
     """Refuse an unknown classification, or one that may not exist in `jurisdiction`."""
     for c in classifications:
         if c not in CLASSIFICATIONS:

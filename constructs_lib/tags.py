@@ -25,18 +25,26 @@ def common_tags(
     jurisdiction: str | None = None,
     data_classification: str | None = None,
     cluster: str | None = None,
+    team: str | None = None,
+    model: str | None = None,
     extra: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """Tags every taggable resource carries.
 
     `jurisdiction` and `data_classification` are what the residency policies read; leave them
     out only on resources that hold no data (a route table, a NAT gateway).
+    `team` and `model` (with `env`) are the cost-allocation keys: the AWS Cost Explorer tags the
+    budget stack activates, the GCP billing export's labels, Azure Cost Management's tags.
     `extra` (the environment's own tags) never overrides the keys computed here.
     """
     tags = {k: label_value(v) for k, v in (extra or {}).items()}
     tags.update({"env": label_value(env), "component": label_value(component), "managed_by": "cdktf"})
     if cluster:
         tags["cluster"] = label_value(cluster)
+    if team:
+        tags["team"] = label_value(team)
+    if model:
+        tags["model"] = label_value(model)
     if jurisdiction:
         tags["jurisdiction"] = label_value(jurisdiction)
     if data_classification:

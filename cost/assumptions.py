@@ -13,7 +13,7 @@ from stacks.validation import ParameterError, load_environment
 
 
 def from_model(model: CostAssumptions) -> Assumptions:
-    return Assumptions(storage_gb=dict(model.storage_gb), hours_per_month=model.hours_per_month)
+    return Assumptions(storage_gb=dict(model.storage_gb.items()), hours_per_month=model.hours_per_month)
 
 
 def assumptions_by_env(

@@ -166,7 +166,10 @@ def cost_delta(
             d_max = (new.monthly_max if new else 0.0) - (old.monthly_max if old else 0.0)
             if abs(d_min) < 0.005 and abs(d_max) < 0.005:
                 continue
-            price = new.row.label if new else old.row.label  # type: ignore[union-attr]
+            either = new or old
+            if either is None:  # never: the key came from one of the two
+                continue
+            price = either.row.label
             if old and new and old.row.label != new.row.label:
                 price = f"{old.row.label} → {new.row.label}"
             after_text = new.what if new else ("(not priced: see below)" if key[0] in unpriced else "(none)")

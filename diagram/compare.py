@@ -43,8 +43,9 @@ def compare(
     for key in sorted(set(base.nodes) | set(head.nodes)):
         old, new = base.nodes.get(key), head.nodes.get(key)
         if new is None:
-            union.nodes[key] = old  # type: ignore[assignment]
-            status[key] = REMOVED
+            if old is not None:  # the key came from base
+                union.nodes[key] = old
+                status[key] = REMOVED
             continue
         union.nodes[key] = new
         if old is None:
@@ -58,7 +59,9 @@ def compare(
     for key in sorted(set(base.edges) | set(head.edges)):
         old_e, new_e = base.edges.get(key), head.edges.get(key)
         if new_e is None:
-            union.edges[key] = old_e  # type: ignore[assignment]
+            if old_e is None:  # never: the key came from base
+                continue
+            union.edges[key] = old_e
             status[key] = REMOVED
             continue
         union.edges[key] = new_e

@@ -174,6 +174,14 @@ def fenced(source: str) -> str:
     return f"```mermaid\n{source}```\n"
 
 
+def _tunnel_count(label: str) -> int:
+    """`N tunnels` from a VPN edge's label (topology.py writes it on every VPN edge)."""
+    found = re.search(r"(\d+) tunnels", label)
+    if found is None:
+        raise ValueError(f"VPN edge label {label!r} carries no tunnel count")
+    return int(found.group(1))
+
+
 def summary(topo: Topology) -> str:
     """One line of counts, e.g. ``8 clusters · 2 Megaport routers · 12 VXCs · ...``."""
 
@@ -181,7 +189,7 @@ def summary(topo: Topology) -> str:
         return f"{count} {word}" + ("" if count == 1 else "s")
 
     vpn = topo.edges_of_kind(VPN)
-    tunnels = sum(int(re.search(r"(\d+) tunnels", e.label).group(1)) for e in vpn)  # type: ignore[union-attr]
+    tunnels = sum(_tunnel_count(e.label) for e in vpn)
     parts = [
         n(len(topo.of_kind(CLUSTER)), "cluster"),
         n(len(topo.of_kind(LAKE)), "data lake"),

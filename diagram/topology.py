@@ -169,7 +169,7 @@ class _Stack:
         conf = block.config if isinstance(block.config, dict) else {}
         for key in ("region", "location"):
             if _str(conf.get(key)) and "${" not in conf[key]:
-                return conf[key].lower()
+                return str(conf[key]).lower()
         provider = self.blocks.get(block.provider_ref)
         pconf = provider.config if provider and isinstance(provider.config, dict) else {}
         return _str(pconf.get("region"))
@@ -335,7 +335,7 @@ def _diversity(st: _Stack, vxc: Block) -> str:
             return zone
     port = _partner_port(st, vxc)
     if port is not None and _str(port.config.get("diversity_zone")):
-        return port.config["diversity_zone"]
+        return str(port.config["diversity_zone"])
     azure = ((conf.get("b_end_partner_config") or {}).get("azure_config")) or {}
     if _str(azure.get("port_choice")):
         return f"{azure['port_choice']} port"
@@ -437,8 +437,8 @@ def _vpn(topo: Topology, stacks: list[_Stack]) -> None:
                 peer = _vpn_peer(st, tunnel)
                 if not local or not peer:
                     continue
-                pair = tuple(sorted((local, peer)))
-                sides, members = pairs.setdefault(pair, ({}, set()))  # type: ignore[arg-type]
+                pair = (local, peer) if local <= peer else (peer, local)
+                sides, members = pairs.setdefault(pair, ({}, set()))
                 sides[local] = sides.get(local, 0) + per
                 members.add(st.member(tunnel))
         for (a, b), (sides, members) in sorted(pairs.items()):
@@ -497,8 +497,10 @@ def _edge(topo: Topology, stacks: list[_Stack]) -> None:
             roles: dict[str, list[str]] = {}
             for attr in POOL_KEYS:
                 value = conf.get(attr)
-                groups = value.items() if isinstance(value, dict) else [("default", value)]
-                for group, refs_ in groups:
+                named: list[tuple[str, Any]] = (
+                    list(value.items()) if isinstance(value, dict) else [("default", value)]
+                )
+                for group, refs_ in named:
                     for block in st.deref(refs_, "cloudflare_load_balancer_pool"):
                         roles.setdefault(block.address, [])
                         if group not in roles[block.address]:

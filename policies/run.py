@@ -80,11 +80,18 @@ class PolicyException:
 
     @property
     def stack(self) -> str | None:
-        return ADDRESS.match(self.resource)["stack"]
+        return self._parts()["stack"]
 
     @property
     def address(self) -> str:
-        return ADDRESS.match(self.resource)["address"]
+        return self._parts()["address"]
+
+    def _parts(self) -> re.Match[str]:
+        # load_exceptions refuses a resource ADDRESS does not match, so this cannot fail.
+        parts = ADDRESS.match(self.resource)
+        if parts is None:
+            raise GateError(f"exception {self.index}: {self.resource!r} is not an address")
+        return parts
 
     def matches(self, check_id: str, stack: str, address: str) -> bool:
         return (
@@ -149,8 +156,8 @@ def load_exceptions(path: Path) -> list[PolicyException]:
             )
         elif (
             not isinstance(resource, str)
-            or not ADDRESS.match(resource)
-            or ADDRESS.match(resource)["address"].startswith("resource.")
+            or not (parts := ADDRESS.match(resource))
+            or parts["address"].startswith("resource.")
         ):
             errors.append(
                 f"{where}.resource: {resource!r} is not '<type>.<name>' or '<stack-id>:<type>.<name>' as the gate prints it"
@@ -376,7 +383,7 @@ def fix_text(record: dict[str, Any]) -> str:
         return CATALOG[record["check_id"]].fix
     guideline = record.get("guideline")
     if guideline:
-        return guideline
+        return str(guideline)
     # Offline (--skip-download) checkov has no guideline links; its policy index lists every id.
     return f"checkov built-in: look up {record['check_id']} in {CHECKOV_INDEX}"
 
@@ -600,9 +607,9 @@ def print_report(
         print(f"\nEXCEPTED by policies/exceptions.yaml ({len(excepted)} failures, by entry)")
         counts: dict[int, int] = {}
         entries: dict[int, PolicyException] = {}
-        for r in excepted:
-            counts[r.exception.index] = counts.get(r.exception.index, 0) + 1
-            entries[r.exception.index] = r.exception
+        for e in (r.exception for r in excepted if r.exception):
+            counts[e.index] = counts.get(e.index, 0) + 1
+            entries[e.index] = e
         rows = [
             [e.check_id, e.resource, str(counts[i]), str(e.expires), e.reason]
             for i, e in sorted(entries.items())

@@ -105,7 +105,7 @@ class AccessMatrix:
 # --------------------------------------------------------------------------------------------
 
 
-def load_stacks(out_dir: str | Path, env: str) -> dict[str, dict]:
+def load_stacks(out_dir: str | Path, env: str) -> dict[str, dict[str, Any]]:
     root = Path(out_dir) / "stacks"
     if not root.is_dir():
         raise SystemExit(f"{out_dir}: no stacks/ folder; run `python -m stacks synth --out {out_dir}` first")
@@ -116,12 +116,12 @@ def load_stacks(out_dir: str | Path, env: str) -> dict[str, dict]:
     }
 
 
-def _tags(block: dict) -> dict:
+def _tags(block: dict[str, Any]) -> dict[str, str]:
     return block.get("tags") or block.get("labels") or {}
 
 
 class _Resolver:
-    def __init__(self, env: str, stacks: dict[str, dict]) -> None:
+    def __init__(self, env: str, stacks: dict[str, dict[str, Any]]) -> None:
         self.env = env
         self.stacks = stacks
         self.by_literal: dict[str, tuple[str, str, str]] = {}  # literal bucket name -> address
@@ -180,11 +180,11 @@ def access_matrix(out_dir: str | Path, env: str) -> AccessMatrix:
     return matrix_of(load_stacks(out_dir, env), env)
 
 
-def stacks_from_plans(plans: Mapping[str, Any]) -> dict[str, dict]:
+def stacks_from_plans(plans: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """The review's loaded plans (review/plan.py StackPlan) as cdk.tf.json-shaped documents."""
-    out: dict[str, dict] = {}
+    out: dict[str, dict[str, Any]] = {}
     for sid, plan in plans.items():
-        doc: dict[str, dict] = {"resource": {}, "output": {}}
+        doc: dict[str, dict[str, Any]] = {"resource": {}, "output": {}}
         for block in plan.blocks.values():
             if block.kind == "resource":
                 doc["resource"].setdefault(block.type, {})[block.address.split(".", 1)[1]] = block.config
@@ -213,7 +213,7 @@ def review_body(plans: Mapping[str, Any]) -> str:
     return "\n".join(parts)
 
 
-def matrix_of(stacks: dict[str, dict], env: str) -> AccessMatrix:
+def matrix_of(stacks: dict[str, dict[str, Any]], env: str) -> AccessMatrix:
     """Every data grant of `env`'s Vault stack in `stacks` (stack id -> cdk.tf.json document)."""
     matrix = AccessMatrix(env=env)
     vault = stacks.get(f"{env}-global-vault")
@@ -232,7 +232,9 @@ def matrix_of(stacks: dict[str, dict], env: str) -> AccessMatrix:
             actions = stmt["Action"] if isinstance(stmt["Action"], list) else [stmt["Action"]]
             resources = stmt["Resource"] if isinstance(stmt["Resource"], list) else [stmt["Resource"]]
             is_kms = all(a.startswith("kms:") for a in actions)
-            level = "write" if S3_WRITE_ACTIONS & set(actions) or "kms:GenerateDataKey" in actions else "read"
+            aws_level = (
+                "write" if S3_WRITE_ACTIONS & set(actions) or "kms:GenerateDataKey" in actions else "read"
+            )
             for r in resources:
                 base = r[: -len("/*")] if r.endswith("/*") else r
                 types = ("aws_kms_key",) if is_kms else ("aws_s3_bucket",)
@@ -240,7 +242,7 @@ def matrix_of(stacks: dict[str, dict], env: str) -> AccessMatrix:
                 if is_kms and target is not None:  # a key is reported, but the bucket cell decides
                     matrix.grants.append(Grant("aws", role, "read", f"aws_iam_role_policy.{key}", r, target))
                     continue
-                matrix.grants.append(Grant("aws", role, level, f"aws_iam_role_policy.{key}", r, target))
+                matrix.grants.append(Grant("aws", role, aws_level, f"aws_iam_role_policy.{key}", r, target))
 
     # GCP: bucket-level members; project-wide storage roles reach every bucket.
     accounts = {k: v.get("account_id", k) for k, v in res.get("google_service_account", {}).items()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from cost.review_section import cost_sections
@@ -170,11 +171,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     extras = extra_sections(stacks, items)
     if head is not None:  # issue #13: who can reach which data, read from the head's plan
         extras.append(Section("Data access (head)", access_matrix.review_body(head)))
-    common = dict(base_label=base_label, head_label=head_label, scope_note=scope_note, extra_sections=extras)
-    full = render(stacks, items, **common)
-    report = render(
-        stacks, items, limit=COMMENT_LIMIT, full_report_name=Path(args.full_output).name, **common
+    page = partial(
+        render,
+        stacks,
+        items,
+        base_label=base_label,
+        head_label=head_label,
+        scope_note=scope_note,
+        extra_sections=extras,
     )
+    full = page()
+    report = page(limit=COMMENT_LIMIT, full_report_name=Path(args.full_output).name)
     sys.stdout.write(report)
     if args.output != "-":
         Path(args.output).write_text(report, encoding="utf-8")

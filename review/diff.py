@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from review.plan import KIND_ORDER, Block, StackPlan, env_of
+
+if TYPE_CHECKING:
+    from review.actions import Action  # review.actions imports this module
 
 Segment = str | int
 Path = tuple[Segment, ...]
@@ -39,7 +42,7 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
-def _is_scalar_list(value: list) -> bool:
+def _is_scalar_list(value: list[Any]) -> bool:
     return not any(isinstance(v, (dict, list)) for v in value)
 
 
@@ -58,7 +61,7 @@ def flatten(value: Any, prefix: Path = ()) -> dict[Path, Any]:
     return {prefix: value}
 
 
-def path_sort_key(path: Path) -> tuple:
+def path_sort_key(path: Path) -> tuple[tuple[int, int, str], ...]:
     # Numbers before names and in numeric order, so `taint.10` follows `taint.9`.
     return tuple((0, s, "") if isinstance(s, int) else (1, 0, s) for s in path)
 
@@ -84,18 +87,19 @@ def canonical(path: Path) -> tuple[str, ...]:
 
 def get_path(value: Any, path: Iterable[Segment]) -> Any:
     """The value at ``path`` in ``value``, or ``MISSING``. Indexes may be left out for one-item lists."""
-    current = value
+    current: Any = value
     for segment in path:
         if isinstance(current, list) and isinstance(segment, str):
             if len(current) != 1:
                 return MISSING
             current = current[0]
-        if (isinstance(current, dict) and isinstance(segment, str) and segment in current) or (
-            isinstance(current, list) and isinstance(segment, int) and 0 <= segment < len(current)
-        ):
+        if isinstance(current, dict) and isinstance(segment, str) and segment in current:
             current = current[segment]
-        else:
-            return MISSING
+            continue
+        if isinstance(current, list) and isinstance(segment, int) and 0 <= segment < len(current):
+            current = current[segment]
+            continue
+        return MISSING
     return current
 
 
@@ -138,15 +142,23 @@ class BlockChange:
     moved_from: str | None = None
 
     @property
+    def block(self) -> Block:
+        """The head's block, or the base's for a removed one (a change has at least one)."""
+        block = self.after or self.before
+        if block is None:
+            raise ValueError(f"{self.address}: a change with neither a base nor a head block")
+        return block
+
+    @property
     def kind(self) -> str:
-        return (self.after or self.before).kind  # type: ignore[union-attr]
+        return self.block.kind
 
     @property
     def type(self) -> str:
-        return (self.after or self.before).type  # type: ignore[union-attr]
+        return self.block.type
 
 
-def block_sort_key(change: BlockChange) -> tuple:
+def block_sort_key(change: BlockChange) -> tuple[int, str]:
     kind_rank = KIND_ORDER.index(change.kind) if change.kind in KIND_ORDER else len(KIND_ORDER)
     return (kind_rank, change.address)
 
@@ -159,7 +171,7 @@ class StackDiff:
     head: StackPlan | None
     blocks: tuple[BlockChange, ...] = ()
     # From a real plan (terraform show -json): address -> review.actions.Action, used as it is.
-    planned: dict | None = None
+    planned: dict[str, Action] | None = None
 
     @property
     def env(self) -> str:

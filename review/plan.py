@@ -104,7 +104,7 @@ def blocks_of(document: dict[str, Any]) -> tuple[dict[str, Block], tuple[tuple[s
     blocks: dict[str, Block] = {}
 
     def add(address: str, kind: str, type_: str, config: Any) -> None:
-        recorded = ()
+        recorded: tuple[tuple[str, str], ...] = ()
         if kind == "resource":
             recorded = recorded_reasons(raw_resources.get(type_, {}).get(address.split(".", 1)[1]))
         blocks[address] = Block(address=address, kind=kind, type=type_, config=config, recorded=recorded)

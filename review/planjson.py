@@ -27,7 +27,8 @@ from review.replacement import REPLACE, UPDATE
 def _action(actions: list[str]) -> str | None:
     if actions in (["delete", "create"], ["create", "delete"]):
         return REPLACE
-    return {("create",): CREATE, ("update",): UPDATE, ("delete",): DELETE}.get(tuple(actions))
+    single: dict[tuple[str, ...], str] = {("create",): CREATE, ("update",): UPDATE, ("delete",): DELETE}
+    return single.get(tuple(actions))
 
 
 def _path_text(path: Any) -> str:

@@ -25,7 +25,7 @@ CONSEQUENCE = "grants more access"
 # --- AWS IAM ------------------------------------------------------------------------------------
 
 
-def _as_list(v: Any) -> list:
+def _as_list(v: Any) -> list[Any]:
     if v is None or v is MISSING:
         return []
     return v if isinstance(v, list) else [v]
@@ -89,7 +89,7 @@ def document_statements(config: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _grants(statements: list[dict[str, Any]]) -> set[tuple]:
+def _grants(statements: list[dict[str, Any]]) -> set[tuple[str, str, str, str]]:
     """(action, resource, principal, condition) tuples an Allow grants; wildcards stay literal."""
     out = set()
     for st in statements:
@@ -103,7 +103,7 @@ def _grants(statements: list[dict[str, Any]]) -> set[tuple]:
     return out
 
 
-def _denies(statements: list[dict[str, Any]]) -> set[tuple]:
+def _denies(statements: list[dict[str, Any]]) -> set[tuple[str, str]]:
     return {
         (a, r)
         for st in statements
@@ -118,7 +118,9 @@ def statement_text(st: dict[str, Any]) -> str:
     return json.dumps(shown, sort_keys=True, ensure_ascii=False)
 
 
-def iam_widening(before: list[dict] | None, after: list[dict] | None) -> tuple[list[str], str] | None:
+def iam_widening(
+    before: list[dict[str, Any]] | None, after: list[dict[str, Any]] | None
+) -> tuple[list[str], str] | None:
     """(what is wider, full before/after detail) or None when the head grants nothing new."""
     before = before or []
     after = after or []

@@ -125,15 +125,15 @@ def _attention_rows(items: list[Attention]) -> list[str]:
     lines = ["| Stack | Class | Rule | Consequence | Count | First resources |", "|---|---|---|---|---|---|"]
     key = lambda i: (env_rank(i.stack_id), i.stack_id, i.category, i.rule_name)  # noqa: E731
     for (_, stack_id, category, rule), group in groupby(sorted(items, key=lambda i: i.sort_key), key=key):
-        group = list(group)
-        addresses = list(dict.fromkeys(i.address for i in group))
+        members = list(group)
+        addresses = list(dict.fromkeys(i.address for i in members))
         first = ", ".join(code(a) for a in addresses[:FIRST_RESOURCES])
         if len(addresses) > FIRST_RESOURCES:
             first += f" +{len(addresses) - FIRST_RESOURCES} more"
-        recorded = sorted({text for i in group for _, text in i.recorded})
+        recorded = sorted({text for i in members for _, text in i.recorded})
         why = f" — recorded reason: “{'”; “'.join(recorded)}”" if recorded else ""
         lines.append(
-            f"| {code(stack_id)} | {category} | {cell(rule + why)} | {group[0].consequence} | {len(group)} | {first} |"
+            f"| {code(stack_id)} | {category} | {cell(rule + why)} | {members[0].consequence} | {len(members)} | {first} |"
         )
     return lines + [""]
 

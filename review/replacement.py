@@ -41,7 +41,8 @@ REPLACE, MAY_REPLACE, UPDATE = "replace", "may replace", "update"
 
 @cache
 def table() -> dict[str, dict[str, Any]]:
-    return json.loads(TABLE_FILE.read_text(encoding="utf-8"))["types"]
+    types: dict[str, dict[str, Any]] = json.loads(TABLE_FILE.read_text(encoding="utf-8"))["types"]
+    return types
 
 
 def force_new_of(resource_type: str) -> tuple[str, ...] | None:

@@ -161,7 +161,7 @@ class Attention:
         return CONSEQUENCE.get(self.category, "")
 
     @property
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[int, str, int, str, str, str]:
         return (
             env_rank(self.stack_id),
             self.stack_id,
@@ -735,7 +735,10 @@ def _open_place(block: Block, canon: tuple[str, ...]) -> bool:
 def _opens(block: Block, before: Any, after: Any) -> bool:
     if block.type == "azurerm_network_security_rule":
         anywhere = ("*", "Internet", "0.0.0.0/0", "::/0")
-        is_any = lambda v: v in anywhere or (isinstance(v, list) and any(x in anywhere for x in v))  # noqa: E731
+
+        def is_any(v: Any) -> bool:
+            return v in anywhere or (isinstance(v, list) and any(x in anywhere for x in v))
+
         return is_any(after) and not is_any(before)
     return _is_open(after) and not _is_open(before)
 
@@ -993,7 +996,7 @@ def _check_pii_moves(out: _Collector) -> None:
     if base is None or head is None:
         return
     pairs = [(a, a) for a in base.resources if a in head.resources]
-    pairs += [(c.moved_from, c.address) for c in out.stack.by_action("moved", "resource")]
+    pairs += [(c.moved_from, c.address) for c in out.stack.by_action("moved", "resource") if c.moved_from]
     for before_addr, after_addr in sorted(pairs, key=lambda p: p[1]):
         before, after = base.blocks[before_addr], head.blocks[after_addr]
         if not (_is_pii(before) or _is_pii(after)):

@@ -196,7 +196,7 @@ def check_replication(stack: StackDiff, add: Add) -> None:
                 add(
                     change.address,
                     "residency",
-                    f"replication crosses jurisdictions: {', '.join(sorted(src_j))} → {juris} (`{address}` in {loc})",
+                    f"replication crosses jurisdictions: {', '.join(sorted(j or 'unknown' for j in src_j))} → {juris} (`{address}` in {loc})",
                     rule="replication crosses jurisdiction",
                 )
             elif pii:
@@ -215,8 +215,9 @@ def check_replication(stack: StackDiff, add: Add) -> None:
                 )
     # A new storage resource holding PII is a new copy of it.
     for change in stack.by_action("added", "resource"):
-        if change.type in STORAGE and _tag(change.after, "data_classification") == "pii":
-            loc = location_of(change.after, head)
+        added = change.after
+        if added is not None and change.type in STORAGE and _tag(added, "data_classification") == "pii":
+            loc = location_of(added, head)
             add(
                 change.address,
                 "residency",

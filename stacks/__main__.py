@@ -2,11 +2,17 @@
 
 validate [FILE ...]        check environment files (all of environments/ by default);
                            prints `FILE: key.path: message` for every problem, exit 1 if any.
-synth [--env ENV] [--out DIR]
+synth [--env ENV] [--out DIR] [--toolchain cdktf|cdktn]
                            validate, then synthesize the selected environments (all by
                            default) into DIR (cdktf.out). Output is written to a temporary
                            directory and moved into place only when synthesis succeeded.
+                           --toolchain (default: $TOOLCHAIN, else cdktf) picks cdktf or CDK
+                           Terrain (stacks/toolchain.py); cdktn needs .venv-cdktn's python.
 schema [--check]           write environments/schema.json from the models (or check it is current).
+backend --env ENV          print the backend block the environment's stacks use (after
+                           `make bootstrap-state ENV=...`).
+synth --local-state        every stack with local state, whatever `backend:` says (offline
+                           `cdktf plan` without access to the state store).
 """
 
 from __future__ import annotations
@@ -17,16 +23,21 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import MutableMapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stacks.build_errors import BuildError
 from stacks.environments import ENV_DIR, ParameterErrors, environment_files, load_environments
 from stacks.validation import ParameterError, _display, load_environment
 
+if TYPE_CHECKING:
+    from stacks.params import Environment
+
 SCHEMA_FILE = ENV_DIR / "schema.json"
 
 
-def _print_problems(exc: Exception) -> None:
+def _print_problems(exc: ParameterError | ParameterErrors) -> None:
     errors = exc.errors if isinstance(exc, ParameterErrors) else [exc]
     for err in errors:
         for problem in err.problems:
@@ -70,10 +81,35 @@ def _remove_abandoned_synths(folder: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def synthesize(selection: str | None, out: Path, environ: dict | None = None) -> list[str]:
-    """Validate, build and synthesize; returns the stack ids written. Atomic for `out`."""
+def with_local_state(envs: list[Environment]) -> list[Environment]:
+    """The environments with `backend: local`: no state store is reached, none is declared."""
+    from stacks.params import LocalBackend
+
+    return [e.model_copy(update={"backend": LocalBackend()}) for e in envs]
+
+
+def synthesize(
+    selection: str | None,
+    out: Path,
+    environ: MutableMapping[str, str] | None = None,
+    *,
+    local_state: bool = False,
+    toolchain: str | None = None,
+) -> list[str]:
+    """Validate, build and synthesize; returns the stack ids written. Atomic for `out`.
+
+    `toolchain`: a name for stacks.toolchain.select() (None: cdktf)."""
     envs = load_environments(selection)  # raises before anything is written
+    if local_state:
+        envs = with_local_state(envs)
+    from stacks import toolchain as toolchains
     from stacks.lazy_providers import install
+
+    chosen = toolchains.select(toolchain)
+    # Another toolchain than the default is a measurement (toolchains/compare.py): record every
+    # argument its providers no longer accept instead of stopping at the first.
+    record = toolchains.Incompatibilities() if chosen != toolchains.DEFAULT else None
+    toolchains.install(chosen, record)  # before any cdktf/provider import
 
     install(
         environ if environ is not None else {}, node=environ is not None
@@ -87,6 +123,19 @@ def synthesize(selection: str | None, out: Path, environ: dict | None = None) ->
     try:
         app = build_app(envs, outdir=tmp)
         app.synth()
+        if record is not None:
+            (tmp / "toolchain.json").write_text(
+                json.dumps(
+                    {
+                        "toolchain": chosen.name,
+                        "packages": toolchains.package_versions(chosen),
+                        "dropped_arguments": record.as_json(),
+                    },
+                    indent=2,
+                )
+                + "\n",
+                encoding="utf-8",
+            )
         stacks = sorted(p.name for p in (tmp / "stacks").iterdir()) if (tmp / "stacks").exists() else []
         old = out.with_name(out.name + ".old")
         if out.exists():
@@ -99,13 +148,24 @@ def synthesize(selection: str | None, out: Path, environ: dict | None = None) ->
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def cmd_synth(selection: str | None, out: str, environ: dict | None = None) -> int:
+def cmd_synth(
+    selection: str | None,
+    out: str,
+    environ: MutableMapping[str, str] | None = None,
+    local_state: bool = False,
+    toolchain: str | None = None,
+) -> int:
+    from stacks.toolchain import ToolchainError
+
     try:
-        stacks = synthesize(selection, Path(out), environ)
+        stacks = synthesize(selection, Path(out), environ, local_state=local_state, toolchain=toolchain)
     except (ParameterError, ParameterErrors) as exc:
         _print_problems(exc)
         print("synth: nothing written; fix the problems above.", file=sys.stderr)
         return 1
+    except ToolchainError as exc:
+        print(f"synth: {exc}", file=sys.stderr)
+        return 2
     except BuildError as exc:
         print(exc.problem.render(_display(ENV_DIR / f"{exc.env_name}.yaml")), file=sys.stderr)
         print("synth: nothing written; fix the problem above.", file=sys.stderr)
@@ -114,7 +174,7 @@ def cmd_synth(selection: str | None, out: str, environ: dict | None = None) -> i
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         print(f"synth: {type(exc).__name__}: {first}; nothing written.", file=sys.stderr)
         return 1
-    print(f"synthesized {len(stacks)} stacks into {out}/stacks")
+    print(f"synthesized {len(stacks)} stacks into {out}/stacks" + (f" with {toolchain}" if toolchain else ""))
     return 0
 
 
@@ -133,7 +193,21 @@ def cmd_schema(check: bool) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None, environ: dict | None = None) -> int:
+def cmd_backend(selection: str) -> int:
+    from stacks.state_backend import backend_block
+
+    try:
+        envs = load_environments(selection)
+    except (ParameterError, ParameterErrors) as exc:
+        _print_problems(exc)
+        return 1
+    for env in envs:
+        print(f"# {env.name}: every stack of the environment, <stack id> = its id (cdktf.out/stacks/)")
+        print(backend_block(env))
+    return 0
+
+
+def main(argv: list[str] | None = None, environ: MutableMapping[str, str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stacks", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
     v = sub.add_parser("validate", help="validate environment files")
@@ -141,13 +215,22 @@ def main(argv: list[str] | None = None, environ: dict | None = None) -> int:
     s = sub.add_parser("synth", help="synthesize environments")
     s.add_argument("--env", default=None, help="comma-separated environments (default: all)")
     s.add_argument("--out", default="cdktf.out")
+    s.add_argument("--toolchain", default=None, help="cdktf (default) or cdktn; default: $TOOLCHAIN")
+    s.add_argument(
+        "--local-state", action="store_true", help="local state for every stack, whatever backend: says"
+    )
+    bk = sub.add_parser("backend", help="print an environment's backend block")
+    bk.add_argument("--env", required=True)
     sc = sub.add_parser("schema", help="write environments/schema.json")
     sc.add_argument("--check", action="store_true")
     args = parser.parse_args(argv)
     if args.cmd == "validate":
         return cmd_validate(args.files)
     if args.cmd == "synth":
-        return cmd_synth(args.env, args.out, environ)
+        toolchain = args.toolchain or (environ or {}).get("TOOLCHAIN") or None
+        return cmd_synth(args.env, args.out, environ, args.local_state, toolchain)
+    if args.cmd == "backend":
+        return cmd_backend(args.env)
     return cmd_schema(args.check)
 
 

@@ -9,10 +9,15 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stacks.context import BuildContext
 from stacks.params import Environment
 from stacks.residency import load_residency
+
+if TYPE_CHECKING:  # cdktf loads node: imported only when an app is built
+    from cdktf import App
+    from constructs import Construct
 
 # (component, "module:function"); each function takes (app, ctx) and adds that component's stacks.
 COMPONENTS: tuple[tuple[str, str], ...] = (
@@ -20,26 +25,36 @@ COMPONENTS: tuple[tuple[str, str], ...] = (
     ("cluster", "stacks.cluster_stack:build"),
     ("datalake", "stacks.datalake_stack:build"),
     ("interconnect", "stacks.interconnect_stack:build"),
+    ("registry", "stacks.registry_stack:build"),
+    ("budget", "stacks.budget_stack:build"),
     ("edge", "stacks.edge_stack:build"),
+    ("dns", "stacks.dns_stack:build"),
     ("vault", "stacks.vault_stack:build"),
+    ("identity", "stacks.identity_stack:build"),
+    ("access", "stacks.access_stack:build"),  # after identity and cluster: uses both handles
     # Last: every stack above depends on the bootstrap stack (APIs, subscription features).
     ("bootstrap-order", "stacks.bootstrap_stack:order"),
+    # After the order: the state stack creates the store the bootstrap stack's own state lives
+    # in, so it must not depend on it (make bootstrap-state applies it alone, with local state).
+    ("state", "stacks.state_stack:build"),
 )
 
 
-def _builder(ref: str) -> Callable:
+# A component's build function: adds that component's stacks of one environment to the app.
+Builder = Callable[["Construct", BuildContext], None]
+
+
+def _builder(ref: str) -> Builder:
     module, _, func = ref.partition(":")
-    return getattr(importlib.import_module(module), func)
+    builder: Builder = getattr(importlib.import_module(module), func)
+    return builder
 
 
-def build_app(envs: Iterable[Environment], outdir: str | Path | None = None):
+def build_app(envs: Iterable[Environment], outdir: str | Path | None = None) -> App:
     """Build (not synthesize) the app holding the stacks of `envs`."""
     from cdktf import App
 
-    kwargs = {"stack_traces": False}
-    if outdir is not None:
-        kwargs["outdir"] = str(outdir)
-    app = App(**kwargs)
+    app = App(stack_traces=False, outdir=None if outdir is None else str(outdir))
     residency = load_residency()  # once for the whole app: every stack reads ctx.residency
     for env in envs:
         ctx = BuildContext(env=env, residency=residency)

@@ -15,6 +15,7 @@ from constructs import Construct
 
 from constructs_lib.tags import common_tags
 from stacks.params import Environment
+from stacks.params import LocalBackend as LocalBackendModel
 
 
 def stack_id(env: Environment, component: str, *, cloud: str | None = None, region: str | None = None) -> str:
@@ -39,16 +40,26 @@ class PlatformStack(TerraformStack):
         component: str,
         cloud: str | None = None,
         region: str | None = None,
+        local_state: bool = False,
     ) -> None:
+        """local_state: keep this stack's state local whatever `backend:` says (the state
+        stack, which creates the remote store, bootstraps with it)."""
         self.stack_name = stack_id(env, component, cloud=cloud, region=region)
         super().__init__(scope, self.stack_name)
         self.env = env
         self.component = component
-        _configure_backend(self, env, self.stack_name)
+        _configure_backend(
+            self,
+            env.model_copy(update={"backend": LocalBackendModel()}) if local_state else env,
+            self.stack_name,
+        )
 
     def tags(self, **kwargs: str | None) -> dict[str, str]:
         """common_tags for this stack's environment and component, plus the given keys."""
-        return common_tags(env=self.env.name, component=self.component, extra=self.env.tags, **kwargs)
+        cost = {"team": self.env.cost_allocation.team, "model": self.env.cost_allocation.model}
+        return common_tags(
+            env=self.env.name, component=self.component, extra=self.env.tags, **{**cost, **kwargs}
+        )
 
 
 def _configure_backend(stack: TerraformStack, env: Environment, name: str) -> None:
@@ -72,6 +83,8 @@ def _configure_backend(stack: TerraformStack, env: Environment, name: str) -> No
             storage_account_name=b.storage_account_name,
             container_name=b.container_name,
             key=f"{name}.tfstate",
+            # The state account refuses shared keys (constructs_lib/azure/state_store.py).
+            use_azuread_auth=True,
         )
     elif b.kind == "remote":
         CloudBackend(

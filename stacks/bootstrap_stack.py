@@ -52,9 +52,16 @@ GCP_APIS: tuple[tuple[str, str], ...] = (
     ("iam.googleapis.com", "service accounts, workload identity pools and providers"),
     ("iamcredentials.googleapis.com", "Vault's GCP secrets engine minting access tokens"),
     ("sts.googleapis.com", "workload identity federation token exchange"),
+    (
+        "iap.googleapis.com",
+        "IAP TCP forwarding of the operator path hosts and their tunnel IAM (access stacks)",
+    ),
     ("binaryauthorization.googleapis.com", "GKE binary_authorization evaluation mode"),
     ("logging.googleapis.com", "GKE logging_config, firewall and flow logs"),
-    ("monitoring.googleapis.com", "GKE monitoring_config"),
+    ("monitoring.googleapis.com", "GKE monitoring_config, the budget's email notification channel"),
+    ("artifactregistry.googleapis.com", "Artifact Registry repositories and their IAM (issue 19)"),
+    ("containerscanning.googleapis.com", "scan on push of Artifact Registry images (scanning INHERITED)"),
+    ("billingbudgets.googleapis.com", "google_billing_budget (billing_project + user_project_override)"),
 )
 
 EMIT_IMPORT_BLOCKS = False
@@ -127,7 +134,7 @@ def order(app: Construct, ctx: BuildContext) -> None:
     """Every other stack of the environment depends on its bootstrap stack (added last, when they
     all exist). cdktf records it in manifest.json, so `cdktf deploy` applies bootstrap first."""
     bootstrap = app.node.try_find_child(stack_id(ctx.env, COMPONENT))
-    if bootstrap is None:
+    if not isinstance(bootstrap, TerraformStack):
         return
     for child in app.node.children:
         if (

@@ -13,11 +13,16 @@ Each rule is a focused function; stacks/validation.py calls `check_cloud_require
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from ipaddress import IPv4Network
+from typing import TypeVar
 
 from stacks.gpu_capacity import gpu_capacity_problems
 from stacks.params import Environment
+
+# The caller's Problem type: `problem(path, message)` builds one (no import cycle with validation).
+P = TypeVar("P")
+MakeProblem = Callable[[str, str], P]
 
 # Ranges a Key Vault IP rule cannot match (a runner there reaches Azure through NAT or a VNet):
 # RFC 1918, shared address space (RFC 6598), loopback, link-local.
@@ -34,7 +39,7 @@ NON_PUBLIC = tuple(
 )
 
 
-def check_cloud_requirements(env: Environment, problem) -> Iterable:
+def check_cloud_requirements(env: Environment, problem: MakeProblem[P]) -> Iterable[P]:
     """`problem(path, message)` builds the caller's Problem (keeps this module free of a cycle)."""
     yield from check_runner_path(env, problem)
     yield from check_gpu_capacity(env, problem)
@@ -49,7 +54,7 @@ def azure_key_vaults_deny_all(env: Environment) -> bool:
     return env.data_lake.enabled or env.vault.enabled
 
 
-def check_runner_path(env: Environment, problem) -> Iterable:
+def check_runner_path(env: Environment, problem: MakeProblem[P]) -> Iterable[P]:
     if azure_key_vaults_deny_all(env) and not env.runner.declared:
         yield problem(
             "runner",
@@ -68,7 +73,7 @@ def check_runner_path(env: Environment, problem) -> Iterable:
             )
 
 
-def check_gpu_capacity(env: Environment, problem) -> Iterable:
+def check_gpu_capacity(env: Environment, problem: MakeProblem[P]) -> Iterable[P]:
     for i, cluster in enumerate(env.clusters):
         pool = cluster.node_pools.gpu
         if pool.instance_type is None or pool.max_size == 0:
@@ -82,7 +87,7 @@ def check_gpu_capacity(env: Environment, problem) -> Iterable:
             )
 
 
-def check_erasure(env: Environment, problem) -> Iterable:
+def check_erasure(env: Environment, problem: MakeProblem[P]) -> Iterable[P]:
     lake = env.data_lake
     if "archive" in lake.erasure_days:
         yield problem(

@@ -9,7 +9,7 @@ references, and writes the same values as outputs.
 
 from __future__ import annotations
 
-from cdktf import TerraformOutput
+from cdktf import TerraformOutput, TerraformResource
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
 from cdktf_cdktf_provider_google.provider import GoogleProvider
@@ -22,6 +22,7 @@ from constructs_lib.azure.aks import Aks
 from constructs_lib.azure.network import AzureClusterNetwork
 from constructs_lib.gcp.gke import Gke
 from constructs_lib.gcp.network import GcpClusterNetwork
+from constructs_lib.ingress_address import AwsIngressAddresses, AzureIngressAddress, GcpIngressAddress
 from stacks.base import PlatformStack
 from stacks.cluster_props import (
     default_zones,
@@ -88,7 +89,7 @@ class ClusterStack(PathLogicalIds, PlatformStack):
             TerraformOutput(self, "gateway_subnet_id", value=h.gateway_subnet_id)
 
 
-def record_reasons(resource, cluster: Cluster) -> None:
+def record_reasons(resource: TerraformResource, cluster: Cluster) -> None:
     """A secure default turned off keeps its stated reason next to the resource in the plan
     (cdk.tf.json `//` comment), where a reviewer of the diff sees it."""
     sec = cluster.security
@@ -153,6 +154,13 @@ def _build_aws(
         **security_spec(cluster).to_eks(),
     )
     record_reasons(eks.cluster, cluster)
+    ingress = AwsIngressAddresses(stack, "ingress", name=name, zones=default_zones(cluster), tags=tags)
+    TerraformOutput(
+        stack,
+        "ingress_eip_allocation_ids",
+        value=ingress.allocation_ids,
+        description="service.beta.kubernetes.io/aws-load-balancer-eip-allocations of the ingress Service.",
+    )
     return ClusterHandle(
         spec=cluster,
         stack=stack,
@@ -163,6 +171,11 @@ def _build_aws(
         network_name=network.vpc.id,
         ingress_hostname=ingress_hostname(env, cluster),
         private_route_table_ids=network.private_route_table_ids,
+        cluster_name=eks.cluster.name,
+        cluster_id=eks.cluster.arn,
+        subnet_ids=tuple(network.private_subnet_ids),
+        node_identity=eks.node_role.arn,
+        ingress_addresses=tuple(ingress.addresses),
         node_security_group_id=eks.cluster.vpc_config.cluster_security_group_id,
     )
 
@@ -210,6 +223,9 @@ def _build_gcp(
         **security_spec(cluster).to_gke(),
     )
     record_reasons(gke.cluster, cluster)
+    ingress = GcpIngressAddress(
+        stack, "ingress", name=name, project=project, region=cluster.region, labels=tags
+    )
     return ClusterHandle(
         spec=cluster,
         stack=stack,
@@ -219,6 +235,11 @@ def _build_gcp(
         network_id=network.network.self_link,
         network_name=network.network.name,
         ingress_hostname=ingress_hostname(env, cluster),
+        cluster_name=gke.cluster.name,
+        cluster_id=gke.cluster.id,
+        subnet_ids=(network.subnetwork.self_link,),
+        node_identity=gke.node_service_account.email,
+        ingress_addresses=tuple(ingress.addresses),
     )
 
 
@@ -266,6 +287,15 @@ def _build_azure(
         **security_spec(cluster).to_aks(),
     )
     record_reasons(aks.cluster, cluster)
+    ingress = AzureIngressAddress(
+        stack,
+        "ingress",
+        name=name,
+        location=cluster.region,
+        resource_group_name=network.resource_group.name,
+        cluster_identity_principal_id=aks.identity.principal_id,
+        tags=tags,
+    )
     return ClusterHandle(
         spec=cluster,
         stack=stack,
@@ -277,6 +307,10 @@ def _build_azure(
         ingress_hostname=ingress_hostname(env, cluster),
         resource_group_name=network.resource_group.name,
         gateway_subnet_id=network.gateway_subnet.id,
+        cluster_name=aks.cluster.name,
+        cluster_id=aks.cluster.id,
+        node_identity=aks.kubelet_object_id,
+        ingress_addresses=tuple(ingress.addresses),
         node_subnet_id=network.node_subnet.id,
         private_endpoint_subnet_id=network.private_endpoint_subnet.id,
         private_dns_zone_ids=dict(network.private_link_dns.zone_ids),

@@ -25,9 +25,15 @@ Per cloud:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from stacks.interconnect_plan import link_pairs
 from stacks.params import Cluster, Environment
+
+if TYPE_CHECKING:
+    from cdktf import TerraformStack
+
+    from stacks.context import ClusterHandle
 
 
 def advertised_ranges(cluster: Cluster) -> list[str]:
@@ -66,7 +72,9 @@ def peer_ranges(env: Environment) -> dict[str, list[str]]:
     }
 
 
-def add_cross_cloud_rules(stack, env: Environment, handles: Mapping) -> None:
+def add_cross_cloud_rules(
+    stack: TerraformStack, env: Environment, handles: Mapping[str, ClusterHandle]
+) -> None:
     """The ingress rules of every cluster with routed peers, in `stack` (the interconnect stack,
     whose providers they use). `handles`: cluster name -> ClusterHandle."""
     for cluster in env.clusters:

@@ -47,11 +47,12 @@ def plan_data_grants(env: Environment, lakes: Iterable[DataLakeHandle]) -> dict[
                 f"environments/{env.name}.yaml: vault.roles[{i}].data_access ({role.name}) lists {unknown}, "
                 f"which data_lake.classifications does not declare; remove them or add the classification."
             )
+        access: dict[str, str] = dict(role.data_access.items())
         grants = []
         for lake in lakes:
             if role.data_clouds is not None and lake.cloud not in role.data_clouds:
                 continue
-            level = role.data_access.get(lake.classification)
+            level = access.get(lake.classification)
             if level is not None:
                 permissions(level)  # refuses an unknown level
                 grants.append(DataGrant(role=role.name, level=level, lake=lake))

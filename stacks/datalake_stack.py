@@ -10,6 +10,10 @@ the private endpoints in the cluster's VNet; otherwise data-lake stacks do not d
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import partial
+from typing import TYPE_CHECKING, Protocol, TypedDict, TypeVar
+
 from constructs import Construct
 
 from constructs_lib import storage_spec
@@ -20,7 +24,34 @@ from stacks.logical_ids import PathLogicalIds
 from stacks.params import Cluster, Environment
 from stacks.residency import Residency
 
+if TYPE_CHECKING:  # each cloud's provider package loads only when a lake of that cloud is built
+    from constructs_lib.aws.data_lake import S3DataLake
+    from constructs_lib.azure.data_lake import AzureDataLake
+    from constructs_lib.gcp.data_lake import GcsDataLake
+
 COMPONENT = "datalake"
+
+Replica_co = TypeVar("Replica_co", covariant=True)
+
+
+class ReplicaFactory(Protocol[Replica_co]):
+    """A cloud's replica props class (S3Replica, GcsReplica, AzureReplica)."""
+
+    def __call__(self, *, region: str, jurisdiction: str) -> Replica_co: ...
+
+
+class LakeProps(TypedDict):
+    """The props every cloud's data-lake construct takes alike."""
+
+    region: str
+    jurisdiction: str
+    classifications: Sequence[str]
+    zones: Sequence[str]
+    tiers: TierSpec
+    archive_retention_days: int
+    access_log_retention_days: int
+    force_destroy: bool
+    erasure_days: dict[str, int]
 
 
 def tier_spec(env: Environment) -> TierSpec:
@@ -55,7 +86,8 @@ class DataLakeStack(PathLogicalIds, PlatformStack):
             c for c in lake.classifications if storage_spec.may_exist_in(c, jurisdiction)
         )
         self.replica_region = lake.replica_regions.get(region)
-        self.replica_jurisdiction = None
+        self.replica_jurisdiction: str | None = None
+        self.lake: S3DataLake | GcsDataLake | AzureDataLake
         if self.replica_region is not None:
             self.replica_jurisdiction = residency.jurisdiction_of(cloud, self.replica_region)
             if self.replica_jurisdiction is None:  # validation reports this first; never guess
@@ -77,32 +109,40 @@ class DataLakeStack(PathLogicalIds, PlatformStack):
     def handles(self) -> list[DataLakeHandle]:
         """One handle per classification of this region's lake (its primary copy; replicas are
         read by nobody but the replication itself)."""
-        common = dict(cloud=self.cloud, region=self.region, jurisdiction=self.jurisdiction, stack=self)
-        out = []
-        if self.cloud == "aws":
-            for c, b in self.lake.buckets.items():
-                out.append(
-                    DataLakeHandle(
-                        classification=c,
-                        name=b.bucket.bucket_input,
-                        bucket_arn=b.bucket.arn,
-                        kms_key_arn=b.key.arn if b.key is not None else None,
-                        **common,
-                    )
+        from constructs_lib.aws.data_lake import S3DataLake
+        from constructs_lib.gcp.data_lake import GcsDataLake
+
+        handle = partial(
+            DataLakeHandle, cloud=self.cloud, region=self.region, jurisdiction=self.jurisdiction, stack=self
+        )
+        lake = self.lake
+        if isinstance(lake, S3DataLake):
+            return [
+                handle(
+                    classification=c,
+                    name=_literal(b.bucket.bucket_input, f"s3 bucket {c}"),
+                    bucket_arn=b.bucket.arn,
+                    kms_key_arn=b.key.arn if b.key is not None else None,
                 )
-        elif self.cloud == "gcp":
-            for c, b in self.lake.buckets.items():
-                out.append(
-                    DataLakeHandle(classification=c, name=b.bucket.name_input, bucket=b.bucket.name, **common)
+                for c, b in lake.buckets.items()
+            ]
+        if isinstance(lake, GcsDataLake):
+            return [
+                handle(
+                    classification=c,
+                    name=_literal(b.bucket.name_input, f"gcs bucket {c}"),
+                    bucket=b.bucket.name,
                 )
-        else:
-            for c, a in self.lake.accounts.items():
-                out.append(
-                    DataLakeHandle(
-                        classification=c, name=a.account.name_input, storage_account_id=a.account.id, **common
-                    )
-                )
-        return out
+                for c, b in lake.buckets.items()
+            ]
+        return [
+            handle(
+                classification=c,
+                name=_literal(a.account.name_input, f"storage account {c}"),
+                storage_account_id=a.account.id,
+            )
+            for c, a in lake.accounts.items()
+        ]
 
     def _aws(self, region: str, tiers: TierSpec, tags: dict[str, str]) -> None:
         from cdktf_cdktf_provider_aws.provider import AwsProvider
@@ -123,10 +163,10 @@ class DataLakeStack(PathLogicalIds, PlatformStack):
             **self._lake_props(region, tiers),
         )
 
-    def _lake_props(self, region: str, tiers: TierSpec) -> dict:
+    def _lake_props(self, region: str, tiers: TierSpec) -> LakeProps:
         """The props every cloud's data lake takes alike, from the environment's data_lake."""
         lake = self.env.data_lake
-        return dict(
+        return LakeProps(
             region=region,
             jurisdiction=self.jurisdiction,
             classifications=self.classifications,
@@ -135,7 +175,7 @@ class DataLakeStack(PathLogicalIds, PlatformStack):
             archive_retention_days=lake.archive_retention_days,
             access_log_retention_days=lake.access_log_retention_days,
             force_destroy=lake.force_destroy,
-            erasure_days=dict(lake.erasure_days),
+            erasure_days=dict(lake.erasure_days.items()),
         )
 
     def _replica(self) -> storage_spec.Replica | None:
@@ -208,34 +248,42 @@ class DataLakeStack(PathLogicalIds, PlatformStack):
         private-endpoint subnet, registered in the VNet's Private Link DNS zones (both from the
         cluster's handle). The accounts take no public traffic, so without these AKS could not
         reach its data at all. Replicas and the log account are written by Azure itself only."""
+        from constructs_lib.azure.data_lake import AzureDataLake
         from constructs_lib.azure.private_link import PrivateEndpointTo
 
-        rg = self.lake.primary_resource_group.name
-        common = dict(
+        lake = self.lake
+        if not isinstance(lake, AzureDataLake):
+            raise TypeError(f"{self.node.id}: private endpoints are for an Azure lake")
+        endpoint = partial(
+            PrivateEndpointTo,
+            self,
             location=self.region,
-            resource_group_name=rg,
-            subnet_id=cluster.private_endpoint_subnet_id,
+            resource_group_name=lake.primary_resource_group.name,
+            subnet_id=_literal(cluster.private_endpoint_subnet_id, "private_endpoint_subnet_id"),
             dns_zone_ids=cluster.private_dns_zone_ids,
             tags=tags,
         )
-        for c, account in self.lake.accounts.items():
+        for c, account in lake.accounts.items():
             for sub in ("blob", "dfs"):
-                PrivateEndpointTo(
-                    self,
+                endpoint(
                     f"private_endpoint_{c}_{sub}",
                     name=f"pe-{account.account.name_input}-{sub}",
                     resource_id=account.account.id,
                     subresource=sub,
-                    **common,
                 )
-        PrivateEndpointTo(
-            self,
+        endpoint(
             "private_endpoint_key_vault",
-            name=f"pe-{self.lake.primary_key_vault.name_input}",
-            resource_id=self.lake.primary_key_vault.id,
+            name=f"pe-{lake.primary_key_vault.name_input}",
+            resource_id=lake.primary_key_vault.id,
             subresource="vault",
-            **common,
         )
+
+
+def _literal(value: str | None, what: str) -> str:
+    """A value the construct always sets, read back from the binding (typed optional there)."""
+    if value is None:
+        raise ValueError(f"data lake: {what} is not set")
+    return value
 
 
 def build(app: Construct, ctx: BuildContext) -> None:
@@ -254,3 +302,8 @@ def build(app: Construct, ctx: BuildContext) -> None:
         )
         for handle in stack.handles():
             ctx.register_data_lake(handle)
+        rules = getattr(getattr(stack, "lake", None), "replication_rules", None)
+        if cluster.cloud == "aws" and rules:
+            from stacks.alerts_stack import ReplicationAlertsStack
+
+            ReplicationAlertsStack(app, env=env, region=cluster.region, rules=rules)

@@ -9,9 +9,14 @@ docs/resources/regional_hostname.md, docs/resources/certificate_pack.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from stacks.params import Environment
+
+# The caller's Problem type: `problem(path, message)` builds one (no import cycle with validation).
+P = TypeVar("P")
+MakeProblem = Callable[[str, str], P]
 
 WEIGHTED_STEERING = ("random", "least_outstanding_requests", "least_connections")
 
@@ -28,7 +33,7 @@ def hostname_depth(hostname: str) -> int:
     return hostname.count(".") + 1
 
 
-def check_edge(env: Environment, problem) -> Iterable:
+def check_edge(env: Environment, problem: MakeProblem[P]) -> Iterable[P]:
     edge = env.edge
     detect = failure_detection_seconds(env)
     if detect > edge.failure_detection_seconds:

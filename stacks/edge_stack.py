@@ -17,6 +17,7 @@ from constructs import Construct
 
 from constructs_lib.cloudflare.edge_tls import AdvancedCertificate, MinimumTls, RegionalHostname
 from constructs_lib.cloudflare.load_balancing import HealthMonitor, LoadBalancer, OriginPool
+from constructs_lib.cloudflare.origins import PoolHealthNotification, StrictOriginTls
 from stacks.base import PlatformStack
 from stacks.context import BuildContext
 from stacks.logical_ids import PathLogicalIds
@@ -110,6 +111,16 @@ class EdgeStack(PathLogicalIds, PlatformStack):
             )
         self.tls = MinimumTls(
             self, "tls", zone_id=edge.cloudflare_zone_id, min_tls_version=edge.min_tls_version
+        )
+        # ---- Origins: TLS verified (Full (strict)), health changes to the notification target ----
+        self.origin_tls = StrictOriginTls(self, "origin_tls", zone_id=edge.cloudflare_zone_id)
+        self.pool_health = PoolHealthNotification(
+            self,
+            "pool_health",
+            account_id=edge.cloudflare_account_id,
+            name=f"{env.name} load balancer pool health",
+            pool_ids=[self.pools[n].id for n in sorted(self.pools)],
+            email=env.notifications.email,
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from stacks.params import Environment
-from stacks.validation import ParameterError, load_environment
+from stacks.validation import ParameterError, Problem, load_environment
 
 ENV_DIR = Path(__file__).resolve().parent.parent / "environments"
 ORDER = ("dev", "staging", "prod")
@@ -51,9 +51,7 @@ def load_environments(selection: str | None = None, env_dir: Path = ENV_DIR) -> 
     return envs
 
 
-def _unknown(name: str, known: list[str]):
-    from stacks.validation import Problem
-
+def _unknown(name: str, known: list[str]) -> Problem:
     return Problem("ENV", f"'{name}' has no file environments/{name}.yaml; use one of: {', '.join(known)}.")
 
 

@@ -43,6 +43,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
+from typing import Literal
 
 from stacks.params import Cluster, Megaport, MegaportRouter, Vpn, VxcPlan
 
@@ -54,7 +55,7 @@ LINKS_PER_ROUTER = 2 ** (30 - ROUTER_BLOCK_PREFIXLEN)
 GOOGLE_PARTNER_ASN = 16550  # Cloud Router ASN required for Partner Interconnect
 MICROSOFT_ASN = 12076  # Microsoft's side of every ExpressRoute peering
 GCP_EDGE_DOMAIN = {"red": "AVAILABILITY_DOMAIN_1", "blue": "AVAILABILITY_DOMAIN_2"}
-AZURE_PORT = {"red": "primary", "blue": "secondary"}
+AZURE_PORT: dict[str, Literal["primary", "secondary"]] = {"red": "primary", "blue": "secondary"}
 
 # VPN
 AZURE_APIPA = (IPv4Network("169.254.21.0/24"), IPv4Network("169.254.22.0/24"))
@@ -111,7 +112,7 @@ def router_capacity(link_cidr: IPv4Network) -> int:
     """How many routers the pool serves (one /26 each)."""
     if link_cidr.prefixlen > ROUTER_BLOCK_PREFIXLEN:
         return 0
-    return 2 ** (ROUTER_BLOCK_PREFIXLEN - link_cidr.prefixlen)
+    return 1 << (ROUTER_BLOCK_PREFIXLEN - link_cidr.prefixlen)
 
 
 def vxc_link(link_cidr: IPv4Network, router_index: int, vxc_index: int) -> PointToPoint:
@@ -409,11 +410,12 @@ def vpn_links(clusters: Sequence[Cluster], vpn: Vpn) -> list[VpnLink]:
     """Every link of the environment with its tunnels' inside /30s."""
     links = []
     for index, (a, b) in enumerate(link_pairs(clusters, vpn.hub_cluster)):
-        tunnels = tuple(
-            VpnTunnel(PointToPoint(nth_subnet(vpn.bgp_inside_cidr, 30, index * vpn.tunnels_per_link + t)))
-            for t in range(vpn.tunnels_per_link)
+        first = index * vpn.tunnels_per_link  # tunnels_per_link is Literal[2]: a pair of tunnels
+        tunnels = (
+            VpnTunnel(PointToPoint(nth_subnet(vpn.bgp_inside_cidr, 30, first))),
+            VpnTunnel(PointToPoint(nth_subnet(vpn.bgp_inside_cidr, 30, first + 1))),
         )
-        links.append(VpnLink(index=index, a=a, b=b, tunnels=tunnels))  # type: ignore[arg-type]
+        links.append(VpnLink(index=index, a=a, b=b, tunnels=tunnels))
     return links
 
 

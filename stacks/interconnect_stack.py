@@ -33,7 +33,7 @@ advertise their own VPC/VNet.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
 from constructs import Construct
 
@@ -59,9 +59,22 @@ from stacks.logical_ids import PathLogicalIds
 from stacks.params import Cluster, Environment, Megaport, Vpn
 
 if TYPE_CHECKING:  # imported lazily at build time (stacks/lazy_providers.py)
+    from constructs_lib.aws.interconnect import VpcGateway
+    from constructs_lib.azure.vpn import AzureVpnGateway
+    from constructs_lib.gcp.vpn import HaVpn
     from constructs_lib.megaport import Mcr, McrPrefixFilterList
 
 COMPONENT = "interconnect"
+
+
+class VxcCommonProps(TypedDict):
+    """The props every cloud's VXC construct takes alike (InterconnectStack._vxc_common)."""
+
+    product_name: str
+    rate_limit_mbps: int
+    contract_term_months: int
+    vlan: int
+    resource_tags: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -152,7 +165,7 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
 
     def _router(
         self, env: Environment, mp: Megaport, jurisdiction: JurisdictionPlan, plan: RouterPlan
-    ) -> Any:
+    ) -> RouterHandle:
         """The MCR and its prefix filter list: the jurisdiction's declared cluster ranges, nothing else."""
         from constructs_lib.megaport import DataMegaportLocation, Mcr, McrPrefixFilterList, PrefixFilterEntry
 
@@ -178,7 +191,7 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
         )
         return RouterHandle(mcr=mcr, prefix_filter=prefix_filter)
 
-    def _vxc_common(self, env: Environment, mp: Megaport, link: VxcLink) -> dict[str, Any]:
+    def _vxc_common(self, env: Environment, mp: Megaport, link: VxcLink) -> VxcCommonProps:
         metro = f"-{link.vxc.onramp.metro}" if link.vxc.onramp is not None else ""
         return {
             "product_name": f"{env.name}-{link.router.name}-{link.cluster.name}{metro}",
@@ -287,11 +300,12 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
             cluster, h, cid = plan.cluster, self.handle(plan.cluster.name), logical(plan.cluster.name)
             tags = self.cluster_tags(cluster)
             name = f"{env.name}-{j.name}-{cluster.name}"
+            resource_group_name, gateway_subnet_id = h.azure_gateway_refs()
             circuit = ExpressRouteCircuit(
                 self,
                 f"{cid}_circuit",
                 name=name,
-                resource_group_name=h.resource_group_name,
+                resource_group_name=resource_group_name,
                 location=cluster.region,
                 peering_location=plan.primary.router.azure_peering_location,
                 bandwidth_in_mbps=mp.azure_circuit_bandwidth_mbps,
@@ -328,7 +342,7 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
                 vlan_id=plan.peering_vlan,
                 primary_peer_address_prefix=str(plan.primary.link.network),
                 secondary_peer_address_prefix=str(plan.secondary.link.network),
-                gateway_subnet_id=h.gateway_subnet_id,
+                gateway_subnet_id=gateway_subnet_id,
                 gateway_sku=mp.azure_gateway_sku,
                 provisioned_by=vxcs,
                 tags=tags,
@@ -339,23 +353,34 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
     def _vpn(self, env: Environment, vpn: Vpn) -> None:
         from cdktf_cdktf_provider_random.provider import RandomProvider
 
+        from constructs_lib.aws.interconnect import VpcGateway
+        from constructs_lib.azure.vpn import AzureVpnGateway
+        from constructs_lib.gcp.vpn import HaVpn
         from constructs_lib.ipsec import PresharedKey
 
         RandomProvider(self, "random")
         links = vpn_links(env.clusters, vpn)
         clusters = list(dict.fromkeys(c.name for link in links for c in (link.a, link.b)))
         ends = {name: self._vpn_gateway(env, vpn, env.cluster(name), links) for name in clusters}
-        connect = {
-            ("aws", "gcp"): self._vpn_aws_gcp,
-            ("aws", "azure"): self._vpn_aws_azure,
-            ("gcp", "azure"): self._vpn_gcp_azure,
-        }
         for link in links:
             lid = f"{logical(link.a.name)}_to_{logical(link.b.name)}"
             keys = [PresharedKey(self, f"{lid}_psk_{t}").value for t in range(len(link.tunnels))]
-            connect[link.clouds](env, vpn, link, lid, keys, ends[link.a.name], ends[link.b.name])
+            a, b = ends[link.a.name], ends[link.b.name]
+            # link_pairs orders each pair by CLOUD_ORDER (aws, gcp, azure).
+            if isinstance(a, VpcGateway) and isinstance(b, HaVpn):
+                self._vpn_aws_gcp(env, vpn, link, lid, keys, a, b)
+            elif isinstance(a, VpcGateway) and isinstance(b, AzureVpnGateway):
+                self._vpn_aws_azure(env, vpn, link, lid, keys, a, b)
+            elif isinstance(a, HaVpn) and isinstance(b, AzureVpnGateway):
+                self._vpn_gcp_azure(env, vpn, link, lid, keys, a, b)
+            else:
+                raise ValueError(
+                    f"VPN link {link.name}: no VPN between {link.clouds[0]} and {link.clouds[1]}"
+                )
 
-    def _vpn_gateway(self, env: Environment, vpn: Vpn, cluster: Cluster, links: list[VpnLink]) -> Any:
+    def _vpn_gateway(
+        self, env: Environment, vpn: Vpn, cluster: Cluster, links: list[VpnLink]
+    ) -> VpcGateway | HaVpn | AzureVpnGateway:
         """The cluster's VPN endpoint: an AWS VGW, a GCP HA VPN gateway or an Azure VPN gateway."""
         from constructs_lib.aws.interconnect import VpcGateway
         from constructs_lib.azure.vpn import AzureVpnGateway
@@ -392,13 +417,14 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
             if cluster.name in (link.a.name, link.b.name)
             for t in link.tunnels
         ]
+        resource_group_name, gateway_subnet_id = h.azure_gateway_refs()
         return AzureVpnGateway(
             self,
             f"{cid}_vpngw",
             name=name,
-            resource_group_name=h.resource_group_name,
+            resource_group_name=resource_group_name,
             location=cluster.region,
-            gateway_subnet_id=h.gateway_subnet_id,
+            gateway_subnet_id=gateway_subnet_id,
             asn=vpn.azure_gateway_asn,
             apipa_addresses=apipa,
             sku=vpn.azure_gateway_sku,
@@ -406,7 +432,7 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
         )
 
     def _vpn_aws_gcp(
-        self, env: Environment, vpn: Vpn, link: VpnLink, lid: str, keys: list[str], vgw: Any, ha: Any
+        self, env: Environment, vpn: Vpn, link: VpnLink, lid: str, keys: list[str], vgw: VpcGateway, ha: HaVpn
     ) -> None:
         from constructs_lib.aws.vpn import AwsSiteToSiteVpn
         from constructs_lib.gcp.vpn import HaVpnTunnel
@@ -441,7 +467,14 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
         )
 
     def _vpn_aws_azure(
-        self, env: Environment, vpn: Vpn, link: VpnLink, lid: str, keys: list[str], vgw: Any, gw: Any
+        self,
+        env: Environment,
+        vpn: Vpn,
+        link: VpnLink,
+        lid: str,
+        keys: list[str],
+        vgw: VpcGateway,
+        gw: AzureVpnGateway,
     ) -> None:
         from constructs_lib.aws.vpn import AwsSiteToSiteVpn
 
@@ -468,7 +501,14 @@ class InterconnectStack(PathLogicalIds, PlatformStack):
             )
 
     def _vpn_gcp_azure(
-        self, env: Environment, vpn: Vpn, link: VpnLink, lid: str, keys: list[str], ha: Any, gw: Any
+        self,
+        env: Environment,
+        vpn: Vpn,
+        link: VpnLink,
+        lid: str,
+        keys: list[str],
+        ha: HaVpn,
+        gw: AzureVpnGateway,
     ) -> None:
         from constructs_lib.gcp.vpn import HaVpnTunnel
 

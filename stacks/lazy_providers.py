@@ -52,7 +52,9 @@ import os
 import re
 import sys
 import warnings
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping, Sequence
+from importlib.machinery import ModuleSpec
+from importlib.resources.abc import ResourceReader
 from pkgutil import extend_path
 from types import ModuleType
 from typing import Any
@@ -110,7 +112,7 @@ class _LazyPackageLoader(importlib.abc.Loader):
         self.assembly = assembly
         self.submodules = submodules
 
-    def create_module(self, spec):  # default module creation
+    def create_module(self, spec: ModuleSpec) -> ModuleType | None:  # default module creation
         return None
 
     def exec_module(self, module: ModuleType) -> None:
@@ -127,13 +129,12 @@ class _LazyPackageLoader(importlib.abc.Loader):
             return sorted(set(module.__dict__) | submodules)
 
         module.__path__ = extend_path(list(module.__path__), name)  # as the original root does
-        module.__all__ = list(self.submodules)
         module.__doc__ = (
             f"Prebuilt cdktf bindings for {self.assembly}, imported lazily by "
             f"stacks.lazy_providers: submodules load on first access."
         )
-        module.__getattr__ = __getattr__
-        module.__dir__ = __dir__
+        # Module-level __all__, __getattr__ and __dir__ (PEP 562) live in the module's namespace.
+        vars(module).update(__all__=list(self.submodules), __getattr__=__getattr__, __dir__=__dir__)
 
         # Let jsii import the right submodule when node returns an object of a class that is
         # not registered yet (see the module docstring).
@@ -144,13 +145,15 @@ class _LazyPackageLoader(importlib.abc.Loader):
         )
 
     # importlib.resources asks the loader for package data; the original loader knows the files.
-    def get_resource_reader(self, fullname: str):
-        reader = getattr(self.original, "get_resource_reader", None)
+    def get_resource_reader(self, fullname: str) -> ResourceReader | None:
+        reader: Callable[[str], ResourceReader] | None = getattr(self.original, "get_resource_reader", None)
         return reader(fullname) if reader else None
 
 
 class _LazyProviderFinder(importlib.abc.MetaPathFinder):
-    def find_spec(self, fullname, path=None, target=None):
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None = None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
         if not fullname.startswith(PREFIX) or "." in fullname:
             return None
         spec = importlib.machinery.PathFinder.find_spec(fullname, path)
@@ -216,7 +219,8 @@ def install(environ: MutableMapping[str, str], *, node: bool = True) -> bool:
     `--require stacks/lazy_providers_node.js` to NODE_OPTIONS in `environ` before the kernel
     starts (the first jsii import starts it); the preload makes each provider's lib/index.js
     require its submodules on first use. NODE_OPTIONS reaches every node process this one
-    starts; the preload touches nothing but @cdktf/provider-* index files of the known shape.
+    starts; the preload touches nothing but @cdktf/provider-* index files of the known shape
+    (and @cdktn/provider-* index files, served by the package's own lazy-index.js).
 
     Returns True if the Python hook is active. Returns False (and warns) when the installed
     jsii cannot resolve types of not-yet-imported submodules; imports then stay eager, slow and

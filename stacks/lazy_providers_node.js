@@ -38,8 +38,31 @@ function lazyExports(source) {
   return entries.length > 0 ? entries : null;
 }
 
+// CDK Terrain (stacks/toolchain.py, TOOLCHAIN=cdktn): each @cdktn/provider-* package ships the
+// lazy form itself, lib/lazy-index.js (`Object.defineProperty(exports, 'eksCluster', { get: ...
+// require('./eks-cluster') })`), but its package.json `main` is the eager lib/index.js
+// (`exports.eksCluster = __importStar(require("./eks-cluster/index"))` for all 2,433 aws
+// submodules). Serve lazy-index.js in its place when both export the same number of submodules
+// (checked for aws 25.8.1: the same 2,433 names and paths); otherwise compile index.js as usual.
+const CDKTN_INDEX = /[\\/]node_modules[\\/]@cdktn[\\/]provider-[a-z0-9-]+[\\/]lib[\\/]index\.js$/;
+const EAGER_EXPORT = /^exports\.[A-Za-z_$][\w$]* = __importStar\(require\("\.\/[a-z0-9\/-]+"\)\);$/gm;
+const LAZY_EXPORT = /^Object\.defineProperty\(exports, '[A-Za-z_$][\w$]*', \{ get: function \(\) \{ return require\('\.\/[a-z0-9\/-]+'\); \} \}\);$/gm;
+
+function cdktnLazySource(filename) {
+  const lazyFile = path.join(path.dirname(filename), "lazy-index.js");
+  if (!fs.existsSync(lazyFile)) return null;
+  const eager = (fs.readFileSync(filename, "utf8").match(EAGER_EXPORT) || []).length;
+  const lazy = fs.readFileSync(lazyFile, "utf8");
+  const lazyCount = (lazy.match(LAZY_EXPORT) || []).length;
+  return eager > 0 && eager === lazyCount ? lazy : null;
+}
+
 const originalJs = Module._extensions[".js"];
 Module._extensions[".js"] = function (module, filename) {
+  if (CDKTN_INDEX.test(filename)) {
+    const lazy = cdktnLazySource(filename);
+    if (lazy !== null) return module._compile(lazy, filename);
+  }
   if (INDEX.test(filename)) {
     const entries = lazyExports(fs.readFileSync(filename, "utf8"));
     if (entries) {

@@ -14,8 +14,10 @@ resource. Rename only with a state move.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from cdktf import TerraformElement
+from cdktf import TerraformElement, TerraformStack
+from constructs import Node
 
 # `-` becomes `_` too (`models-gdpr` -> `models_gdpr`), as constructs_lib/logical_id.logical_id
 # does, so the data lakes' ids, formerly pinned one by one, equal their paths. No stack had a `-`
@@ -23,14 +25,21 @@ from cdktf import TerraformElement
 _INVALID = re.compile(r"[^A-Za-z0-9_]")
 
 
-class PathLogicalIds:
+# The type checker sees the mixin as the TerraformStack it is mixed into (super() and self.node).
+if TYPE_CHECKING:
+    _MixinBase = TerraformStack
+else:
+    _MixinBase = object
+
+
+class PathLogicalIds(_MixinBase):
     """Mixin for a TerraformStack subclass (put it before the stack class in the bases)."""
 
-    def _allocate_logical_id(self, tf_element):  # overrides TerraformStack.allocateLogicalId
+    def _allocate_logical_id(self, tf_element: Node | TerraformElement) -> str:  # overrides allocateLogicalId
         # One jsii round trip for the element's path (walking node.scopes costs one per level,
         # and this runs for every element of the app). Construct ids never contain "/".
         node = tf_element.node if isinstance(tf_element, TerraformElement) else tf_element
-        stack_path = self.__dict__.get("_path_logical_ids_stack_path")
+        stack_path: str | None = self.__dict__.get("_path_logical_ids_stack_path")
         if stack_path is None:
             stack_path = self.__dict__["_path_logical_ids_stack_path"] = self.node.path
         below = node.path[len(stack_path) + 1 :].split("/") if stack_path else node.path.split("/")

@@ -354,7 +354,7 @@ class DataLake(Model):
     )
     force_destroy: bool = Field(default=False, description="Only for throwaway environments.")
     erasure_days: dict[Classification, int] = Field(
-        default_factory=lambda: {"pii": 30, "models-gdpr": 30},
+        default_factory=lambda: dict[Classification, int]({"pii": 30, "models-gdpr": 30}),
         description="Classification -> days after which a noncurrent (overwritten or deleted) version is "
         "deleted on every cloud, so an erasure request completes. `archive` is refused: its "
         "compliance lock decides. Classifications left out keep noncurrent_expire_after_days.",
@@ -498,7 +498,7 @@ class Edge(Model):
     cloudflare_zone_id: str = Field(pattern=r"^[0-9a-f]{32}$")
     api_hostname: str = Field(default="api", description="Relative to dns_zone.")
     residency_hostnames: dict[Jurisdiction, str] = Field(
-        default_factory=lambda: {"eu": "api.eu"},
+        default_factory=lambda: dict[Jurisdiction, str]({"eu": "api.eu"}),
         description="Hostnames whose traffic never leaves the jurisdiction (pools and fallback inside it).",
     )
     steering_policy: Literal[
@@ -516,7 +516,7 @@ class Edge(Model):
         "proximity / dynamic_latency / off: no region map (Cloudflare would ignore it).",
     )
     pool_weights: dict[Cloud, int] = Field(
-        default_factory=lambda: {"aws": 40, "gcp": 40, "azure": 20},
+        default_factory=lambda: dict[Cloud, int]({"aws": 40, "gcp": 40, "azure": 20}),
         description="Traffic share per cloud in percent (design: 40/40/20), split evenly over the cloud's "
         "pools. Applied only by weighted steering (random, least_outstanding_requests, least_connections).",
     )
@@ -533,7 +533,7 @@ class Edge(Model):
     failure_detection_seconds: int = Field(default=30, ge=5, description="Design: failure detected in 30 s.")
     min_tls_version: Literal["1.2", "1.3"] = Field(default="1.3", description="Design: TLS 1.3 in transit.")
     regional_hostname_keys: dict[Jurisdiction, str] = Field(
-        default_factory=lambda: {"eu": "eu", "us": "us"},
+        default_factory=lambda: dict[Jurisdiction, str]({"eu": "eu", "us": "us"}),
         description="Cloudflare Data Localization Suite region key per jurisdiction: a residency hostname "
         "gets a cloudflare_regional_hostname so TLS and WAF run only in that region (validated).",
     )
@@ -626,19 +626,23 @@ class VaultServers(Model):
     )
 
 
+CostStorageKey = Classification | Literal["access-logs"]
+DEFAULT_STORAGE_GB: dict[CostStorageKey, int] = {
+    "pii": 1_000,
+    "training": 20_000,
+    "models": 2_000,
+    "models-gdpr": 1_000,
+    "archive": 10_000,
+    "access-logs": 100,
+}
+
+
 class CostAssumptions(Model):
     """What `make cost` and the review's cost section assume where the plan says nothing
     (python -m cost; prices in cost/prices.yaml). Changing it changes no infrastructure."""
 
-    storage_gb: dict[Classification | Literal["access-logs"], Annotated[int, Field(ge=0)]] = Field(
-        default_factory=lambda: {
-            "pii": 1_000,
-            "training": 20_000,
-            "models": 2_000,
-            "models-gdpr": 1_000,
-            "archive": 10_000,
-            "access-logs": 100,
-        },
+    storage_gb: dict[CostStorageKey, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=lambda: dict(DEFAULT_STORAGE_GB),
         description="Data held per bucket / storage account of each classification, in GB (a replica "
         "holds the same). Keys left out keep their default; access-logs: the access-log buckets.",
     )
@@ -648,8 +652,7 @@ class CostAssumptions(Model):
     @classmethod
     def _merge_storage_defaults(cls, data: Any) -> Any:
         if isinstance(data, dict) and isinstance(data.get("storage_gb"), dict):
-            default = cls.model_fields["storage_gb"].default_factory()  # type: ignore[misc]
-            data = {**data, "storage_gb": {**default, **data["storage_gb"]}}
+            data = {**data, "storage_gb": {**DEFAULT_STORAGE_GB, **data["storage_gb"]}}
         return data
 
 
@@ -770,6 +773,58 @@ Backend = Annotated[
 
 
 # --------------------------------------------------------------------------------------------
+# Day-2 access: CI through OIDC federation, people through SSO (stacks/identity_stack.py,
+# stacks/access_stack.py)
+# --------------------------------------------------------------------------------------------
+
+Uuid = Annotated[str, Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+GithubEnvironment = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,255}$")]
+
+
+class GithubCi(Model):
+    """The GitHub repository whose workflow plans and deploys this environment, keyless.
+
+    The OIDC token's subject is `repo:<repository>:environment:<name>` for a job that names a
+    GitHub environment; the plan role trusts `plan_environment` only, the deploy role
+    `deploy_environment` only (protect it with required reviewers and a main-only branch rule).
+    """
+
+    repository: str = Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", description="owner/name")
+    plan_environment: GithubEnvironment = "plan"
+    deploy_environment: GithubEnvironment = Field(
+        description="Protected GitHub environment of the deploy job."
+    )
+
+
+class RoleAccess(Model):
+    """One unified role (a `vault.roles` name) as the identity provider and the clusters see it."""
+
+    role: Name
+    idp_group: str = Field(
+        pattern=r"^[A-Za-z0-9_.@-]{1,120}$", description="Okta group name (the groups claim)."
+    )
+    kubernetes: Literal["admin", "edit", "view"] = Field(
+        description="Access on every cluster: admin = cluster-admin, edit = read/write workloads, view = read-only."
+    )
+    azure_group_object_id: Uuid = Field(
+        description="Object id of the Entra group Okta provisions for idp_group."
+    )
+
+
+class Sso(Model):
+    """Okta in front of every cloud (design: SAML to AWS IAM, OIDC to GCP IAM and to Entra ID)."""
+
+    aws_saml_metadata_file: str = Field(
+        pattern=r"^[A-Za-z0-9_./-]+\.xml$",
+        description="Okta's SAML metadata for the AWS app, relative to environments/.",
+    )
+    gcp_organization_id: str = Field(pattern=r"^\d{6,20}$", description="Parent of the workforce pool.")
+    oidc_issuer_uri: str = Field(pattern=r"^https://", description="Okta authorization server (OIDC issuer).")
+    gcp_oidc_client_id: str = Field(min_length=1, description="Okta OIDC app client id for Google Cloud.")
+    roles: tuple[RoleAccess, ...] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------------------------
 # The environment
 # --------------------------------------------------------------------------------------------
 
@@ -803,6 +858,49 @@ def deep_merge(base: Any, override: Any) -> Any:
     return copy.deepcopy(override)
 
 
+class Registry(Model):
+    """Container registries, one per cloud and jurisdiction (issue 19), next to that jurisdiction's
+    first cluster of the cloud; AWS and Azure replicate to the cloud's other cluster regions of the
+    jurisdiction, never outside it."""
+
+    enabled: bool = True
+    repositories: tuple[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")], ...] = Field(
+        default=("serving", "training", "tools"),
+        description="ECR repositories (`<env>/<name>`); Artifact Registry and ACR hold any image path.",
+    )
+
+
+class Budget(Model):
+    """A monthly budget per cloud for the environment, alerting at each threshold (percent of the
+    amount, actual spend; the last one also on forecast)."""
+
+    monthly_usd: dict[Cloud, int] = Field(description="Monthly amount per cloud, in USD (whole dollars).")
+    thresholds_percent: tuple[Annotated[int, Field(ge=1, le=1000)], ...] = (50, 80, 100)
+    gcp_billing_account: str = Field(
+        pattern=r"^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$",
+        description="Billing account the GCP budget belongs to (google_billing_budget.billing_account).",
+    )
+    azure_start_month: str = Field(
+        default="2026-12",
+        pattern=r"^20[2-9][0-9]-(0[1-9]|1[0-2])$",
+        description="First month of the Azure budget (azurerm: start_date is the first of a month, "
+        "not more than 12 months ahead; changing it replaces the budget).",
+    )
+
+
+class Notifications(Model):
+    """The environment's one notification target: budget, replication and edge alerts go here."""
+
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+
+
+class CostAllocation(Model):
+    """Cost-allocation tags every taggable resource carries (with `env`)."""
+
+    team: LabelValue = Field(description="The team that pays.")
+    model: LabelValue = Field(default="shared", description="The model the spend serves; shared: platform.")
+
+
 class Environment(Model):
     name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9]{1,9}$")]
     kubernetes_version: str = Field(default="1.34", pattern=r"^1\.[0-9]{2}$")
@@ -812,6 +910,8 @@ class Environment(Model):
         default_factory=dict, description="Extra tags on every resource."
     )
     backend: Backend = LocalBackend()
+    ci: GithubCi | None = Field(default=None, description="Left out: no CI identities are declared.")
+    sso: Sso | None = Field(default=None, description="Left out: no SSO and no human cluster access.")
     cluster_defaults: ClusterDefaults = Field(
         default_factory=lambda: ClusterDefaults(),
         description="Merged under every cluster entry (the cluster's own keys win).",
@@ -821,6 +921,10 @@ class Environment(Model):
     interconnect: Annotated[Megaport | Vpn, Field(discriminator="kind")]
     edge: Edge
     vault: Vault
+    registry: Registry = Registry()
+    cost_allocation: CostAllocation
+    budget: Budget
+    notifications: Notifications
     runner: Runner = Runner()
     cost: CostAssumptions = CostAssumptions()
 

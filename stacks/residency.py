@@ -7,9 +7,11 @@ same YAML file from their own environment.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -48,7 +50,7 @@ class Residency:
         return None
 
 
-def parse_residency(data: dict) -> Residency:
+def parse_residency(data: Mapping[str, Any]) -> Residency:
     regions: dict[str, dict[str, tuple[str, ...]]] = {}
     gcs: dict[str, tuple[str, ...]] = {}
     cf: dict[str, tuple[str, ...]] = {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from ipaddress import IPv4Network
 from pathlib import Path
@@ -36,7 +36,7 @@ from stacks.interconnect_plan import (
     path_slas,
     router_capacity,
 )
-from stacks.params import Cluster, Environment, MegaportRouter
+from stacks.params import Cluster, Environment, Megaport, MegaportRouter, Vpn
 from stacks.residency import Residency, load_residency
 from stacks.secret_shapes import SECRET_KEY_NAME, redact, shape_of, strings
 from stacks.vault_checks import check_vault
@@ -95,7 +95,7 @@ def _dedupe(problems: Iterable[Problem]) -> list[Problem]:
 # --------------------------------------------------------------------------------------------
 
 
-def read_parameters(path: str | Path) -> dict:
+def read_parameters(path: str | Path) -> dict[str, Any]:
     """Read one file into plain data: UTF-8, valid YAML, a mapping, no duplicate keys, no secrets.
 
     Raises ParameterError. Problems of the text itself carry the line (`FILE:line: ...`).
@@ -111,6 +111,7 @@ def read_parameters(path: str | Path) -> dict:
     text, bad = decode(raw)
     if bad is not None:
         raise ParameterError(shown, [Problem(bad.path, bad.message, bad.line)])
+    assert text is not None  # decode returns the text or the problem
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -177,7 +178,7 @@ def load_environment(path: str | Path, residency: Residency | None = None) -> En
                 f"is '{name}' but the file is {path.name}; name the file {name}.yaml or set name: {expected}.",
             ),
         )
-    if problems:
+    if problems or env is None:  # no environment means pydantic reported why
         raise ParameterError(shown, _redacted(problems, data))
     return env
 
@@ -187,7 +188,7 @@ def _related(a: str, b: str) -> bool:
     return a == b or a.startswith(b + ".") or a.startswith(b + "[") or b.startswith(a + ".")
 
 
-def _partial_environment(data: dict, exc: ValidationError) -> Environment | None:
+def _partial_environment(data: dict[str, Any], exc: ValidationError) -> Environment | None:
     """The environment without the values that failed, when it still validates (else None)."""
     trial = copy.deepcopy(data)
     for _ in range(3):
@@ -227,7 +228,7 @@ def _remove(data: Any, loc: list[Any]) -> bool:
     return False
 
 
-def _secret_problems(data: dict) -> Iterable[Problem]:
+def _secret_problems(data: dict[str, Any]) -> Iterable[Problem]:
     for path, value, key in strings(data):
         shape = shape_of(value)
         if shape:
@@ -249,7 +250,7 @@ def _under_tags(path: str) -> bool:
     return path.startswith("tags.") or ".labels." in path
 
 
-def _redacted(problems: list[Problem], data: dict) -> list[Problem]:
+def _redacted(problems: list[Problem], data: dict[str, Any]) -> list[Problem]:
     """No message echoes a secret-shaped value, whichever rule quoted it."""
     secrets = [v for _p, v, _k in strings(data) if shape_of(v)]
     if not secrets:
@@ -270,9 +271,10 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _pydantic_problems(exc: ValidationError, data: dict) -> list[Problem]:
+def _pydantic_problems(exc: ValidationError, data: Mapping[str, Any]) -> list[Problem]:
     problems = []
-    defaults = data.get("cluster_defaults") if isinstance(data.get("cluster_defaults"), dict) else {}
+    raw_defaults = data.get("cluster_defaults")
+    defaults: Mapping[str, Any] = raw_defaults if isinstance(raw_defaults, dict) else {}
     errors = exc.errors(include_url=False)
     locs = [tuple(e["loc"]) for e in errors]
     for err in errors:
@@ -324,7 +326,7 @@ _FIXES = {
 }
 
 
-def _from_defaults(loc: list[Any], data: dict, defaults: dict) -> bool:
+def _from_defaults(loc: list[Any], data: Mapping[str, Any], defaults: Mapping[str, Any]) -> bool:
     """An error at clusters[i].<rest> whose value came from cluster_defaults, not the entry."""
     if len(loc) < 3 or loc[0] != "clusters" or not isinstance(loc[1], int) or not defaults:
         return False
@@ -397,6 +399,7 @@ def check_environment(env: Environment, residency: Residency) -> Iterable[Proble
     yield from _check_interconnect(env)
     yield from _check_edge_and_vault(env)
     yield from check_extra(env)
+    yield from _check_access(env)
     yield from check_vault(env, Problem)
     yield from check_edge(env, Problem)
     yield from check_cloud_requirements(env, Problem)
@@ -639,7 +642,7 @@ def _check_interconnect(env: Environment) -> Iterable[Problem]:
                 f"ASN {ic.aws_amazon_side_asn} is not accepted by AWS for a Direct Connect gateway; "
                 "use 64512-65534 or 4200000000-4294967294.",
             )
-        yield from _check_megaport_links(env)
+        yield from _check_megaport_links(env, ic)
         vlans: dict[tuple[str, int], str] = {}
         # (jurisdiction, zone) -> path; a jurisdiction has one red and one blue router.
         zones_of: dict[tuple[str, str], str] = {}
@@ -752,7 +755,7 @@ def _check_interconnect(env: Environment) -> Iterable[Problem]:
                 f"{ic.azure_gateway_sku} carries {EXPRESSROUTE_GATEWAY_MBPS[ic.azure_gateway_sku]} Mbps, less than "
                 f"the {ic.azure_circuit_bandwidth_mbps} Mbps circuit; use ErGw3AZ for 10 Gbps.",
             )
-        yield from _check_megaport_paths(env)
+        yield from _check_megaport_paths(env, ic)
     else:
         asns += [
             ("interconnect.aws_amazon_side_asn", ic.aws_amazon_side_asn),
@@ -785,7 +788,7 @@ def _check_interconnect(env: Environment) -> Iterable[Problem]:
                     "so spokes could not reach each other. Pick an AWS or Azure cluster, or leave hub_cluster out "
                     "for a full mesh.",
                 )
-        yield from _check_vpn_inside_cidr(env)
+        yield from _check_vpn_inside_cidr(env, ic)
         if env.clusters_of("azure") and AZURE_VPN_GATEWAY_MBPS[ic.azure_gateway_sku] < ic.throughput_mbps:
             yield Problem(
                 "interconnect.azure_gateway_sku",
@@ -820,9 +823,8 @@ def _cluster_ranges(env: Environment) -> list[tuple[str, IPv4Network]]:
     ]
 
 
-def _check_megaport_paths(env: Environment) -> Iterable[Problem]:
+def _check_megaport_paths(env: Environment, ic: Megaport) -> Iterable[Problem]:
     """Every cloud path has a red and a blue VXC on different routers, and meets the SLA it claims."""
-    ic = env.interconnect
     names = {c.name for c in env.clusters}
     if any(v.cluster not in names for r in ic.routers for v in r.vxcs):
         return  # reported above
@@ -851,8 +853,7 @@ def _check_megaport_paths(env: Environment) -> Iterable[Problem]:
             )
 
 
-def _check_megaport_links(env: Environment) -> Iterable[Problem]:
-    ic = env.interconnect
+def _check_megaport_links(env: Environment, ic: Megaport) -> Iterable[Problem]:
     pool = ic.link_cidr
     for path, net in _cluster_ranges(env):
         if net.overlaps(pool):
@@ -875,8 +876,7 @@ def _check_megaport_links(env: Environment) -> Iterable[Problem]:
             )
 
 
-def _check_vpn_inside_cidr(env: Environment) -> Iterable[Problem]:
-    ic = env.interconnect
+def _check_vpn_inside_cidr(env: Environment, ic: Vpn) -> Iterable[Problem]:
     pool = ic.bgp_inside_cidr
     path = "interconnect.bgp_inside_cidr"
     if not pool.subnet_of(LINK_LOCAL):
@@ -1106,6 +1106,8 @@ def _check_construct_rules(env: Environment) -> Iterable[Problem]:
         hosts.setdefault(host, key)
     seen_hosts: dict[str, int] = {}
     for i, c in enumerate(env.clusters):
+        if c.ingress_hostname is None:  # never: Environment's validator fills the default
+            continue
         if c.ingress_hostname in seen_hosts:
             yield Problem(
                 f"{_cpath(env, i)}.ingress_hostname",
@@ -1169,24 +1171,24 @@ def _check_construct_rules(env: Environment) -> Iterable[Problem]:
     bindings: dict[tuple[str, str], int] = {}
     logins: dict[str, int] = {}
     for b, binding in enumerate(vault.kubernetes_bindings):
-        key = (binding.namespace, binding.service_account)
+        bound = (binding.namespace, binding.service_account)
         login = (
             f"{binding.namespace}-{binding.service_account}"  # the Vault login role (stacks/vault_plan.py)
         )
-        if login in logins and key not in bindings:
+        if login in logins and bound not in bindings:
             yield Problem(
                 f"vault.kubernetes_bindings[{b}]",
                 f"its Vault login role '{login}' is also the one of vault.kubernetes_bindings[{logins[login]}] "
                 "(namespace-service_account); rename the namespace or the service account.",
             )
         logins.setdefault(login, b)
-        if key in bindings:
+        if bound in bindings:
             yield Problem(
                 f"vault.kubernetes_bindings[{b}]",
                 f"{binding.namespace}/{binding.service_account} is already bound at "
-                f"vault.kubernetes_bindings[{bindings[key]}]; bind each service account once.",
+                f"vault.kubernetes_bindings[{bindings[bound]}]; bind each service account once.",
             )
-        bindings.setdefault(key, b)
+        bindings.setdefault(bound, b)
 
 
 def _reserved_asn(asn: int) -> bool:
@@ -1213,3 +1215,38 @@ def _check_asn_ranges(env: Environment) -> Iterable[Problem]:
                     f"interconnect.routers[{r} {router.name}].asn",
                     f"ASN {router.asn} is reserved (RFC 5398/6793/7300) and no BGP peer accepts it; {fix}.",
                 )
+
+
+ENVIRONMENTS_DIR = Path(__file__).resolve().parent.parent / "environments"
+
+
+def _check_access(env: Environment) -> Iterable[Problem]:
+    """Every unified role has exactly one SSO mapping (so it reaches every cluster), and the
+    IdP metadata the AWS SAML provider is built from exists."""
+    if env.sso is None:
+        return
+    roles = [r.name for r in env.vault.roles]
+    seen: set[str] = set()
+    for i, mapping in enumerate(env.sso.roles):
+        if mapping.role not in roles:
+            yield Problem(
+                f"sso.roles[{i}].role",
+                f"'{mapping.role}' is not a role in vault.roles ({', '.join(sorted(roles))}); use one of them.",
+            )
+        if mapping.role in seen:
+            yield Problem(f"sso.roles[{i}].role", f"'{mapping.role}' is mapped twice; keep one entry.")
+        seen.add(mapping.role)
+    for name in roles:
+        if name not in seen:
+            yield Problem(
+                "sso.roles",
+                f"role '{name}' (vault.roles) has no entry: add {{role: {name}, idp_group: ..., kubernetes: "
+                "view|edit|admin, azure_group_object_id: ...}} so it reaches the clusters.",
+            )
+    metadata = ENVIRONMENTS_DIR / env.sso.aws_saml_metadata_file
+    if not metadata.is_file():
+        yield Problem(
+            "sso.aws_saml_metadata_file",
+            f"environments/{env.sso.aws_saml_metadata_file} does not exist; download the AWS app's SAML "
+            "metadata from Okta and save it there.",
+        )

@@ -5,10 +5,15 @@ Pure Python; `stacks.validation.check_environment` yields these problems with th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from stacks.params import Environment
 from stacks.vault_plan import PLUGIN_WIF_MIN_VERSION, engine_clouds, version_tuple
+
+# The caller's Problem type: `problem(path, message)` builds one (no import cycle with validation).
+P = TypeVar("P")
+MakeProblem = Callable[[str, str], P]
 
 # AWS: "Role chaining limits your AWS CLI or AWS API role session to a maximum of one hour"
 # (IAM user guide, "Roles terms and concepts", role chaining). Vault's engine always chains:
@@ -19,7 +24,7 @@ AWS_ROLE_CHAINING_MAX_SECONDS = 3600
 GCP_ACCESS_TOKEN_MAX_SECONDS = 3600
 
 
-def check_vault(env: Environment, problem) -> Iterable:
+def check_vault(env: Environment, problem: MakeProblem[P]) -> Iterable[P]:
     """`problem(path, message)` builds the caller's Problem (keeps this module free of validation's types)."""
     vault = env.vault
     names = {c.name for c in env.clusters}

@@ -33,6 +33,7 @@ reviewer JWT"; terraform-provider-vault v5.6.0 vault/resource_kubernetes_auth_ba
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import assert_never
 
 from stacks.interconnect_plan import link_pairs
 from stacks.params import Cluster, Environment, Megaport, Vpn
@@ -96,7 +97,7 @@ def _network(env: Environment, home: Cluster, cluster: Cluster) -> str | None:
         if hub and frozenset((home.name, hub)) in pairs and frozenset((hub, cluster.name)) in pairs:
             return f"VPN through hub {hub}"
         return None
-    return None
+    assert_never(ic)
 
 
 def plan_reach(env: Environment) -> tuple[ClusterReach, ...]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cdktf import Token
+from cdktf import ITerraformDependable, Token
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from cdktf_cdktf_provider_azuread.provider import AzureadProvider
 from cdktf_cdktf_provider_azurerm.data_azurerm_client_config import DataAzurermClientConfig
@@ -122,7 +122,7 @@ class VaultStack(PathLogicalIds, PlatformStack):
 
         # ---- The clouds: server identity, unseal key, platform roles, secrets engine -------
         self.unseal_keys: dict[str, Construct] = {}
-        self.secret_engines: dict[str, Construct] = {}
+        self.secret_engines: dict[str, AwsSecretsEngine | GcpSecretsEngine | AzureSecretsEngine] = {}
         engines = engine_clouds(env)
         if (home := _first(env, "aws")) is not None:
             self._aws(home, "aws" in engines)
@@ -136,7 +136,7 @@ class VaultStack(PathLogicalIds, PlatformStack):
             kv=self.kv.path,
             pki_issue_path=f"{self.pki.intermediate_mount.path}/issue/{self.pki.mtls_role.name}",
             credential_paths={
-                cloud: {name: engine.credential_path(name) for name in engine.roles}  # type: ignore[attr-defined]
+                cloud: {name: engine.credential_path(name) for name in engine.roles}
                 for cloud, engine in self.secret_engines.items()
             },
         )
@@ -178,7 +178,7 @@ class VaultStack(PathLogicalIds, PlatformStack):
                 )
             self.kubernetes_auth[item.cluster] = auth
 
-    def _issuer_ready(self) -> list:
+    def _issuer_ready(self) -> list[ITerraformDependable]:
         """What a federated engine needs before Vault signs its first identity token."""
         return [self.issuer.config] if self.issuer is not None else []
 
@@ -243,7 +243,7 @@ class VaultStack(PathLogicalIds, PlatformStack):
                 name=f"{env.name}-{role.name}",
                 description=role.description,
                 grants=[
-                    StorageGrant(g.label, g.level, g.lake.bucket_arn, g.lake.kms_key_arn)
+                    StorageGrant(g.label, g.level, g.lake.grant_scope, g.lake.kms_key_arn)
                     for g in self._grants(role.name, "aws")
                 ],
                 trusted_role_arn=engine.role_arn,
@@ -309,7 +309,7 @@ class VaultStack(PathLogicalIds, PlatformStack):
                 account_id=gcp_account_id(env, role.name),
                 description=role.description,
                 grants=[
-                    StorageGrant(g.label, g.level, g.lake.bucket) for g in self._grants(role.name, "gcp")
+                    StorageGrant(g.label, g.level, g.lake.grant_scope) for g in self._grants(role.name, "gcp")
                 ],
             )
             for role in env.vault.roles
@@ -380,8 +380,7 @@ class VaultStack(PathLogicalIds, PlatformStack):
         AzureadProvider(self, "azuread", tenant_id=account.tenant_id)
         grants = {
             role.name: [
-                StorageGrant(g.label, g.level, g.lake.storage_account_id)
-                for g in self._grants(role.name, "azure")
+                StorageGrant(g.label, g.level, g.lake.grant_scope) for g in self._grants(role.name, "azure")
             ]
             for role in env.vault.roles
         }

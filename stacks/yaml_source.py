@@ -53,7 +53,7 @@ def _label(node: yaml.Node) -> str | None:
                 and key.value == "name"
                 and isinstance(value, yaml.ScalarNode)
             ):
-                return value.value
+                return str(value.value)
     return None
 
 

@@ -26,7 +26,7 @@ SHA_PIN = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 # `uses: owner/repo@<sha> # v1.2.3`: the tag in the comment is what Dependabot updates with the SHA.
 PINNED_LINE = re.compile(r"uses:\s*[\w.-]+/[\w./-]+@[0-9a-f]{40}\s+#\s*v\d+(\.\d+)*\s*$")
 # The only write scopes this workflow may hold, and on which job (literal, from the issue).
-ALLOWED_WRITES = {("comment", "pull-requests"), ("plan", "id-token")}
+ALLOWED_WRITES = {("comment", "pull-requests"), ("plan", "id-token"), ("deploy", "id-token")}
 
 
 def _load(path: Path) -> dict:
@@ -208,3 +208,98 @@ def test_zizmor_gate_fails_on_a_planted_injection(tmp_path):
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert dirty.returncode != 0
     assert "template-injection" in dirty.stdout
+
+
+# ---- keyless cloud access (issue #18) ---------------------------------------------------------
+# The clouds' official actions and the inputs that carry federation, not keys (each action's
+# action.yml: role-to-assume, workload_identity_provider, client-id without client-secret).
+OIDC_AUTH = {
+    "aws-actions/configure-aws-credentials": "role-to-assume",
+    "google-github-actions/auth": "workload_identity_provider",
+    "azure/login": "client-id",
+}
+STATIC_KEY_INPUTS = {
+    "aws-access-key-id",
+    "aws-secret-access-key",
+    "aws-session-token",
+    "credentials_json",
+    "creds",
+    "client-secret",
+}
+
+
+def oidc_auth_problems(doc: dict, job_id: str) -> list[str]:
+    """The job authenticates to all three clouds through OIDC and with nothing else."""
+    job = doc["jobs"][job_id]
+    problems = []
+    if (job.get("permissions") or {}).get("id-token") != "write":
+        problems.append(f"{job_id}: no id-token: write")
+    found = set()
+    for step in job.get("steps", []):
+        action = step.get("uses", "").split("@")[0]
+        inputs = step.get("with") or {}
+        if action in OIDC_AUTH:
+            found.add(action)
+            if not inputs.get(OIDC_AUTH[action]):
+                problems.append(f"{job_id}: {action} without {OIDC_AUTH[action]}")
+        if STATIC_KEY_INPUTS & set(inputs):
+            problems.append(f"{job_id}: {action} gets {sorted(STATIC_KEY_INPUTS & set(inputs))}")
+        for name in step.get("env") or {}:
+            if re.search(
+                r"AWS_SECRET|AWS_ACCESS_KEY|GOOGLE_CREDENTIALS|ARM_CLIENT_SECRET|ARM_ACCESS_KEY", name
+            ):
+                problems.append(f"{job_id}: env {name}")
+    problems += [f"{job_id}: no {a} step" for a in sorted(set(OIDC_AUTH) - found)]
+    return problems
+
+
+@pytest.mark.parametrize("job_id", ["plan", "deploy"])
+def test_plan_and_deploy_authenticate_to_every_cloud_through_oidc_only(ci, job_id):
+    assert oidc_auth_problems(ci, job_id) == []
+
+
+def test_plan_job_uses_the_plan_environment_and_uploads_plan_json_per_stack(ci):
+    plan = ci["jobs"]["plan"]
+    # The subject the plan identities trust: repo:<owner>/<repo>:environment:plan.
+    assert plan["environment"] == "plan"
+    runs = [s["run"] for s in plan["steps"] if "run" in s]
+    assert any("make plan-json" in r for r in runs)
+    uploads = [s for s in plan["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert uploads and uploads[0]["with"]["path"] == "plans/${{ matrix.target.stack }}.json"
+    assert uploads[0]["with"]["name"] == "plan-json-${{ matrix.target.stack }}"  # the review's pattern
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert "terraform show -json plan.tfplan" in makefile
+
+
+def test_deploy_runs_on_main_only_behind_the_environment_of_its_name(ci):
+    deploy = ci["jobs"]["deploy"]
+    assert deploy["environment"] == "${{ matrix.env }}"
+    assert "github.ref == 'refs/heads/main'" in deploy["if"]
+    assert "github.event_name == 'push'" in deploy["if"]
+    assert "plan" in deploy["needs"]
+
+
+def test_only_plan_and_deploy_may_mint_oidc_tokens(ci):
+    holders = [j for j, job in ci["jobs"].items() if (job.get("permissions") or {}).get("id-token")]
+    assert sorted(holders) == ["deploy", "plan"]
+
+
+def test_oidc_rule_catches_a_static_key_a_missing_token_and_a_missing_cloud(ci):
+    for mutate in (
+        lambda d: d["jobs"]["plan"]["permissions"].pop("id-token"),
+        lambda d: _auth_step(d, "aws-actions/configure-aws-credentials")["with"].update(
+            {"aws-access-key-id": "${{ secrets.AWS_ACCESS_KEY_ID }}"}
+        ),
+        lambda d: _auth_step(d, "google-github-actions/auth")["with"].update(
+            {"credentials_json": "${{ secrets.GCP_SA_KEY }}"}
+        ),
+        lambda d: d["jobs"]["plan"]["steps"].remove(_auth_step(d, "azure/login")),
+        lambda d: d["jobs"]["plan"]["steps"][-2]["env"].update({"ARM_CLIENT_SECRET": "${{ secrets.X }}"}),
+    ):
+        doc = copy.deepcopy(ci)
+        mutate(doc)
+        assert oidc_auth_problems(doc, "plan") != []
+
+
+def _auth_step(doc: dict, action: str) -> dict:
+    return next(s for s in doc["jobs"]["plan"]["steps"] if s.get("uses", "").startswith(action + "@"))

@@ -19,7 +19,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from cdktf import TerraformResourceLifecycle
-from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocument
+from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
+    DataAwsIamPolicyDocument,
+    DataAwsIamPolicyDocumentStatement,
+)
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
@@ -214,6 +217,9 @@ class S3DataLake(Construct):
         self._log_delivery_policy(self.log_bucket, [b.bucket for b in self.buckets.values()], region, "logs")
 
         self.replicas: dict[str, S3LakeBucket] = {}
+        # (classification, source bucket name, destination bucket name, rule id): what the
+        # replication alarms watch (S3 reports its replication metrics per these three dimensions).
+        self.replication_rules: list[tuple[str, str, str, str]] = []
         self.replicated = storage_spec.replicated_classifications(
             classifications,
             source_jurisdiction=jurisdiction,
@@ -349,7 +355,14 @@ class S3DataLake(Construct):
         S3BucketNotification(self, f"{part}_notification", bucket=bucket.id, region=region, eventbridge=True)
         return bucket, versioning, public_access
 
-    def _policy(self, part: str, bucket: S3Bucket, region: str, public_access, extra_statements=()) -> None:
+    def _policy(
+        self,
+        part: str,
+        bucket: S3Bucket,
+        region: str,
+        public_access: S3BucketPublicAccessBlock,
+        extra_statements: Sequence[DataAwsIamPolicyDocumentStatement] = (),
+    ) -> None:
         document = DataAwsIamPolicyDocument(
             self,
             f"{part}_policy_document",
@@ -365,7 +378,12 @@ class S3DataLake(Construct):
         )
 
     def _lifecycle(
-        self, part: str, bucket: S3Bucket, region: str, rules: list[LifecycleRule], versioning
+        self,
+        part: str,
+        bucket: S3Bucket,
+        region: str,
+        rules: list[LifecycleRule],
+        versioning: S3BucketVersioningA,
     ) -> None:
         S3BucketLifecycleConfiguration(
             self,
@@ -539,6 +557,8 @@ class S3DataLake(Construct):
             tags=self._resource_tags(c, source.jurisdiction),
         )
         assert source.key is not None and destination.key is not None
+        rule_id = f"{c}-to-{destination.region}"
+        self.replication_rules.append((c, source.bucket.bucket, destination.bucket.bucket, rule_id))
         permissions = DataAwsIamPolicyDocument(
             self,
             f"{c}_replication_permissions",
@@ -562,7 +582,7 @@ class S3DataLake(Construct):
             role=role.arn,
             rule=[
                 ReplicationRule(
-                    id=f"{c}-to-{destination.region}",
+                    id=rule_id,
                     status="Enabled",
                     filter=ReplicationFilter(prefix=""),
                     # A delete in the source must not empty the disaster-recovery copy.

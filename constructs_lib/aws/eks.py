@@ -14,17 +14,23 @@ What is on without asking (each a named prop to turn off, never a missing one):
   - nodes with IMDSv2 required and hop limit 1 (pods cannot reach the node's credentials),
     encrypted gp3 root volumes, a node role holding only the three node policies;
   - Kubernetes network policies enforced by the VPC CNI;
-  - standard (not extended, paid) version support, and node groups upgraded a third at a time.
+  - standard (not extended, paid) version support, and node groups upgraded a third at a time;
+  - node groups the cluster autoscaler can find and scale from zero (discovery and node-template
+    tags on each group's Auto Scaling group) and an EKS Pod Identity role for the autoscaler
+    (kube-system/cluster-autoscaler) allowed to resize only this cluster's groups;
+  - the EBS CSI driver as a managed add-on whose controller gets its role through Pod Identity.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 
-from cdktf import TerraformResourceLifecycle, Token
+from cdktf import ITerraformDependable, TerraformResourceLifecycle, Token
+from cdktf_cdktf_provider_aws.autoscaling_group_tag import AutoscalingGroupTagA, AutoscalingGroupTagTag
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
-from cdktf_cdktf_provider_aws.eks_addon import EksAddon
+from cdktf_cdktf_provider_aws.eks_addon import EksAddon, EksAddonPodIdentityAssociation
 from cdktf_cdktf_provider_aws.eks_cluster import (
     EksCluster,
     EksClusterAccessConfig,
@@ -41,7 +47,11 @@ from cdktf_cdktf_provider_aws.eks_node_group import (
     EksNodeGroupTaint,
     EksNodeGroupUpdateConfig,
 )
+from cdktf_cdktf_provider_aws.eks_pod_identity_association import EksPodIdentityAssociation
 from cdktf_cdktf_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from cdktf_cdktf_provider_aws.launch_template import (
     LaunchTemplate,
     LaunchTemplateBlockDeviceMappings,
@@ -52,10 +62,10 @@ from cdktf_cdktf_provider_aws.launch_template import (
 from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
 from constructs import Construct
 
-from constructs_lib.aws.iam import grant_kms_use, service_role
+from constructs_lib.aws.iam import grant_kms_use, policy_document, service_role
 from constructs_lib.aws.kms import RotatingKey
 from constructs_lib.aws.network import AwsClusterNetwork
-from constructs_lib.specs import NodePoolSpec, to_eks
+from constructs_lib.specs import CA_PREFIX, NodePoolSpec, eks_autoscaler_tags, to_eks
 
 CONTROL_PLANE_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 
@@ -71,6 +81,16 @@ NODE_POLICIES = (
 # The ones that must run before nodes can become Ready are created before the node groups.
 ADDONS_BEFORE_NODES = ("vpc-cni", "kube-proxy", "eks-pod-identity-agent")
 ADDONS_AFTER_NODES = ("coredns",)
+
+# EKS Pod Identity: the agent (an add-on above) hands these roles to the named service accounts.
+# The trust principal and the two actions are the ones the EKS user guide prescribes
+# (docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html).
+POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com"
+POD_IDENTITY_TRUST_ACTIONS = ("sts:AssumeRole", "sts:TagSession")
+AUTOSCALER_SERVICE_ACCOUNT = ("kube-system", "cluster-autoscaler")
+# The service account the aws-ebs-csi-driver add-on's controller runs as.
+EBS_CSI_SERVICE_ACCOUNT = "ebs-csi-controller-sa"
+EBS_CSI_POLICY = "service-role/AmazonEBSCSIDriverPolicy"
 
 
 class Eks(Construct):
@@ -90,9 +110,10 @@ class Eks(Construct):
       log_retention_days: control-plane log retention (a CloudWatch-allowed value).
       key_rotation_days: rotation period of the secrets key (90..2560).
       deletion_protection: EKS refuses to delete the cluster while True.
-      creator_admin: the identity that applies this stack gets cluster-admin through an access
-        entry (visible, revocable), which later stacks that install add-ons need. False: nobody
-        has access until an access entry is added.
+      creator_admin: True gives the identity that applies this stack cluster-admin
+        (bootstrap_cluster_creator_admin_permissions). Off by default: access is granted by
+        explicit access entries (stacks/access_stack.py: the unified roles and the CI deploy
+        role), so nobody's laptop identity stays cluster-admin forever.
     """
 
     def __init__(
@@ -114,7 +135,7 @@ class Eks(Construct):
         log_retention_days: int = 365,
         key_rotation_days: int = 90,
         deletion_protection: bool = True,
-        creator_admin: bool = True,
+        creator_admin: bool = False,
     ) -> None:
         super().__init__(scope, id_)
         if public_endpoint and not authorized_cidrs:
@@ -215,7 +236,7 @@ class Eks(Construct):
             tags=tags,
         )
 
-        node_role, node_attachments = service_role(
+        self.node_role, node_attachments = service_role(
             self,
             "node_role",
             name=f"{name}-node",
@@ -230,7 +251,7 @@ class Eks(Construct):
             self.node_groups[spec.role] = self._node_group(
                 spec,
                 name=name,
-                node_role_arn=node_role.arn,
+                node_role_arn=self.node_role.arn,
                 subnet_ids=network.private_subnet_ids,
                 tags=tags,
                 depends_on=[*node_attachments, *addons_before],
@@ -238,9 +259,19 @@ class Eks(Construct):
         for addon in ADDONS_AFTER_NODES:
             self._addon(addon, tags, depends_on=list(self.node_groups.values()))
 
+        for spec in node_pools:
+            if not spec.fixed_size:  # a fixed pool (min == max) gives the autoscaler nothing to do
+                self._autoscaler_tags(spec, name)
+        self.autoscaler_role = self._autoscaler_identity(
+            name=name, partition=partition, account_id=account_id, tags=tags
+        )
+        self.ebs_csi_role = self._ebs_csi(name=name, aws_policy=aws_policy, tags=tags)
+
     # ----------------------------------------------------------------------------------------
 
-    def _addon(self, addon: str, tags: dict[str, str], depends_on: list | None = None) -> EksAddon:
+    def _addon(
+        self, addon: str, tags: dict[str, str], depends_on: Sequence[ITerraformDependable] | None = None
+    ) -> EksAddon:
         config = None
         if addon == "vpc-cni":
             # The VPC CNI's network policy agent enforces Kubernetes NetworkPolicy objects.
@@ -265,7 +296,7 @@ class Eks(Construct):
         node_role_arn: str,
         subnet_ids: list[str],
         tags: dict[str, str],
-        depends_on: list,
+        depends_on: Sequence[ITerraformDependable],
     ) -> EksNodeGroup:
         pool_tags = {**tags, "pool": spec.role}
         template = LaunchTemplate(
@@ -322,6 +353,126 @@ class Eks(Construct):
             depends_on=depends_on,
         )
 
+    def _autoscaler_tags(self, spec: NodePoolSpec, cluster_name: str) -> None:
+        """EKS does not copy node group labels and taints to the group's Auto Scaling group as
+        node-template tags (aws/containers-roadmap#608; eksctl docs "Scaling up from 0"), so a pool
+        at zero would stay at zero. aws_autoscaling_group_tag is the aws provider's resource for
+        exactly this case ("ASGs implicitly created by EKS Node Groups", aws 6.25 docs of
+        autoscaling_group_tag); one resource per key. The discovery keys EKS sets itself are
+        declared too, so the plan shows everything the autoscaler relies on."""
+        asg_name = self.node_groups[spec.role].resources.get(0).autoscaling_groups.get(0).name
+        for key, value in eks_autoscaler_tags(spec, cluster_name=cluster_name).items():
+            suffix = key.removeprefix(f"{CA_PREFIX}/").replace(cluster_name, "cluster")
+            AutoscalingGroupTagA(
+                self,
+                f"{spec.role}_asg_tag_{_id_part(suffix)}",
+                autoscaling_group_name=asg_name,
+                # Not propagated: the tags describe the group to the autoscaler, not the instances.
+                tag=AutoscalingGroupTagTag(key=key, value=value, propagate_at_launch=False),
+            )
+
+    def _pod_identity_role(self, id_: str, *, name: str, tags: dict[str, str]) -> IamRole:
+        return IamRole(
+            self,
+            id_,
+            name=name,
+            assume_role_policy=policy_document(
+                [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": POD_IDENTITY_PRINCIPAL},
+                        "Action": list(POD_IDENTITY_TRUST_ACTIONS),
+                    }
+                ]
+            ),
+            tags=tags,
+        )
+
+    def _autoscaler_identity(
+        self, *, name: str, partition: str, account_id: str, tags: dict[str, str]
+    ) -> IamRole:
+        """The cluster autoscaler's role: read any group (the Describe calls take no resource),
+        resize or shrink only groups tagged as owned by this cluster, read this cluster's node
+        groups (labels and taints of a group at zero). Actions from the autoscaler's AWS README,
+        "Full Cluster Autoscaler Features Policy", narrowed with the tag condition it recommends."""
+        role = self._pod_identity_role("autoscaler_role", name=f"{name}-cluster-autoscaler", tags=tags)
+        IamRolePolicy(
+            self,
+            "autoscaler_policy",
+            role=role.name,
+            name="cluster-autoscaler",
+            policy=policy_document(
+                [
+                    {
+                        "Sid": "Describe",
+                        "Effect": "Allow",
+                        "Action": [
+                            "autoscaling:DescribeAutoScalingGroups",
+                            "autoscaling:DescribeAutoScalingInstances",
+                            "autoscaling:DescribeLaunchConfigurations",
+                            "autoscaling:DescribeScalingActivities",
+                            "autoscaling:DescribeTags",
+                            "ec2:DescribeImages",
+                            "ec2:DescribeInstanceTypes",
+                            "ec2:DescribeLaunchTemplateVersions",
+                            "ec2:GetInstanceTypesFromInstanceRequirements",
+                        ],
+                        "Resource": "*",
+                    },
+                    {
+                        "Sid": "ResizeOwnGroups",
+                        "Effect": "Allow",
+                        "Action": [
+                            "autoscaling:SetDesiredCapacity",
+                            "autoscaling:TerminateInstanceInAutoScalingGroup",
+                        ],
+                        "Resource": "*",
+                        "Condition": {"StringEquals": {f"aws:ResourceTag/{CA_PREFIX}/{name}": "owned"}},
+                    },
+                    {
+                        "Sid": "ReadOwnNodeGroups",
+                        "Effect": "Allow",
+                        "Action": ["eks:DescribeNodegroup"],
+                        "Resource": f"arn:{partition}:eks:*:{account_id}:nodegroup/{name}/*",
+                    },
+                ]
+            ),
+        )
+        ns, sa = AUTOSCALER_SERVICE_ACCOUNT
+        EksPodIdentityAssociation(
+            self,
+            "autoscaler_pod_identity",
+            cluster_name=self.cluster.name,
+            namespace=ns,
+            service_account=sa,
+            role_arn=role.arn,
+            tags=tags,
+        )
+        return role
+
+    def _ebs_csi(self, *, name: str, aws_policy: str, tags: dict[str, str]) -> IamRole:
+        """The EBS CSI driver add-on, its controller's role handed over by Pod Identity through
+        the add-on's own `pod_identity_association` block (aws 6.25 eks_addon docs)."""
+        role = self._pod_identity_role("ebs_csi_role", name=f"{name}-ebs-csi", tags=tags)
+        attachment = IamRolePolicyAttachment(
+            self, "ebs_csi_role_policy", role=role.name, policy_arn=f"{aws_policy}/{EBS_CSI_POLICY}"
+        )
+        EksAddon(
+            self,
+            "addon_aws_ebs_csi_driver",
+            cluster_name=self.cluster.name,
+            addon_name="aws-ebs-csi-driver",
+            pod_identity_association=[
+                EksAddonPodIdentityAssociation(role_arn=role.arn, service_account=EBS_CSI_SERVICE_ACCOUNT)
+            ],
+            resolve_conflicts_on_create="OVERWRITE",
+            resolve_conflicts_on_update="OVERWRITE",
+            tags=tags,
+            # The controller runs on nodes; the add-on stays DEGRADED until a pool is up.
+            depends_on=[attachment, *self.node_groups.values()],
+        )
+        return role
+
     # ----------------------------------------------------------------------------------------
 
     @property
@@ -336,3 +487,8 @@ class Eks(Construct):
     @property
     def oidc_issuer_url(self) -> str:
         return self.cluster.identity.get(0).oidc.get(0).issuer
+
+
+def _id_part(text: str) -> str:
+    """`node-template/label/pool` -> `node_template_label_pool`: a logical-id-safe fragment."""
+    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower()

@@ -78,7 +78,18 @@ class AwsSiteToSiteVpn(Construct):
             tunnel1_ike_versions=list(ike_versions),
             tunnel2_ike_versions=list(ike_versions),
             # Pinned proposals (constructs_lib/ipsec.py): AWS would otherwise also offer AES128, SHA1, DH 2.
-            **{f"tunnel{t}_{k}": v for t in (1, 2) for k, v in AWS_IPSEC.items()},
+            tunnel1_phase1_encryption_algorithms=AWS_IPSEC["phase1_encryption_algorithms"],
+            tunnel1_phase1_integrity_algorithms=AWS_IPSEC["phase1_integrity_algorithms"],
+            tunnel1_phase1_dh_group_numbers=AWS_IPSEC["phase1_dh_group_numbers"],
+            tunnel1_phase2_encryption_algorithms=AWS_IPSEC["phase2_encryption_algorithms"],
+            tunnel1_phase2_integrity_algorithms=AWS_IPSEC["phase2_integrity_algorithms"],
+            tunnel1_phase2_dh_group_numbers=AWS_IPSEC["phase2_dh_group_numbers"],
+            tunnel2_phase1_encryption_algorithms=AWS_IPSEC["phase1_encryption_algorithms"],
+            tunnel2_phase1_integrity_algorithms=AWS_IPSEC["phase1_integrity_algorithms"],
+            tunnel2_phase1_dh_group_numbers=AWS_IPSEC["phase1_dh_group_numbers"],
+            tunnel2_phase2_encryption_algorithms=AWS_IPSEC["phase2_encryption_algorithms"],
+            tunnel2_phase2_integrity_algorithms=AWS_IPSEC["phase2_integrity_algorithms"],
+            tunnel2_phase2_dh_group_numbers=AWS_IPSEC["phase2_dh_group_numbers"],
             tags={**tags, "Name": name},
         )
 

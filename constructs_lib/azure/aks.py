@@ -43,6 +43,7 @@ from cdktf_cdktf_provider_azurerm.key_vault_key import (
 from cdktf_cdktf_provider_azurerm.kubernetes_cluster import (
     KubernetesCluster,
     KubernetesClusterApiServerAccessProfile,
+    KubernetesClusterAutoScalerProfile,
     KubernetesClusterAzureActiveDirectoryRoleBasedAccessControl,
     KubernetesClusterDefaultNodePool,
     KubernetesClusterDefaultNodePoolUpgradeSettings,
@@ -103,8 +104,9 @@ class Aks(Construct):
       maintenance_day / maintenance_start_hour_utc / maintenance_duration_hours: weekly window.
       public_endpoint: True makes the API public, reachable from `authorized_cidrs` only.
       admin_group_object_ids: Entra groups that are cluster admins.
-      creator_admin: the identity applying the stack gets "Azure Kubernetes Service RBAC Cluster
-        Admin" on the cluster (later stacks install add-ons with it). False: nobody until granted.
+      creator_admin: True gives the identity applying the stack "Azure Kubernetes Service RBAC
+        Cluster Admin". Off by default: stacks/access_stack.py grants the unified roles' Entra
+        groups and the CI deploy identity explicitly.
       log_retention_days: Log Analytics retention (30..730).
       key_rotation_days: automatic rotation period of the etcd key.
       host_encryption: needs the subscription feature Microsoft.Compute/EncryptionAtHost.
@@ -117,6 +119,9 @@ class Aks(Construct):
         levels and notes (512 characters at most) per the REST API "Management Locks - Create Or
         Update By Scope"), so removing a node pool, a subnet or the cluster needs the prop set to
         False first (with its reason in the environment file). Left out: True.
+      autoscaler_expander: which pool the autoscaler grows; least-waste (default) picks the one
+        left with the least idle CPU/memory, so a GPU job does not land on a bigger GPU machine.
+      scale_down_unneeded: how long a node idles before the autoscaler removes it.
     """
 
     def __init__(
@@ -143,13 +148,15 @@ class Aks(Construct):
         public_endpoint: bool = False,
         authorized_cidrs: Sequence[str] = (),
         admin_group_object_ids: Sequence[str] = (),
-        creator_admin: bool = True,
+        creator_admin: bool = False,
         log_retention_days: int = 365,
         key_rotation_days: int = 90,
         host_encryption: bool = True,
         sku_tier: str = "Standard",
         max_pods_per_node: int = 110,
         deletion_protection: bool = True,
+        autoscaler_expander: str = "least-waste",
+        scale_down_unneeded: str = "10m",
     ) -> None:
         super().__init__(scope, id_)
         if public_endpoint and not authorized_cidrs:
@@ -335,6 +342,17 @@ class Aks(Construct):
             ),
             azure_policy_enabled=True,
             image_cleaner_enabled=True,
+            # azurerm 4.55 kubernetes_cluster docs, auto_scaler_profile. Fields left out are sent as
+            # zero values ("Terraform sends the zero-value (false) whenever an auto_scaler_profile
+            # block is present"), so the ones that matter are written out.
+            auto_scaler_profile=KubernetesClusterAutoScalerProfile(
+                expander=autoscaler_expander,
+                balance_similar_node_groups=True,  # spread a pool's nodes over the zones
+                scale_down_unneeded=scale_down_unneeded,
+                scale_down_utilization_threshold="0.5",
+                skip_nodes_with_local_storage=False,  # emptyDir pods must not pin a GPU node
+                skip_nodes_with_system_pods=True,
+            ),
             image_cleaner_interval_hours=48,
             default_node_pool=KubernetesClusterDefaultNodePool(
                 **sys_args,
@@ -413,6 +431,11 @@ class Aks(Construct):
                         "security.deletion_protection: false with a reason to remove it.",
                     )
                 )
+
+    @property
+    def kubelet_object_id(self) -> str:
+        """Object id of the kubelet identity AKS creates: the identity that pulls images."""
+        return self.cluster.kubelet_identity.object_id
 
     @property
     def endpoint(self) -> str:

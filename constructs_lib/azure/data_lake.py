@@ -291,11 +291,12 @@ class AzureDataLake(Construct):
         # Erasure classes delete their noncurrent versions (storage_spec.erasure_plan).
         plan = storage_spec.erasure_plan(self._plan, classification, self._erasure.get(classification))
         warm, cold = plan.current
-        base = {"tier_to_cool_after_days_since_modification_greater_than": warm.after_days}
-        if cold.storage_class == storage_spec.AZURE_COLD_LRS:
-            base["tier_to_archive_after_days_since_modification_greater_than"] = cold.after_days
-        else:
-            base["tier_to_cold_after_days_since_modification_greater_than"] = cold.after_days
+        archive = cold.storage_class == storage_spec.AZURE_COLD_LRS
+        base = BaseBlob(
+            tier_to_cool_after_days_since_modification_greater_than=warm.after_days,
+            tier_to_archive_after_days_since_modification_greater_than=cold.after_days if archive else None,
+            tier_to_cold_after_days_since_modification_greater_than=None if archive else cold.after_days,
+        )
         prefixes: list[tuple[str, list[str] | None]] = (
             [("tier-all", None)] if whole_account else [(f"tier-{z}", [f"{z}/"]) for z in self._zones]
         )
@@ -304,7 +305,7 @@ class AzureDataLake(Construct):
                 name=name,
                 enabled=True,
                 filters=Filters(blob_types=["blockBlob"], prefix_match=prefix),
-                actions=Actions(base_blob=BaseBlob(**base)),
+                actions=Actions(base_blob=base),
             )
             for name, prefix in prefixes
         ]

@@ -25,10 +25,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cdktf import TerraformResourceLifecycle
+from cdktf import ITerraformDependable, TerraformResourceLifecycle
 from cdktf_cdktf_provider_google.container_cluster import (
     ContainerCluster,
     ContainerClusterBinaryAuthorization,
+    ContainerClusterClusterAutoscaling,
     ContainerClusterDatabaseEncryption,
     ContainerClusterIpAllocationPolicy,
     ContainerClusterLoggingConfig,
@@ -57,6 +58,9 @@ from cdktf_cdktf_provider_google.container_node_pool import (
     ContainerNodePoolNodeConfigTaint,
     ContainerNodePoolNodeConfigWorkloadMetadataConfig,
     ContainerNodePoolUpgradeSettings,
+)
+from cdktf_cdktf_provider_google.container_node_pool import (
+    ContainerNodePoolNodeConfigGuestAcceleratorGpuDriverInstallationConfig as GpuDriverConfig,
 )
 from cdktf_cdktf_provider_google.data_google_project import DataGoogleProject
 from cdktf_cdktf_provider_google.kms_crypto_key import KmsCryptoKey
@@ -105,6 +109,8 @@ class Gke(Construct):
         days). The sink writes to a bucket of its own project with the legacy writer identity
         (unique_writer_identity False), which needs no grant (Cloud Logging REST sinks.create).
         Left out: 365.
+      autoscaling_profile: OPTIMIZE_UTILIZATION (default: scale idle nodes, GPU ones above all, down
+        sooner) or BALANCED (GKE's own default).
     """
 
     def __init__(
@@ -131,6 +137,7 @@ class Gke(Construct):
         key_rotation_days: int = 90,
         deletion_protection: bool = True,
         log_retention_days: int = 365,
+        autoscaling_profile: str = "OPTIMIZE_UTILIZATION",
     ) -> None:
         super().__init__(scope, id_)
         project_data = DataGoogleProject(self, "project", project_id=project)
@@ -258,6 +265,13 @@ class Gke(Construct):
             binary_authorization=ContainerClusterBinaryAuthorization(
                 evaluation_mode="PROJECT_SINGLETON_POLICY_ENFORCE"
             ),
+            # google 6.50 container_cluster docs, cluster_autoscaling: `enabled` (node
+            # auto-provisioning) "must be supplied for GKE Standard clusters"; off, the pools are
+            # declared here. `autoscaling_profile` BALANCED | OPTIMIZE_UTILIZATION: the latter
+            # removes underused nodes sooner, which is what idle GPU machines cost.
+            cluster_autoscaling=ContainerClusterClusterAutoscaling(
+                enabled=False, autoscaling_profile=autoscaling_profile
+            ),
             enable_shielded_nodes=True,
             enable_legacy_abac=False,
             logging_config=ContainerClusterLoggingConfig(enable_components=list(LOG_COMPONENTS)),
@@ -299,7 +313,7 @@ class Gke(Construct):
         region: str,
         labels: dict[str, str],
         zone_count: int,
-        depends_on: list,
+        depends_on: Sequence[ITerraformDependable],
     ) -> ContainerNodePool:
         args = to_gke(spec, zone_count=zone_count)
         cfg = args["node_config"]
@@ -325,7 +339,12 @@ class Gke(Construct):
                 labels=cfg["labels"],
                 taint=[ContainerNodePoolNodeConfigTaint(**t) for t in cfg["taint"]],
                 guest_accelerator=[
-                    ContainerNodePoolNodeConfigGuestAccelerator(**g) for g in cfg.get("guest_accelerator", [])
+                    ContainerNodePoolNodeConfigGuestAccelerator(
+                        type=g["type"],
+                        count=g["count"],
+                        gpu_driver_installation_config=GpuDriverConfig(**g["gpu_driver_installation_config"]),
+                    )
+                    for g in cfg.get("guest_accelerator", [])
                 ]
                 or None,
                 service_account=self.node_service_account.email,

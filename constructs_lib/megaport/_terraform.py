@@ -152,7 +152,7 @@ class MegaportResource(HclNotSupported, TerraformResource):
             depends_on=depends_on,
             lifecycle=lifecycle,
         )
-        self._attributes = to_terraform(attributes)
+        self._attributes: Mapping[str, Any] = to_terraform(attributes)
 
     def _synthesize_attributes(self) -> Mapping[str, Any]:
         return self._attributes
@@ -179,7 +179,7 @@ class MegaportDataSource(HclNotSupported, TerraformDataSource):
             provider=provider,
             depends_on=depends_on,
         )
-        self._attributes = to_terraform(attributes)
+        self._attributes: Mapping[str, Any] = to_terraform(attributes)
 
     def _synthesize_attributes(self) -> Mapping[str, Any]:
         return self._attributes

@@ -13,6 +13,7 @@ Limits (checked here, and earlier, with file/key messages, by stacks/validation.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Literal
 
 from cdktf import Fn, TerraformIterator, Token
 from constructs import Construct
@@ -212,7 +213,7 @@ class ExpressRouteVxc(Construct):
         mcr: Mcr,
         prefix_filter: McrPrefixFilterList,
         circuit: ExpressRouteCircuit,
-        port_choice: str,
+        port_choice: Literal["primary", "secondary"],
         peering_vlan: int,
         mcr_address: str,
         microsoft_address: str,

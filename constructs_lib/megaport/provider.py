@@ -93,7 +93,7 @@ class MegaportProvider(HclNotSupported, TerraformProvider):
             terraform_provider_source=PROVIDER_SOURCE,
         )
         self._alias = alias
-        self._attributes = to_terraform(
+        self._attributes: Mapping[str, Any] = to_terraform(
             {
                 "environment": environment,
                 "accept_purchase_terms": True,

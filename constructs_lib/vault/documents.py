@@ -12,6 +12,9 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+# One IAM policy statement as JSON: Sid/Effect strings, Action/Resource lists, Principal/Condition maps.
+IamStatement = dict[str, object]
+
 
 def logical_id(value: str) -> str:
     """`Storage Blob Data Reader` -> `storage_blob_data_reader`: a stable construct id."""
@@ -69,11 +72,11 @@ def iam_statement(
     conditions: Mapping[str, Mapping[str, str | Sequence[str]]] | None = None,
     sid: str | None = None,
     effect: str = "Allow",
-) -> dict:
+) -> IamStatement:
     """One IAM policy statement with sorted, de-duplicated actions and resources."""
     if not actions:
         raise ValueError("an IAM statement needs at least one action.")
-    stmt: dict = {}
+    stmt: IamStatement = {}
     if sid:
         stmt["Sid"] = sid
     stmt["Effect"] = effect
@@ -89,7 +92,7 @@ def iam_statement(
     return stmt
 
 
-def iam_policy_json(statements: Sequence[dict]) -> str:
+def iam_policy_json(statements: Sequence[IamStatement]) -> str:
     """An IAM policy document (Version 2012-10-17) as compact, key-sorted JSON."""
     return json.dumps(
         {"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=True, separators=(",", ":")
@@ -103,7 +106,7 @@ S3_BUCKET_LEVEL_ACTIONS = frozenset(
 
 def s3_data_statements(
     actions: Sequence[str], bucket_arns: Sequence[str], *, sid_prefix: str = "DataLake"
-) -> list[dict]:
+) -> list[IamStatement]:
     """Least-privilege S3 statements: bucket-level actions on the bucket ARNs, object-level
     actions on `<bucket>/*`. A wildcard action (`s3:*`) gets both, still only on those buckets.
 

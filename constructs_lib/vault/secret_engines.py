@@ -145,7 +145,7 @@ class AwsSecretsEngine(Construct):
         self._account_id = account_id
         self._sts = (default_sts_ttl_seconds, max_sts_ttl_seconds)
         self.federated = issuer_url is not None
-        if not self.federated:
+        if caller_role is not None:
             self.backend = AwsSecretBackend(
                 self,
                 "backend",
@@ -156,6 +156,7 @@ class AwsSecretsEngine(Construct):
             self.role = caller_role
             self._ready: list[ITerraformDependable] = []
             return
+        assert issuer_url is not None  # exactly one of issuer_url / caller_role, checked above
         # The role ARN is written out rather than referenced: the role's trust policy names
         # this mount's accessor, so a reference back would be a cycle.
         self.backend = AwsSecretBackend(
@@ -297,7 +298,7 @@ class GcpSecretsEngine(Construct):
         self._token_ttl = token_ttl_seconds
         self.accounts: dict[str, GcpSecretImpersonatedAccount] = {}
         self.federated = issuer_url is not None
-        if not self.federated:
+        if caller_member is not None:
             self.backend = GcpSecretBackend(
                 self,
                 "backend",
@@ -307,6 +308,7 @@ class GcpSecretsEngine(Construct):
             self._member = caller_member
             self._ready: list[ITerraformDependable] = []
             return
+        assert issuer_url is not None  # exactly one of issuer_url / caller_member, checked above
         if not (project_number and service_account_id and pool_id):
             raise ValueError(
                 "GcpSecretsEngine: plugin WIF needs project_number, service_account_id and pool_id."

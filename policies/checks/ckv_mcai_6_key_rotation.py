@@ -9,7 +9,7 @@ https://registry.terraform.io/providers/hashicorp/azurerm/4.55.0/docs/resources/
 `expiration_date` back from the newest key version and forces a replacement when state holds a date
 the configuration does not (internal/services/keyvault/key_vault_key_resource.go, CustomizeDiff
 ForceNewIfChange("expiration_date")), so expiring versions would make every plan replace the key
-(the finding behind constructs_lib/azure/data_lake.py and aks.py, helper #26).
+(the finding behind constructs_lib/azure/data_lake.py and aks.py, issue #26).
 """
 
 from __future__ import annotations

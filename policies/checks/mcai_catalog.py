@@ -182,5 +182,18 @@ CATALOG: dict[str, CheckMeta] = {
             fix="Root CA ttl <= 315360000 s; drop sudo from policies; kubernetes auth roles token_ttl <= "
             "3600 and token_max_ttl <= 86400.",
         ),
+        CheckMeta(
+            id="CKV_MCAI_14",
+            name="A container registry and every replica it makes stay in its jurisdiction",
+            resources=(
+                "aws_ecr_repository",
+                "aws_ecr_replication_configuration",
+                "google_artifact_registry_repository",
+                "azurerm_container_registry",
+            ),
+            fix="Tag the registry with its jurisdiction (policies/residency.yaml) and place it, every ECR "
+            "replication destination and every ACR geo-replica in a region of that jurisdiction; an "
+            "Artifact Registry repository in a single region of it (not a multi-region).",
+        ),
     )
 }

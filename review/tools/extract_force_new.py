@@ -17,10 +17,12 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 MIRRORS = Path("/work/.mirror")
-PROVIDERS = {
+SourceFinder = Callable[[str, list[str]], list[str]]
+PROVIDERS: dict[str, tuple[str, str, SourceFinder]] = {
     # prefix: (mirror, tag, candidate paths for a type's short name)
     "google": (
         "hashicorp+terraform-provider-google/repo",
@@ -77,6 +79,14 @@ EXTRA: dict[str, list[tuple[str, str]]] = {
         (_IAM_MEMBER, ""),
         ("google/services/storage/iam_storage_bucket.go", ""),
     ],
+    "google_compute_instance_iam_member": [
+        (_IAM_MEMBER, ""),
+        ("google/services/compute/iam_compute_instance.go", ""),
+    ],
+    "google_iap_tunnel_instance_iam_member": [
+        (_IAM_MEMBER, ""),
+        ("google/services/iap/iam_iap_tunnel_instance.go", ""),
+    ],
     "google_kms_crypto_key_iam_member": [
         (_IAM_MEMBER, ""),
         ("google/services/kms/iam_kms_crypto_key.go", ""),
@@ -129,8 +139,8 @@ def parse(source: str) -> tuple[list[str], list[str]]:
     return force, [c for c in cond if c not in force]
 
 
-def main(types: list[str]) -> dict:
-    table: dict[str, dict] = {}
+def main(types: list[str]) -> dict[str, dict[str, object]]:
+    table: dict[str, dict[str, object]] = {}
     listings: dict[str, list[str]] = {}
     vault_mirror, vault_tag, _ = PROVIDERS["vault"]
     consts = _git(vault_mirror, "show", f"{vault_tag}:internal/consts/consts.go")
@@ -145,7 +155,8 @@ def main(types: list[str]) -> dict:
         if not found:
             print(f"no source for {rtype}", file=sys.stderr)
             continue
-        force, cond = [], []
+        force: list[str] = []
+        cond: list[str] = []
         for path, prefix in found:
             f, c = parse(_git(mirror, "show", f"{tag}:{path}"))
             force += [prefix + x for x in f if prefix + x not in force]

@@ -43,6 +43,14 @@ STACKS = [
         resources={
             # CKV_MCAI_2 via the default provider, a provider alias, the region argument
             "aws_s3_bucket.pii_ok": {"bucket": "pii-ok", "tags": tags("pii", "us")},
+            # CKV_MCAI_14: registries stay in their jurisdiction (region from the provider or argument)
+            "aws_ecr_repository.registry_ok": {"name": "prod/serving", "tags": {"jurisdiction": "us"}},
+            "aws_ecr_repository.registry_in_eu": {
+                "name": "prod/tools",
+                "region": "eu-west-1",
+                "tags": {"jurisdiction": "us"},
+            },
+            "aws_ecr_repository.registry_untagged": {"name": "prod/untagged"},
             "aws_s3_bucket.pii_alias_us_west": {
                 "bucket": "pii-usw",
                 "provider": "aws.us_west",
@@ -307,6 +315,19 @@ STACKS = [
                 "labels": tags("models-gdpr", "eu"),
                 "custom_placement_config": {"data_locations": ["EUROPE-WEST1", "US-CENTRAL1"]},
             },
+            # CKV_MCAI_14 on Artifact Registry: one region of the jurisdiction, never a multi-region
+            "google_artifact_registry_repository.ar_ok": {
+                "repository_id": "ok",
+                "format": "DOCKER",
+                "location": "europe-west1",
+                "labels": {"jurisdiction": "eu"},
+            },
+            "google_artifact_registry_repository.ar_multi": {
+                "repository_id": "multi",
+                "format": "DOCKER",
+                "location": "europe",
+                "labels": {"jurisdiction": "eu"},
+            },
             # CKV_MCAI_1 on GCS (labels)
             "google_storage_bucket.unlabelled": {"name": "unlabelled", "location": "EUROPE-WEST1"},
         },
@@ -315,6 +336,23 @@ STACKS = [
         AZ_EU,
         providers={"azurerm": [{"features": [{}]}]},
         resources={
+            # CKV_MCAI_14 on ACR: home and every geo-replica in the jurisdiction
+            "azurerm_container_registry.acr_ok": {
+                "name": "acrok",
+                "resource_group_name": "rg",
+                "location": "westeurope",
+                "sku": "Premium",
+                "georeplications": [{"location": "northeurope"}],
+                "tags": {**COMMON, "jurisdiction": "eu"},
+            },
+            "azurerm_container_registry.acr_geo_us": {
+                "name": "acrgeous",
+                "resource_group_name": "rg",
+                "location": "westeurope",
+                "sku": "Premium",
+                "georeplications": [{"location": "northeurope"}, {"location": "East US"}],
+                "tags": {**COMMON, "jurisdiction": "eu"},
+            },
             "azurerm_storage_account.piiok": {
                 "name": "piiok",
                 "location": "westeurope",
@@ -480,6 +518,10 @@ STACKS = [
 
 # (check, stack, address, a phrase the finding's details must contain)
 FAILS = [
+    ("CKV_MCAI_14", AWS_US, "aws_ecr_repository.registry_in_eu", "eu-west-1"),
+    ("CKV_MCAI_14", AWS_US, "aws_ecr_repository.registry_untagged", "jurisdiction=None"),
+    ("CKV_MCAI_14", GCP_EU, "google_artifact_registry_repository.ar_multi", "location europe is outside"),
+    ("CKV_MCAI_14", AZ_EU, "azurerm_container_registry.acr_geo_us", "geo-replica in East US"),
     ("CKV_MCAI_1", AWS_US, "aws_s3_bucket.untagged", "lack data_classification"),
     ("CKV_MCAI_1", AWS_US, "aws_s3_bucket.bad_values", "'secret'"),
     ("CKV_MCAI_1", AWS_US, "aws_s3_bucket.managed_by_hand", "expected 'cdktf'"),
@@ -552,6 +594,9 @@ FAILS = [
 
 # (check, stack, address) that must pass
 PASSES = [
+    ("CKV_MCAI_14", AWS_US, "aws_ecr_repository.registry_ok"),  # region from the default provider
+    ("CKV_MCAI_14", GCP_EU, "google_artifact_registry_repository.ar_ok"),
+    ("CKV_MCAI_14", AZ_EU, "azurerm_container_registry.acr_ok"),
     ("CKV_MCAI_1", AWS_US, "aws_s3_bucket.pii_ok"),  # common tags from the provider's default_tags
     ("CKV_MCAI_1", AWS_US, "aws_kms_key.unrelated_untagged"),  # a key that encrypts no storage
     ("CKV_MCAI_1", GCP_EU, "google_storage_bucket.pii_ok"),  # common labels from default_labels

@@ -258,6 +258,40 @@ def _violations_run(tmp: Path, request) -> dict:
 
     edit("prod-aws-us-east-1-cluster", creator_admin_off)
 
+    # issue 19: registries stay in their jurisdiction (CKV_MCAI_14)
+    # 26. the US ECR registry replicates images to Europe
+    def ecr_to_eu(doc):
+        (name,) = doc["resource"]["aws_ecr_replication_configuration"]
+        rule = doc["resource"]["aws_ecr_replication_configuration"][name]["replication_configuration"][
+            "rule"
+        ][0]
+        rule["destination"].append({"region": "eu-west-1", "registry_id": "123456789012"})
+        planted.append(
+            ("CKV_MCAI_14", "prod-aws-us-east-1-registry", f"aws_ecr_replication_configuration.{name}")
+        )
+
+    edit("prod-aws-us-east-1-registry", ecr_to_eu)
+
+    # 27. the EU ACR geo-replicated to the US
+    def acr_to_us(doc):
+        (name,) = doc["resource"]["azurerm_container_registry"]
+        doc["resource"]["azurerm_container_registry"][name]["georeplications"] = [{"location": "eastus"}]
+        planted.append(
+            ("CKV_MCAI_14", "prod-azure-westeurope-registry", f"azurerm_container_registry.{name}")
+        )
+
+    edit("prod-azure-westeurope-registry", acr_to_us)
+
+    # 28. the EU Artifact Registry repository moved to a US region
+    def ar_to_us(doc):
+        (name,) = doc["resource"]["google_artifact_registry_repository"]
+        doc["resource"]["google_artifact_registry_repository"][name]["location"] = "us-central1"
+        planted.append(
+            ("CKV_MCAI_14", "prod-gcp-europe-west1-registry", f"google_artifact_registry_repository.{name}")
+        )
+
+    edit("prod-gcp-europe-west1-registry", ar_to_us)
+
     return {"argv": ["--out", str(out)], "planted": planted}
 
 
@@ -271,7 +305,11 @@ def test_every_planted_residency_violation_fails_the_gate_by_name(violations):
     failed = {(f["check_id"], f["stack"], f["address"]) for f in violations["results"]["failures"]}
     missing = [p for p in violations["planted"] if p not in failed]
     assert not missing, f"not reported: {missing}"
-    assert len(violations["planted"]) == 25
+    # nothing else of the registries fails: each planted registry violation is the only finding
+    registry = {a for c, st, a in violations["planted"] if c == "CKV_MCAI_14"}
+    others = {f["address"] for f in violations["results"]["failures"] if f["check_id"] == "CKV_MCAI_14"}
+    assert others == registry
+    assert len(violations["planted"]) == 28
 
 
 def test_eks_without_creator_admin_passes_ckv_mcai_12(violations):
@@ -297,7 +335,7 @@ def clean(policy_runs):
     return policy_runs["clean_synth"]
 
 
-@pytest.mark.parametrize("check_id", [f"CKV_MCAI_{n}" for n in range(6, 14) if n != 12])
+@pytest.mark.parametrize("check_id", [f"CKV_MCAI_{n}" for n in range(6, 15) if n != 12])
 def test_every_new_custom_check_passes_resources_of_the_real_plan(clean, check_id):
     counts = clean["results"]["check_counts"].get(check_id, {})
     assert counts.get("passed", 0) > 0, f"{check_id} passed nothing on the real plan: {counts}"

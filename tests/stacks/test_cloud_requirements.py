@@ -120,9 +120,20 @@ EXPECTED_APIS = {
     "binaryauthorization.googleapis.com",
     "logging.googleapis.com",
     "monitoring.googleapis.com",
+    # Issue #18: IAP TCP forwarding to the operator path hosts and their tunnel IAM
+    # (cloud.google.com/iap/docs/using-tcp-forwarding: "Enable the IAP API").
+    "iap.googleapis.com",
+    # issue 19: registries (and their scanning) and budgets
+    "artifactregistry.googleapis.com",
+    "containerscanning.googleapis.com",
+    "billingbudgets.googleapis.com",
 }
 # google resource/data-source type prefix -> the API it calls.
 TYPE_API = (
+    ("google_artifact_registry_", "artifactregistry.googleapis.com"),
+    ("google_billing_budget", "billingbudgets.googleapis.com"),
+    ("google_monitoring_", "monitoring.googleapis.com"),
+    ("google_logging_", "logging.googleapis.com"),
     ("google_compute_", "compute.googleapis.com"),
     ("google_container_", "container.googleapis.com"),
     ("google_kms_", "cloudkms.googleapis.com"),
@@ -130,6 +141,8 @@ TYPE_API = (
     ("google_storage_project_service_account", "storage.googleapis.com"),
     ("google_storage_", "storage.googleapis.com"),
     ("google_iam_workload_identity_", "iam.googleapis.com"),
+    ("google_iam_workforce_", "iam.googleapis.com"),
+    ("google_iap_", "iap.googleapis.com"),
     ("google_service_account", "iam.googleapis.com"),
     ("google_project_iam_", "cloudresourcemanager.googleapis.com"),
     ("google_project_service", "serviceusage.googleapis.com"),
@@ -184,7 +197,11 @@ def test_every_other_stack_depends_on_the_bootstrap_stack(synth_dir, env):
     mine = {k: v for k, v in manifest["stacks"].items() if k.startswith(f"{env}-")}
     assert f"{env}-global-bootstrap" in mine
     for sid, entry in mine.items():
-        if sid != f"{env}-global-bootstrap":
+        if sid == f"{env}-global-state":
+            # The state stack creates the store the bootstrap stack's state lives in (issue #18):
+            # it is applied first, alone, with local state, and depends on nothing.
+            assert entry["dependencies"] == [], sid
+        elif sid != f"{env}-global-bootstrap":
             assert f"{env}-global-bootstrap" in entry["dependencies"], sid
 
 

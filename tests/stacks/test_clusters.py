@@ -576,7 +576,7 @@ def test_aks_upgrade_channels_inside_the_weekly_maintenance_window(synthesized, 
 
 
 @pytest.mark.parametrize("pair", of_cloud("azure"), ids=cid)
-def test_aks_control_plane_identity_user_assigned_with_two_scoped_roles(synthesized, pair):
+def test_aks_control_plane_identity_user_assigned_with_scoped_roles(synthesized, pair):
     stack = stack_of(synthesized, *pair)
     c = aks(synthesized, pair)
     assert c["identity"]["type"] == "UserAssigned"
@@ -588,6 +588,8 @@ def test_aks_control_plane_identity_user_assigned_with_two_scoped_roles(synthesi
     assert roles == {
         ("Network Contributor", "${azurerm_subnet.network_nodes.id}"),
         ("Key Vault Crypto User", "${azurerm_key_vault_key.aks_etcd_key.resource_versionless_id}"),
+        # issue 19: the ingress Service claims the reserved public IP
+        ("Network Contributor", "${azurerm_public_ip.ingress_public_ip.id}"),
     }
 
 

@@ -90,4 +90,5 @@ def test_tls_1_3_minimum_at_the_edge(synthesized, env):
         s["setting_id"]: s["value"]
         for s in resources(_edge(synthesized, env), "cloudflare_zone_setting").values()
     }
-    assert settings == {"min_tls_version": "1.3", "tls_1_3": "on"}
+    # issue 19: `ssl` strict (Full (strict)) verifies the origins' certificates
+    assert settings == {"min_tls_version": "1.3", "tls_1_3": "on", "ssl": "strict"}

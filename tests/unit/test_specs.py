@@ -12,6 +12,7 @@ from constructs_lib.specs import (
     Accelerator,
     NodePoolSpec,
     Taint,
+    eks_autoscaler_tags,
     to_aks,
     to_eks,
     to_gke,
@@ -208,3 +209,29 @@ def test_same_spec_gives_same_sizes_taints_and_labels_on_every_cloud():
     assert set(sizes.values()) == {(1, 6)}
     assert eks["labels"] == gke["node_config"]["labels"] == aks["node_labels"]
     assert [f"{t['key']}={t['value']}" for t in eks["taint"]] == [t.split(":")[0] for t in aks["node_taints"]]
+
+
+# ---------------------------------------------------------------------------- issue 19
+
+
+def test_eks_autoscaler_tags_describe_a_gpu_node_the_autoscaler_cannot_see_yet():
+    # Key spellings from kubernetes/autoscaler cluster-autoscaler/cloudprovider/aws/README.md.
+    assert eks_autoscaler_tags(gpu(), cluster_name="prod-aws-us-east-1") == {
+        "k8s.io/cluster-autoscaler/enabled": "true",
+        "k8s.io/cluster-autoscaler/prod-aws-us-east-1": "owned",
+        "k8s.io/cluster-autoscaler/node-template/label/pool": "gpu",
+        "k8s.io/cluster-autoscaler/node-template/label/accelerator": "nvidia-a10g",
+        "k8s.io/cluster-autoscaler/node-template/taint/nvidia.com/gpu": "present:NoSchedule",
+        "k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu": "4",
+    }
+
+
+def test_eks_autoscaler_tags_of_a_cpu_pool_have_no_gpu_resource():
+    tags = eks_autoscaler_tags(system(min_size=1, max_size=5), cluster_name="c")
+    assert not any("resources/" in k for k in tags)
+    assert tags["k8s.io/cluster-autoscaler/node-template/taint/CriticalAddonsOnly"] == "true:NoSchedule"
+
+
+def test_aks_gpu_pool_installs_the_driver_and_cpu_pools_do_not():
+    assert to_aks(gpu(instance_type="Standard_NC24ads_A100_v4"))["gpu_driver"] == "Install"
+    assert "gpu_driver" not in to_aks(gpu(accelerator=None, taints=(), instance_type="Standard_D8s_v5"))
