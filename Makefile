@@ -10,7 +10,7 @@ UV_VERSION := 0.13.8
 TOOLS := .tools
 UV := $(TOOLS)/uv/bin/uv
 UV_DEP := $(TOOLS)/uv/.installed-$(UV_VERSION)
-PHASE := bash scripts/phase
+PHASE ?= bash scripts/phase
 PY := .venv/bin/python
 CHECKOV_PY := .venv-checkov/bin/python
 # TOOLCHAIN=cdktn: synthesize with CDK Terrain from its own locked venv (toolchains/cdktn, issue #23).
@@ -27,7 +27,7 @@ export UV_LINK_MODE := copy
 export UV_PYTHON_DOWNLOADS := never
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: all synth synth-only validate lint lint-ci typecheck format test policy tf-validate review cost diagram \
+.PHONY: all synth synth-only validate lint lint-ci typecheck format test gate gate-synth gate-test policy tf-validate review cost diagram \
         snapshot-update schema install install-node plan deploy cli-synth bench bench-install plan-json deploy-env \
         bootstrap-state toolchain-report clean
 
@@ -139,14 +139,33 @@ format: .venv/.installed
 test: lint lint-ci typecheck .venv/.installed .venv-checkov/.installed node_modules/.installed
 	@$(PHASE) test $(PY) -m pytest
 
+# The whole pull-request gate in one command: lint, lint-ci, typecheck, synth of every environment, policy,
+# review, and pytest on THAT synth (MCAI_SYNTH_DIR: the session does not synthesize again; see
+# tests/conftest.py). The synth runs with its own TMPDIR so the suite can still prove it left
+# nothing behind. Each phase prints its time; `make bench` records the whole (bench/README.md).
+GATE_TMP := $(OUT).tmp
+gate: lint lint-ci typecheck gate-synth policy review gate-test
+	@echo "==> gate passed: plans in $(OUT)/stacks/, policy-results/, review.md"
+
+gate-synth: .venv/.installed
+	@rm -rf $(GATE_TMP) && mkdir -p $(GATE_TMP)
+	@$(PHASE) synth env TMPDIR=$(abspath $(GATE_TMP)) $(PY) -m stacks synth --out $(OUT)
+
+gate-test: .venv/.installed .venv-checkov/.installed node_modules/.installed
+	@$(PHASE) test env MCAI_SYNTH_DIR=$(abspath $(OUT)) MCAI_SYNTH_TMPDIR=$(abspath $(GATE_TMP)) \
+	  MCAI_POLICY_JSON=$(abspath policy-results/policy.json) $(PY) -m pytest -q
+
 snapshot-update: .venv/.installed
 	$(PY) -m pytest tests/snapshots --snapshot-update
 
 schema: .venv/.installed
 	$(PY) -m stacks schema
 
-bench: .venv/.installed
-	$(PY) bench/run.py
+# Imports, floor, synth, growth of generated environments and the whole gate, in one run
+# (bench/README.md); BENCH_FLAGS= for the synth rows alone.
+BENCH_FLAGS ?= --growth 1,3,6,12 --with-gate
+bench: .venv/.installed .venv-checkov/.installed node_modules/.installed
+	$(PY) bench/run.py $(BENCH_FLAGS)
 
 # Fresh clone of HEAD -> first `make synth` with an empty uv cache and no uv on PATH, then warm.
 bench-install: .venv/.installed
@@ -191,5 +210,5 @@ cli-synth: .venv/.installed node_modules/.installed
 	npx cdktf synth --output $(OUT)
 
 clean:
-	rm -rf $(OUT) cdktn.out toolchain-report.md review.md review-full.md policy-results .pytest_cache .mypy_cache $(OUT).old .synth-*
+	rm -rf $(OUT) cdktn.out toolchain-report.md review.md review-full.md policy-results .pytest_cache .mypy_cache $(OUT).old $(OUT).tmp .synth-*
 	find . -name __pycache__ -not -path './.venv*' -not -path './node_modules/*' -prune -exec rm -rf {} +

@@ -3,7 +3,7 @@
     .venv-checkov/bin/python policies/run.py [--out DIR] [--exceptions FILE]
                                              [--json FILE] [--junit FILE] [--sarif FILE]
 
-Runs ONE checkov process (its own venv, offline: --skip-download, framework terraform_json) over
+Runs ONE checkov scan (its own venv, offline: --skip-download, framework terraform_json) over
 every DIR/stacks/*/cdk.tf.json with the custom checks in policies/checks/, names each failing
 resource by its Terraform address (checkov reports only `resource.<name>`), applies the dated
 exceptions of policies/exceptions.yaml (checkov ignores inline skips in JSON), and prints a table.
@@ -11,6 +11,9 @@ exceptions of policies/exceptions.yaml (checkov ignores inline skips in JSON), a
 Exit status: 0 clean; 1 a failure without exception, or an expired exception; 2 the gate itself
 could not run properly (no stacks, bad exceptions file, checkov crashed or could not parse a stack,
 a custom check that produced no result although its resources exist).
+
+`--batch FILE` (the test suite): several runs, each `{"argv": [...], "stdout", "stderr", "code"}`
+(file paths), over one scan; each run's outputs are what it would have written alone.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import argparse
 import contextlib
 import datetime as dt
 import fnmatch
+import io
 import json
 import os
 import re
@@ -276,14 +280,15 @@ def resolved_copy(stack_file: Path, copy: Path) -> list[tuple[str, str, str]]:
     return unresolved
 
 
-def run_checkov(files: list[Path]) -> Scan:
+def run_checkov(files: list[Path], prefixes: dict[Path, str] | None = None) -> Scan:
+    """`prefixes`: a folder per file for the scanned copy (a batch: runs share stack ids)."""
     with tempfile.TemporaryDirectory(prefix="policy-") as tmp:
         root = Path(tmp) / "scan"
         copies: dict[Path, Path] = {}
         unresolved: dict[Path, list[tuple[str, str, str]]] = {}
         relative: list[str] = []
         for f in files:
-            rel = Path("stacks") / f.parent.name / f.name
+            rel = Path((prefixes or {}).get(f, ".")) / "stacks" / f.parent.name / f.name
             copy = root / rel
             unresolved[f] = resolved_copy(f, copy)
             copies[copy.resolve()] = f
@@ -756,7 +761,7 @@ def write_sarif(
 # ---------------------------------------------------------------------------------------------
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--out", type=Path, default=Path("cdktf.out"), help="synthesized directory (default cdktf.out)"
@@ -770,14 +775,88 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the results as JSON here")
     parser.add_argument("--junit", type=Path, help="write JUnit XML here")
     parser.add_argument("--sarif", type=Path, help="write SARIF 2.1.0 here")
-    args = parser.parse_args(argv)
-    started = time.monotonic()
-    try:
+    parser.add_argument(
+        "--batch",
+        type=Path,
+        help="JSON list of gate runs ({argv, stdout, stderr, code}): one checkov scan for them all",
+    )
+    return parser.parse_args(argv)
+
+
+@dataclass
+class Run:
+    """One gate run: its arguments, exceptions and stack files, ready for checkov's report."""
+
+    args: argparse.Namespace
+    exceptions: list[PolicyException]
+    files: list[Path]
+    stacks: dict[Path, StackIndex]
+    started: float
+
+    @classmethod
+    def prepare(cls, args: argparse.Namespace) -> Run:
+        started = time.monotonic()
         exceptions = load_exceptions(args.exceptions)
         files = find_stacks(args.out)
-        stacks = {f: StackIndex(f) for f in files}
-        scan = run_checkov(files)
-        report, checkov_seconds = scan.report, scan.seconds
+        return cls(args, exceptions, files, {f: StackIndex(f) for f in files}, started)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.batch:
+        return main_batch(args.batch)
+    try:
+        run = Run.prepare(args)
+        scan = run_checkov(run.files)
+    except GateError as exc:
+        print(f"policy gate error: {exc}", file=sys.stderr)
+        return 2
+    return finish(run, scan)
+
+
+def main_batch(batch: Path) -> int:
+    """Several gate runs over ONE checkov scan (the test suite's runs: each checkov start and
+    check loading costs seconds). Each run writes what `main` would have: its result files, its
+    printed report (`stdout`, `stderr`) and its exit status (`code`). The stack files of all runs
+    are scanned together, each run's copies in a folder of their own; each run reads back only
+    the records of its own files."""
+    jobs = json.loads(batch.read_text())
+    runs: list[tuple[dict, Run | None, str]] = []
+    for job in jobs:
+        try:
+            runs.append((job, Run.prepare(parse_args(job["argv"])), ""))
+        except GateError as exc:
+            runs.append((job, None, f"policy gate error: {exc}"))
+    prefixes = {f: f"run-{i}" for i, (_, run, _) in enumerate(runs) if run for f in run.files}
+    scan, crashed = None, ""
+    try:
+        if prefixes:
+            scan = run_checkov(list(prefixes), prefixes)
+    except GateError as exc:
+        crashed = f"policy gate error: {exc}"
+    for job, run, error in runs:
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            if run is None or crashed or scan is None:
+                print(error or crashed, file=sys.stderr)
+                code = 2
+            else:
+                code = finish(run, scan)
+        Path(job["stdout"]).write_text(out.getvalue())
+        Path(job["stderr"]).write_text(err.getvalue())
+        Path(job["code"]).write_text(f"{code}\n")
+    return 0
+
+
+def finish(run: Run, scan: Scan) -> int:
+    """Exceptions, report and result files of one run from the scan (which may cover more runs:
+    to_results keeps the records of this run's files only)."""
+    args, exceptions, files, stacks, started = run.args, run.exceptions, run.files, run.stacks, run.started
+    report, checkov_seconds = scan.report, scan.seconds
+    copies = {c: f for c, f in scan.copies.items() if f in stacks}
+    unresolved = {f: v for f, v in scan.unresolved.items() if f in stacks}
+    scan = Scan(scan.report, scan.secrets, scan.seconds, copies, unresolved)
+    try:
         parse_errors = (report.get("results") or {}).get("parsing_errors") or []
         if parse_errors:
             raise GateError("checkov could not parse: " + ", ".join(parse_errors))

@@ -3,6 +3,12 @@
 Importing the prebuilt providers costs seconds and a gigabyte; doing it in a child process that
 exits without the jsii teardown keeps the pytest process light and pays the price once. Tests
 read the synthesized JSON (`synthesized[stack_id]`) instead of synthesizing again.
+
+`MCAI_SYNTH_DIR=<cdktf.out>` makes the session reuse a synth that was just written instead of
+synthesizing again (`make gate` runs `make synth-only`, then pytest with it). The folder must
+hold every environment and be newer than every source file, else the session fails saying so.
+`MCAI_SYNTH_TMPDIR` names the TMPDIR that synth ran with (tests/test_fresh_machine.py checks it
+was left empty); without it that one test is skipped.
 """
 
 from __future__ import annotations
@@ -30,9 +36,42 @@ def run_synth(
     return subprocess.run(cmd, cwd=cwd, env=environ, capture_output=True, text=True, timeout=900)
 
 
+# What a synth reads: a file here newer than a reused synth's manifest makes that synth stale.
+SYNTH_INPUTS = ("stacks", "constructs_lib", "environments", "policies/residency.yaml", "main.py")
+SOURCE_SUFFIXES = {".py", ".yaml", ".yml", ".json"}
+
+
+def reused_synth_problem(out: Path, repo: Path = REPO) -> str | None:
+    """Why `out` cannot stand for a synth of this checkout (None when it can)."""
+    manifest = out / "manifest.json"
+    if not manifest.is_file():
+        return f"{out} holds no manifest.json: run `make synth-only OUT={out}` first"
+    stacks = {p.parent.name for p in out.glob("stacks/*/cdk.tf.json")}
+    envs = sorted(p.stem for p in (repo / "environments").glob("*.yaml"))
+    missing = [e for e in envs if not any(s.startswith(f"{e}-") for s in stacks)]
+    if missing:
+        return f"{out} has no stack of environment(s) {', '.join(missing)}: synthesize all of them (no ENV=)"
+    written = manifest.stat().st_mtime
+    for name in SYNTH_INPUTS:
+        root = repo / name
+        files = [root] if root.is_file() else root.rglob("*")
+        sources = (f for f in files if f.suffix in SOURCE_SUFFIXES and "__pycache__" not in f.parts)
+        newer = next((f for f in sources if f.is_file() and f.stat().st_mtime > written), None)
+        if newer is not None:
+            return (
+                f"{newer.relative_to(repo)} changed after {out} was synthesized: run `make synth-only` again"
+            )
+    return None
+
+
 @pytest.fixture(scope="session")
 def synth_dir(tmp_path_factory) -> Path:
-    """A synthesized cdktf.out of every environment (one synth per session)."""
+    """A synthesized cdktf.out of every environment (one synth per session, or MCAI_SYNTH_DIR)."""
+    if given := os.environ.get("MCAI_SYNTH_DIR"):
+        out = Path(given).resolve()
+        if problem := reused_synth_problem(out):
+            pytest.fail(f"MCAI_SYNTH_DIR: {problem}", pytrace=False)
+        return out
     out = tmp_path_factory.mktemp("synth") / "cdktf.out"
     # The synth's own TMPDIR, so tests/test_fresh_machine.py can prove it is left empty.
     (out.parent / "tmp").mkdir()
@@ -40,6 +79,16 @@ def synth_dir(tmp_path_factory) -> Path:
     if proc.returncode != 0:
         pytest.fail(f"synth failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}", pytrace=False)
     return out
+
+
+@pytest.fixture(scope="session")
+def synth_tmpdir(synth_dir) -> Path:
+    """The TMPDIR the session's synth ran with."""
+    if not os.environ.get("MCAI_SYNTH_DIR"):
+        return synth_dir.parent / "tmp"
+    if given := os.environ.get("MCAI_SYNTH_TMPDIR"):
+        return Path(given)
+    pytest.skip("MCAI_SYNTH_DIR without MCAI_SYNTH_TMPDIR: the reused synth's TMPDIR is unknown")
 
 
 @pytest.fixture(scope="session")

@@ -13,10 +13,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
-def test_synth_leaves_nothing_in_the_temporary_folder(synth_dir):
+def test_synth_leaves_nothing_in_the_temporary_folder(synth_tmpdir):
     # jsii writes its ~2.2 MB node runtime into a temporary folder that only its atexit hook
     # removes; the synth exits with os._exit, so stacks/fast_exit.py must remove it.
-    leftovers = sorted(p.name for p in (synth_dir.parent / "tmp").iterdir())
+    leftovers = sorted(p.name for p in synth_tmpdir.iterdir())
     assert leftovers == []
 
 

@@ -1,10 +1,11 @@
 """The policy gate (policies/run.py + policies/checks) against small cdktf-shaped fixtures.
 
-checkov lives in its own venv (.venv-checkov) and costs seconds per start, so the module runs it
-three times in all: one big fixture with a passing and a failing case for every custom check (plus
-the exceptions that must match, go stale or have expired), and two tiny ones for exit codes.
-Everything else (exceptions file, address resolution, the did-every-check-run guard) is tested in
-process, importing run.py without checkov.
+checkov lives in its own venv (.venv-checkov) and costs seconds per start, so the module needs
+three gate runs in all: one big fixture with a passing and a failing case for every custom check
+(plus the exceptions that must match, go stale or have expired), and two tiny ones for exit
+codes; they share the session's one checkov process with the other modules' runs
+(tests/policies/gate_runs.py). Everything else (exceptions file, address resolution, the
+did-every-check-run guard) is tested in process, importing run.py without checkov.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
-import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -24,6 +24,8 @@ sys.path.insert(0, str(HERE))
 
 import policy_cases as cases
 from policy_stackfiles import ref, stack, write
+
+from tests.policies.gate_runs import gate_run
 
 REPO = HERE.parents[1]
 RUN = REPO / "policies" / "run.py"
@@ -45,29 +47,6 @@ def _load_run_module():
 
 gate = _load_run_module()
 RESIDENCY = sys.modules["mcai_catalog"].RESIDENCY
-
-
-def run_gate(out: Path, exceptions: Path, *extra: str) -> tuple[subprocess.CompletedProcess, dict]:
-    result_json = out / "gate.json"
-    proc = subprocess.run(
-        [
-            str(CHECKOV_PYTHON),
-            str(RUN),
-            "--out",
-            str(out),
-            "--exceptions",
-            str(exceptions),
-            "--json",
-            str(result_json),
-            *extra,
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=600,
-    )
-    results = json.loads(result_json.read_text()) if result_json.exists() else {}
-    return proc, results
 
 
 def keyed(entries: list[dict]) -> dict[tuple[str, str, str], dict]:
@@ -101,19 +80,21 @@ EXCEPTIONS_BIG = f"""
 """
 
 
-@pytest.fixture(scope="module")
-def big(tmp_path_factory):
-    if not CHECKOV_PYTHON.exists():
-        pytest.skip(f"checkov venv missing at {CHECKOV_PYTHON}")
-    tmp = tmp_path_factory.mktemp("policy-big")
+@gate_run("big")
+def _big_run(tmp: Path, request) -> dict:
     out = write(tmp / "cdktf.out", cases.STACKS)
     exceptions = tmp / "exceptions.yaml"
     exceptions.write_text(EXCEPTIONS_BIG)
-    proc, results = run_gate(
-        out, exceptions, "--junit", str(tmp / "policy.xml"), "--sarif", str(tmp / "policy.sarif")
-    )
+    argv = ["--out", str(out), "--exceptions", str(exceptions)]
+    return {"argv": [*argv, "--junit", str(tmp / "policy.xml"), "--sarif", str(tmp / "policy.sarif")]}
+
+
+@pytest.fixture(scope="module")
+def big(policy_runs):
+    run = policy_runs["big"]
+    proc, results = run["proc"], run["results"]
     assert results, f"run.py wrote no JSON (exit {proc.returncode}):\n{proc.stderr}\n{proc.stdout[-3000:]}"
-    return {"proc": proc, "results": results, "tmp": tmp}
+    return run
 
 
 @needs_checkov
@@ -249,26 +230,36 @@ EDGE_ONE_VIOLATION = stack(cases.EDGE, providers={"cloudflare": [{}]}, resources
 })  # fmt: skip
 
 
-@needs_checkov
-def test_gate_passes_when_every_failure_is_excepted(tmp_path):
-    out = write(tmp_path / "out", [EDGE_ONE_VIOLATION])
-    exceptions = tmp_path / "exceptions.yaml"
+@gate_run("one_excepted")
+def _one_excepted_run(tmp: Path, request) -> dict:
+    out = write(tmp / "out", [EDGE_ONE_VIOLATION])
+    exceptions = tmp / "exceptions.yaml"
     exceptions.write_text(
         f"- {{check_id: CKV_MCAI_5, resource: '{cases.EDGE}:cloudflare_load_balancer.eu', reason: fixture, expires: 2999-12-31}}\n"
     )
-    proc, results = run_gate(out, exceptions)
+    return {"argv": ["--out", str(out), "--exceptions", str(exceptions)]}
+
+
+@gate_run("one_expired")
+def _one_expired_run(tmp: Path, request) -> dict:
+    out = write(tmp / "out", [EDGE_ONE_VIOLATION])
+    exceptions = tmp / "exceptions.yaml"
+    exceptions.write_text(
+        "- {check_id: CKV_MCAI_5, resource: cloudflare_load_balancer.eu, reason: fixture, expires: 2001-02-03}\n"
+    )
+    return {"argv": ["--out", str(out), "--exceptions", str(exceptions)]}
+
+
+@needs_checkov
+def test_gate_passes_when_every_failure_is_excepted(policy_runs):
+    proc, results = policy_runs["one_excepted"]["proc"], policy_runs["one_excepted"]["results"]
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert not results["failures"] and len(results["excepted"]) == 1
 
 
 @needs_checkov
-def test_gate_fails_on_an_expired_exception_naming_it(tmp_path):
-    out = write(tmp_path / "out", [EDGE_ONE_VIOLATION])
-    exceptions = tmp_path / "exceptions.yaml"
-    exceptions.write_text(
-        "- {check_id: CKV_MCAI_5, resource: cloudflare_load_balancer.eu, reason: fixture, expires: 2001-02-03}\n"
-    )
-    proc, results = run_gate(out, exceptions)
+def test_gate_fails_on_an_expired_exception_naming_it(policy_runs):
+    proc, results = policy_runs["one_expired"]["proc"], policy_runs["one_expired"]["results"]
     assert proc.returncode == 1
     assert (
         "cloudflare_load_balancer.eu" in proc.stdout

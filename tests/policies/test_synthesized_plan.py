@@ -2,20 +2,23 @@
 
 - a clean synth of every environment passes `make policy` (built-ins included, exceptions applied);
 - each residency violation, introduced into a copy of the real output, fails the gate naming the
-  check and the resource (one checkov run over the mutated copy).
+  check and the resource (one gate run over the mutated copy).
+
+Both gate runs share the session's one checkov process (tests/policies/gate_runs.py).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.policies.gate_runs import gate_run
+
 REPO = Path(__file__).resolve().parents[2]
-RUN = REPO / "policies" / "run.py"
 CHECKOV_PYTHON = REPO / ".venv-checkov" / "bin" / "python"
 
 pytestmark = pytest.mark.skipif(
@@ -23,15 +26,16 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def gate(out: Path, results: Path) -> tuple[subprocess.CompletedProcess, dict]:
-    proc = subprocess.run(
-        [str(CHECKOV_PYTHON), str(RUN), "--out", str(out), "--json", str(results)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    return proc, (json.loads(results.read_text()) if results.exists() else {})
+@gate_run("clean_synth")
+def _clean_synth_run(tmp: Path, request) -> dict:
+    synth_dir = request.getfixturevalue("synth_dir")
+    # `make gate`: `make policy` has just gated this very synth (MCAI_SYNTH_DIR); read its results.
+    if (given := os.environ.get("MCAI_POLICY_JSON")) and os.environ.get("MCAI_SYNTH_DIR"):
+        path = Path(given)
+        fresh = path.is_file() and path.stat().st_mtime >= (synth_dir / "manifest.json").stat().st_mtime
+        if fresh and Path(json.loads(path.read_text())["out"]).resolve() == synth_dir.resolve():
+            return {"reused": str(path)}
+    return {"argv": ["--out", str(synth_dir)]}
 
 
 def test_clean_synth_passes_the_policy_gate(clean):
@@ -53,14 +57,17 @@ def _tagged(doc: dict, rtype: str, classification: str) -> str:
     raise AssertionError(f"no {rtype} classified {classification}")
 
 
-@pytest.fixture(scope="module")
-def violations(synth_dir, tmp_path_factory):
-    """Copy the real output, plant one violation per rule, run the gate once."""
-    out = tmp_path_factory.mktemp("violations") / "cdktf.out"
-    shutil.copytree(synth_dir, out)
+@gate_run("violations")
+def _violations_run(tmp: Path, request) -> dict:
+    """Copy the stacks to change out of the real output, plant one violation per rule; the gate
+    runs once over the copies (the stacks that changed, as a pull request's gate would)."""
+    synth_dir = request.getfixturevalue("synth_dir")
+    out = tmp / "cdktf.out"
     planted: list[tuple[str, str, str]] = []
 
     def edit(stack_id: str, change) -> None:
+        if not (out / "stacks" / stack_id).exists():
+            shutil.copytree(synth_dir / "stacks" / stack_id, out / "stacks" / stack_id)
         path, doc = _stack(out, stack_id)
         change(doc)
         path.write_text(json.dumps(doc, indent=2))
@@ -291,8 +298,12 @@ def violations(synth_dir, tmp_path_factory):
 
     edit("prod-gcp-europe-west1-registry", ar_to_us)
 
-    proc, results = gate(out, out.parent / "policy.json")
-    return {"proc": proc, "results": results, "planted": planted}
+    return {"argv": ["--out", str(out)], "planted": planted}
+
+
+@pytest.fixture(scope="module")
+def violations(policy_runs):
+    return policy_runs["violations"]
 
 
 def test_every_planted_residency_violation_fails_the_gate_by_name(violations):
@@ -328,10 +339,8 @@ def test_a_lapsed_compensated_exception_says_why(violations):
 
 
 @pytest.fixture(scope="module")
-def clean(synth_dir, tmp_path_factory):
-    results = tmp_path_factory.mktemp("clean") / "policy.json"
-    proc, data = gate(synth_dir, results)
-    return {"proc": proc, "results": data}
+def clean(policy_runs):
+    return policy_runs["clean_synth"]
 
 
 @pytest.mark.parametrize("check_id", [f"CKV_MCAI_{n}" for n in range(6, 15)])

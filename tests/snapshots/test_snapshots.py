@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from pathlib import Path
 
 import pytest
 from syrupy.extensions.json import JSONSnapshotExtension
@@ -43,11 +44,35 @@ def test_every_stack_matches_its_snapshot(synthesized, stack_snapshot):
     assert not changed, f"{UPDATE_HINT}: {', '.join(changed)}"
 
 
-def test_synth_is_deterministic_byte_for_byte(synth_dir, tmp_path):
+CDKTF_CLI = REPO / "node_modules" / ".bin" / "cdktf"
+
+
+@pytest.fixture(scope="module")
+def second_dev_synth(tmp_path_factory) -> tuple[str, Path, subprocess.CompletedProcess]:
+    """The one second synth of dev the module needs: through the real cdktf CLI (main.py) when it
+    is installed, which serves the CLI test and the determinism test alike; else `stacks synth`."""
+    out = tmp_path_factory.mktemp("again") / "cli.out"
+    if not CDKTF_CLI.exists():
+        return "stacks", out, run_synth(out, env="dev")
+    env = dict(
+        os.environ, ENV="dev", JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20", CHECKPOINT_DISABLE="1"
+    )
+    proc = subprocess.run(
+        [str(CDKTF_CLI), "synth", "--output", str(out)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    return "cli", out, proc
+
+
+def test_synth_is_deterministic_byte_for_byte(synth_dir, second_dev_synth):
     """A second synth of the same commit (dev, as a sample) writes identical bytes."""
-    proc = run_synth(tmp_path / "again", env="dev")
-    assert proc.returncode == 0, proc.stderr
-    again = sorted((tmp_path / "again" / "stacks").glob("*/cdk.tf.json"))
+    _, out, proc = second_dev_synth
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    again = sorted((out / "stacks").glob("*/cdk.tf.json"))
     assert again, "the dev synth wrote no stack"
     for path in again:
         first = synth_dir / "stacks" / path.parent.name / "cdk.tf.json"
@@ -68,23 +93,11 @@ def test_logical_ids_carry_no_hash_suffix(synthesized):
     assert not offenders, offenders[:10]
 
 
-@pytest.mark.skipif(
-    not (REPO / "node_modules" / ".bin" / "cdktf").exists(), reason="run `make install-node` (make test does)"
-)
-def test_cdktf_cli_synth_writes_the_same_stacks(synth_dir, tmp_path):
+@pytest.mark.skipif(not CDKTF_CLI.exists(), reason="run `make install-node` (make test does)")
+def test_cdktf_cli_synth_writes_the_same_stacks(synth_dir, second_dev_synth):
     """The real CLI (pinned cdktf-cli) runs main.py and writes the same files as `make synth`."""
-    out = tmp_path / "cli.out"
-    env = dict(
-        os.environ, ENV="dev", JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20", CHECKPOINT_DISABLE="1"
-    )
-    proc = subprocess.run(
-        [str(REPO / "node_modules" / ".bin" / "cdktf"), "synth", "--output", str(out)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    kind, out, proc = second_dev_synth
+    assert kind == "cli"
     assert proc.returncode == 0, proc.stdout + proc.stderr
     cli = sorted((out / "stacks").glob("*/cdk.tf.json"))
     assert cli and all(p.parent.name.startswith("dev-") for p in cli)
