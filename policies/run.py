@@ -821,7 +821,7 @@ def main_batch(batch: Path) -> int:
     are scanned together, each run's copies in a folder of their own; each run reads back only
     the records of its own files."""
     jobs = json.loads(batch.read_text())
-    runs: list[tuple[dict, Run | None, str]] = []
+    runs: list[tuple[dict[str, Any], Run | None, str]] = []
     for job in jobs:
         try:
             runs.append((job, Run.prepare(parse_args(job["argv"])), ""))
