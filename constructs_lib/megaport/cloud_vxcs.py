@@ -62,6 +62,48 @@ def _partner_port(
     )
 
 
+def _partner_vxc(
+    scope: Construct,
+    *,
+    connect_type: str,
+    company_name: str,
+    onramp_product_name: str,
+    onramp_location_id: int,
+    diversity_zone: str,
+    mcr: Mcr,
+    vlan: int,
+    product_name: str,
+    rate_limit_mbps: int,
+    contract_term_months: int,
+    resource_tags: Mapping[str, str],
+    partner_config: PartnerConfig,
+    depends_on: Sequence[McrPrefixFilterList],
+) -> tuple[DataMegaportPartner, Vxc]:
+    """A VXC from the MCR to a cloud's partner port (AWS, Google): the port found by
+    `_partner_port`, the cloud's side described by `partner_config`."""
+    port = _partner_port(
+        scope,
+        connect_type=connect_type,
+        company_name=company_name,
+        onramp_product_name=onramp_product_name,
+        onramp_location_id=onramp_location_id,
+        diversity_zone=diversity_zone,
+    )
+    vxc = Vxc(
+        scope,
+        "vxc",
+        product_name=product_name,
+        rate_limit=rate_limit_mbps,
+        contract_term_months=contract_term_months,
+        resource_tags=resource_tags,
+        a_end=VxcEnd(requested_product_uid=mcr.product_uid, ordered_vlan=vlan),
+        b_end=VxcEnd(requested_product_uid=port.product_uid),
+        b_end_partner_config=partner_config,
+        depends_on=list(depends_on) or None,
+    )
+    return port, vxc
+
+
 def aws_vif_id(vxc: Vxc) -> str:
     """The hosted VIF id Megaport reports on a VXC to AWS, as a reference.
 
@@ -113,24 +155,20 @@ class HostedVifVxc(Construct):
                 f"HostedVifVxc {id_}: {rate_limit_mbps} Mbps exceeds the hosted VIF limit of "
                 f"{HOSTED_VIF_MAX_MBPS} Mbps; use 5000 or less (10 Gbps needs a hosted connection, AWSHC)."
             )
-        self.port = _partner_port(
+        self.port, self.vxc = _partner_vxc(
             self,
             connect_type="AWS",
             company_name=company_name,
             onramp_product_name=onramp_product_name,
             onramp_location_id=onramp_location_id,
             diversity_zone=diversity_zone,
-        )
-        self.vxc = Vxc(
-            self,
-            "vxc",
+            mcr=mcr,
+            vlan=vlan,
             product_name=product_name,
-            rate_limit=rate_limit_mbps,
+            rate_limit_mbps=rate_limit_mbps,
             contract_term_months=contract_term_months,
             resource_tags=resource_tags,
-            a_end=VxcEnd(requested_product_uid=mcr.product_uid, ordered_vlan=vlan),
-            b_end=VxcEnd(requested_product_uid=self.port.product_uid),
-            b_end_partner_config=PartnerConfig(
+            partner_config=PartnerConfig(
                 partner="aws",
                 aws_config=AwsConfig(
                     connect_type="AWS",
@@ -144,7 +182,7 @@ class HostedVifVxc(Construct):
                     prefixes=",".join(announced_prefixes) or None,
                 ),
             ),
-            depends_on=list(depends_on) or None,
+            depends_on=depends_on,
         )
         self.accepter = dx_gateway.accept_hosted_private_vif_into(
             self,
@@ -177,27 +215,23 @@ class GooglePartnerVxc(Construct):
         depends_on: Sequence[McrPrefixFilterList] = (),
     ) -> None:
         super().__init__(scope, id_)
-        self.port = _partner_port(
+        self.port, self.vxc = _partner_vxc(
             self,
             connect_type="GOOGLE",
             company_name=company_name,
             onramp_product_name=onramp_product_name,
             onramp_location_id=onramp_location_id,
             diversity_zone=diversity_zone,
-        )
-        self.vxc = Vxc(
-            self,
-            "vxc",
+            mcr=mcr,
+            vlan=vlan,
             product_name=product_name,
-            rate_limit=rate_limit_mbps,
+            rate_limit_mbps=rate_limit_mbps,
             contract_term_months=contract_term_months,
             resource_tags=resource_tags,
-            a_end=VxcEnd(requested_product_uid=mcr.product_uid, ordered_vlan=vlan),
-            b_end=VxcEnd(requested_product_uid=self.port.product_uid),
-            b_end_partner_config=PartnerConfig(
+            partner_config=PartnerConfig(
                 partner="google", google_config=GoogleConfig(pairing_key=pairing_key)
             ),
-            depends_on=list(depends_on) or None,
+            depends_on=depends_on,
         )
 
 
