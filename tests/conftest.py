@@ -9,6 +9,10 @@ synthesizing again (`make gate` runs `make synth-only`, then pytest with it). Th
 hold every environment and be newer than every source file, else the session fails saying so.
 `MCAI_SYNTH_TMPDIR` names the TMPDIR that synth ran with (tests/test_fresh_machine.py checks it
 was left empty); without it that one test is skipped.
+
+Subprocesses the tests need (a checkov scan, a second synth, terraform, ...) run in the background
+on the second core while the other tests run: tests/background.py. The hooks below start them when
+collection ends and run the tests that read them last.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests import background
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -78,7 +84,72 @@ def synth_dir(tmp_path_factory) -> Path:
     proc = run_synth(out, tmpdir=out.parent / "tmp")
     if proc.returncode != 0:
         pytest.fail(f"synth failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}", pytrace=False)
+    if background.ACTIVE is not None:
+        background.ACTIVE.set_synth(out)  # the background jobs that read the synth may start
     return out
+
+
+# ---- background jobs (tests/background.py) ---------------------------------------------------
+
+
+@pytest.hookimpl(trylast=True)  # after -k/-m deselection: only the tests that will run
+def pytest_collection_modifyitems(session, config, items) -> None:
+    """The tests that read a background job run last, module by module in the collected order,
+    so the jobs run while the other tests do."""
+    if background.workers() == 0:
+        return
+    job_modules = {m for job in background.JOBS.values() for m in job.modules()}
+    later = [item for item in items if Path(str(item.path)).resolve() in job_modules]
+    if later:
+        items[:] = [item for item in items if Path(str(item.path)).resolve() not in job_modules] + later
+
+
+def pytest_collection_finish(session) -> None:
+    if session.config.option.collectonly or not session.items:
+        return
+    order: list[Path] = []
+    for item in session.items:
+        module = Path(str(item.path)).resolve()
+        if module not in order:
+            order.append(module)
+    # The jobs of the collected modules, in the order their first reader runs.
+    first = {
+        job.name: min((order.index(m) for m in job.modules() if m in order), default=-1)
+        for job in background.JOBS.values()
+    }
+    jobs = sorted(
+        (job for job in background.JOBS.values() if first[job.name] >= 0), key=lambda job: first[job.name]
+    )
+    root = session.config._tmp_path_factory.mktemp("background")
+    runner = background.Runner(jobs, root, background.workers(), frozenset(order))
+    if (given := os.environ.get("MCAI_SYNTH_DIR")) and reused_synth_problem(Path(given).resolve()) is None:
+        runner.set_synth(Path(given).resolve())
+    background.ACTIVE = runner
+    runner.start()
+
+
+def pytest_sessionfinish(session) -> None:
+    if background.ACTIVE is not None:
+        background.ACTIVE.close()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if background.ACTIVE is not None and (lines := background.ACTIVE.report()):
+        terminalreporter.write_sep("-", "background jobs (tests/background.py)")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def background_jobs(request):
+    """`background_jobs(name)`: the finished job (waits for it): {"proc": CompletedProcess, ...}."""
+    runner = background.ACTIVE
+    if runner is None:  # the hooks did not run (e.g. a plugin collected differently): foreground
+        root = request.config._tmp_path_factory.mktemp("background")
+        collected = frozenset(Path(str(item.path)).resolve() for item in request.session.items)
+        runner = background.Runner(list(background.JOBS.values()), root, 0, collected)
+        background.ACTIVE = runner
+    return lambda name: runner.result(name, lambda: request.getfixturevalue("synth_dir"))
 
 
 @pytest.fixture(scope="session")

@@ -1,16 +1,19 @@
-"""One checkov process per test session for every policy-gate run the tests need.
+"""One checkov process per test session for every policy-gate run the tests need, in the background.
 
 checkov costs seconds to start and to load its checks, and the suite used to start it once per
 gate run (five times). A test module registers each gate run it needs with `@gate_run(name)` (from this module): a
 builder that writes the run's input into a folder and returns its arguments for policies/run.py.
-The session fixture `policy_runs` builds the runs of the modules that are collected, passes them
-all to ONE `policies/run.py --batch` (one checkov scan over all their stack files), and gives
+The background job `policy_gate` (tests/background.py) builds the runs of the modules that are
+collected and passes them all to ONE `policies/run.py --batch` (one checkov scan over all their
+stack files) while the other tests run; the session fixture `policy_runs` waits for it and gives
 each run back as `run.py` alone would have left it: exit status and printed report (`proc`), its
 JSON results (`results`), its folder (`tmp`) and whatever else the builder returned.
 
-A builder may return {"reused": <policy.json>} instead of arguments: results an earlier gate run
-wrote for the same input (`make gate` runs `make policy` on the synth the suite reuses); its exit
-status is the one run.py gives those results (1 with a failure or an expired exception, else 0).
+A builder gets its folder and `synth()` (the session's synthesized output; declare
+`needs_synth=True`). It may return {"reused": <policy.json>} instead of arguments: results an
+earlier gate run wrote for the same input (`make gate` runs `make policy` on the synth the suite
+reuses); its exit status is the one run.py gives those results (1 with a failure or an expired
+exception, else 0).
 """
 
 from __future__ import annotations
@@ -25,19 +28,21 @@ from typing import Any
 
 import pytest
 
+from tests.background import Context, background
+
 REPO = Path(__file__).resolve().parents[2]
 RUN = REPO / "policies" / "run.py"
 CHECKOV_PYTHON = REPO / ".venv-checkov" / "bin" / "python"
 
-Builder = Callable[[Path, pytest.FixtureRequest], dict[str, Any]]
-GATE_RUNS: dict[str, tuple[Path, Builder]] = {}
+Builder = Callable[[Path, Callable[[], Path]], dict[str, Any]]
+GATE_RUNS: dict[str, tuple[Path, Builder, bool]] = {}
 
 
-def gate_run(name: str) -> Callable[[Builder], Builder]:
+def gate_run(name: str, *, needs_synth: bool = False) -> Callable[[Builder], Builder]:
     """Register a gate run; the builder returns {"argv": [...run.py args...], **extras}."""
 
     def register(builder: Builder) -> Builder:
-        GATE_RUNS[name] = (Path(inspect.getfile(builder)).resolve(), builder)
+        GATE_RUNS[name] = (Path(inspect.getfile(builder)).resolve(), builder, needs_synth)
         return builder
 
     return register
@@ -56,22 +61,22 @@ class Runs(dict):
         return super().__getitem__(name)
 
 
-@pytest.fixture(scope="session")
-def policy_runs(request, tmp_path_factory) -> dict[str, dict[str, Any]]:
-    if not CHECKOV_PYTHON.exists():
-        pytest.skip(f"checkov venv missing at {CHECKOV_PYTHON}: run `make install`")
-    users = {
-        Path(str(item.path)).resolve() for item in request.session.items if "policy_runs" in item.fixturenames
-    }
-    root = tmp_path_factory.mktemp("policy-runs")
+@background(
+    "policy_gate",
+    modules=lambda: {module for module, _, _ in GATE_RUNS.values()},
+    needs_synth=lambda collected: any(
+        needs for module, _, needs in GATE_RUNS.values() if module in collected
+    ),
+)
+def _policy_gate_job(ctx: Context) -> dict[str, Any]:
     jobs, runs = [], Runs()
-    for name, (module, builder) in GATE_RUNS.items():
-        if module not in users:
+    for name, (module, builder, _) in GATE_RUNS.items():
+        if module not in ctx.collected:
             continue  # no collected test reads this run: do not build it (it may need a synth)
-        tmp = root / name
+        tmp = ctx.tmp / name
         tmp.mkdir()
         try:
-            run = builder(tmp, request)
+            run = builder(tmp, ctx.synth)
         except Exception:  # one broken builder fails the tests of its run, not every policy test
             runs.broken[name] = traceback.format_exc()
             continue
@@ -86,18 +91,22 @@ def policy_runs(request, tmp_path_factory) -> dict[str, dict[str, Any]]:
         files = {k: tmp / f"run.{k}" for k in ("stdout", "stderr", "code")}
         jobs.append({"argv": argv, **{k: str(v) for k, v in files.items()}})
         runs[name] = {"tmp": tmp, "argv": argv, "files": files, **run}
+    if not jobs or not CHECKOV_PYTHON.exists():
+        return {"proc": None, "runs": runs}
+    batch = ctx.tmp / "batch.json"
+    batch.write_text(json.dumps(jobs, indent=2))
+    return {"argv": [str(CHECKOV_PYTHON), str(RUN), "--batch", str(batch)], "cwd": REPO, "runs": runs}
+
+
+@pytest.fixture(scope="session")
+def policy_runs(background_jobs) -> dict[str, dict[str, Any]]:
+    if not CHECKOV_PYTHON.exists():
+        pytest.skip(f"checkov venv missing at {CHECKOV_PYTHON}: run `make install`")
+    job = background_jobs("policy_gate")
+    runs, proc = job["runs"], job["proc"]
     pending = {name: run for name, run in runs.items() if "files" in run}
     if not pending:
         return runs
-    batch = root / "batch.json"
-    batch.write_text(json.dumps(jobs, indent=2))
-    proc = subprocess.run(
-        [str(CHECKOV_PYTHON), str(RUN), "--batch", str(batch)],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=900,
-    )
     assert proc.returncode == 0, (
         f"policies/run.py --batch failed:\n{proc.stderr[-4000:]}{proc.stdout[-2000:]}"
     )

@@ -81,7 +81,7 @@ EXCEPTIONS_BIG = f"""
 
 
 @gate_run("big")
-def _big_run(tmp: Path, request) -> dict:
+def _big_run(tmp: Path, synth) -> dict:
     out = write(tmp / "cdktf.out", cases.STACKS)
     exceptions = tmp / "exceptions.yaml"
     exceptions.write_text(EXCEPTIONS_BIG)
@@ -231,7 +231,7 @@ EDGE_ONE_VIOLATION = stack(cases.EDGE, providers={"cloudflare": [{}]}, resources
 
 
 @gate_run("one_excepted")
-def _one_excepted_run(tmp: Path, request) -> dict:
+def _one_excepted_run(tmp: Path, synth) -> dict:
     out = write(tmp / "out", [EDGE_ONE_VIOLATION])
     exceptions = tmp / "exceptions.yaml"
     exceptions.write_text(
@@ -241,7 +241,7 @@ def _one_excepted_run(tmp: Path, request) -> dict:
 
 
 @gate_run("one_expired")
-def _one_expired_run(tmp: Path, request) -> dict:
+def _one_expired_run(tmp: Path, synth) -> dict:
     out = write(tmp / "out", [EDGE_ONE_VIOLATION])
     exceptions = tmp / "exceptions.yaml"
     exceptions.write_text(

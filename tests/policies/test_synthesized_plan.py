@@ -4,7 +4,8 @@
 - each residency violation, introduced into a copy of the real output, fails the gate naming the
   check and the resource (one gate run over the mutated copy).
 
-Both gate runs share the session's one checkov process (tests/policies/gate_runs.py).
+Both gate runs share the session's one checkov process, run in the background
+(tests/policies/gate_runs.py).
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@gate_run("clean_synth")
-def _clean_synth_run(tmp: Path, request) -> dict:
-    synth_dir = request.getfixturevalue("synth_dir")
+@gate_run("clean_synth", needs_synth=True)
+def _clean_synth_run(tmp: Path, synth) -> dict:
+    synth_dir = synth()
     # `make gate`: `make policy` has just gated this very synth (MCAI_SYNTH_DIR); read its results.
     if (given := os.environ.get("MCAI_POLICY_JSON")) and os.environ.get("MCAI_SYNTH_DIR"):
         path = Path(given)
@@ -57,11 +58,11 @@ def _tagged(doc: dict, rtype: str, classification: str) -> str:
     raise AssertionError(f"no {rtype} classified {classification}")
 
 
-@gate_run("violations")
-def _violations_run(tmp: Path, request) -> dict:
+@gate_run("violations", needs_synth=True)
+def _violations_run(tmp: Path, synth) -> dict:
     """Copy the stacks to change out of the real output, plant one violation per rule; the gate
     runs once over the copies (the stacks that changed, as a pull request's gate would)."""
-    synth_dir = request.getfixturevalue("synth_dir")
+    synth_dir = synth()
     out = tmp / "cdktf.out"
     planted: list[tuple[str, str, str]] = []
 

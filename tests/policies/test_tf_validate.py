@@ -5,7 +5,8 @@ This machine's mirror (/opt/tf-plugins) holds hashicorp/aws 5.100.0 only, while 
 6.25.0: every real stack is skipped, naming what is missing. To prove the validation itself runs, a
 copy of the real prod AWS cluster stack is pinned to the mirror's aws version and stripped of the one
 aws-6 argument 5.100 does not know (`aws_eks_cluster.deletion_protection`): it validates; the same
-copy with an unknown argument fails.
+copy with an unknown argument fails. Those two terraform runs (init + validate, ~4 s of CPU each,
+most of it the aws provider loading its schema) run in the background (tests/background.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests.background import Context, background
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "policies" / "tf_validate.py"
@@ -34,13 +37,12 @@ def mirror_aws_version() -> str | None:
     return versions[-1] if versions else None
 
 
+def argv(out: Path, *extra: str) -> list[str]:
+    return [sys.executable, str(SCRIPT), "--out", str(out), "--mirror", str(MIRROR), *extra]
+
+
 def run(out: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(SCRIPT), "--out", str(out), "--mirror", str(MIRROR), *extra],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return subprocess.run(argv(out, *extra), capture_output=True, text=True, timeout=600)
 
 
 def copy_for_mirror(synth_dir: Path, tmp_path: Path, mutate=None) -> Path:
@@ -69,16 +71,31 @@ def test_real_stacks_without_their_pinned_providers_are_skipped_by_name(synth_di
     assert "0 valid, 0 failed, 2 skipped" in proc.stdout
 
 
-def test_a_stack_whose_provider_is_in_the_mirror_validates(synth_dir, tmp_path):
-    proc = run(copy_for_mirror(synth_dir, tmp_path))
+@background("tf_validate_mirror_copy", needs_synth=True)
+def _mirror_copy_job(ctx: Context) -> dict:
+    if shutil.which("terraform") is None:
+        return {"proc": None}
+    return {"argv": argv(copy_for_mirror(ctx.synth(), ctx.tmp)), "timeout": 600}
+
+
+def _invalid_argument(doc: dict) -> None:
+    next(iter(doc["resource"]["aws_vpc"].values()))["no_such_argument"] = True
+
+
+@background("tf_validate_invalid_copy", needs_synth=True)
+def _invalid_copy_job(ctx: Context) -> dict:
+    if shutil.which("terraform") is None:
+        return {"proc": None}
+    return {"argv": argv(copy_for_mirror(ctx.synth(), ctx.tmp, _invalid_argument)), "timeout": 600}
+
+
+def test_a_stack_whose_provider_is_in_the_mirror_validates(background_jobs):
+    proc = background_jobs("tf_validate_mirror_copy")["proc"]
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert f"OK    {STACK}" in proc.stdout and "1 valid, 0 failed, 0 skipped" in proc.stdout
 
 
-def test_an_invalid_stack_fails_naming_the_argument(synth_dir, tmp_path):
-    def bad(doc):
-        next(iter(doc["resource"]["aws_vpc"].values()))["no_such_argument"] = True
-
-    proc = run(copy_for_mirror(synth_dir, tmp_path, bad))
+def test_an_invalid_stack_fails_naming_the_argument(background_jobs):
+    proc = background_jobs("tf_validate_invalid_copy")["proc"]
     assert proc.returncode == 1
     assert "no_such_argument" in proc.stdout and f"FAIL  {STACK}" in proc.stdout

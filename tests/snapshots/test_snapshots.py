@@ -4,18 +4,22 @@ The files live in tests/snapshots/__snapshots__/test_snapshots/<stack id>.json, 
 request shows the change of the synthesized plan next to the code that caused it, and
 `make review` reads them as the approved plan. A missing snapshot fails, and so does a snapshot
 whose stack is gone. Regenerate deliberately with `make snapshot-update` and say why in the commit.
+
+The second synth of dev the determinism and CLI tests compare with runs in the background
+(tests/background.py) while the other tests run.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from syrupy.extensions.json import JSONSnapshotExtension
 
-from tests.conftest import REPO, run_synth
+from tests.background import Context, background
+from tests.conftest import REPO
 
 UPDATE_HINT = "synthesized plan changed: review it, then run `make snapshot-update` and explain the change in the commit"
 
@@ -47,25 +51,24 @@ def test_every_stack_matches_its_snapshot(synthesized, stack_snapshot):
 CDKTF_CLI = REPO / "node_modules" / ".bin" / "cdktf"
 
 
-@pytest.fixture(scope="module")
-def second_dev_synth(tmp_path_factory) -> tuple[str, Path, subprocess.CompletedProcess]:
+@background("second_dev_synth")
+def _second_dev_synth_job(ctx: Context) -> dict:
     """The one second synth of dev the module needs: through the real cdktf CLI (main.py) when it
     is installed, which serves the CLI test and the determinism test alike; else `stacks synth`."""
-    out = tmp_path_factory.mktemp("again") / "cli.out"
+    out = ctx.tmp / "cli.out"
+    env = dict(os.environ, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20")
     if not CDKTF_CLI.exists():
-        return "stacks", out, run_synth(out, env="dev")
-    env = dict(
-        os.environ, ENV="dev", JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20", CHECKPOINT_DISABLE="1"
-    )
-    proc = subprocess.run(
-        [str(CDKTF_CLI), "synth", "--output", str(out)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    return "cli", out, proc
+        argv = [sys.executable, "-m", "stacks", "synth", "--out", str(out), "--env", "dev"]
+        return {"argv": argv, "cwd": REPO, "env": env, "kind": "stacks", "out": out}
+    env.update(ENV="dev", CHECKPOINT_DISABLE="1")
+    argv = [str(CDKTF_CLI), "synth", "--output", str(out)]
+    return {"argv": argv, "cwd": REPO, "env": env, "timeout": 600, "kind": "cli", "out": out}
+
+
+@pytest.fixture(scope="module")
+def second_dev_synth(background_jobs) -> tuple[str, Path, object]:
+    job = background_jobs("second_dev_synth")
+    return job["kind"], job["out"], job["proc"]
 
 
 def test_synth_is_deterministic_byte_for_byte(synth_dir, second_dev_synth):

@@ -2,15 +2,17 @@
 
 Validation mirrors every rule the constructs enforce, so no shipped or corpus file reaches one;
 this test plants one: the GKE construct's maintenance-window helper is made to refuse dev's
-window, as it would if validation had missed the rule.
+window, as it would if validation had missed the rule. The synth runs in the background
+(tests/background.py).
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
+
+from tests.background import Context, background
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -34,16 +36,20 @@ sys.exit(main(["synth", "--env", "dev", "--out", sys.argv[1]], environ=dict(os.e
 """
 
 
-def test_planted_construct_error_is_reported_against_the_file_and_cluster(tmp_path):
-    environ = dict(os.environ, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20")
-    run = subprocess.run(
-        [sys.executable, "-c", PLANT, str(tmp_path / "out")],
-        cwd=REPO,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+@background("planted_construct_error")
+def _planted_error_job(ctx: Context) -> dict:
+    return {
+        "argv": [sys.executable, "-c", PLANT, str(ctx.tmp / "out")],
+        "cwd": REPO,
+        "env": dict(os.environ, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20"),
+        "timeout": 600,
+        "out": ctx.tmp / "out",
+    }
+
+
+def test_planted_construct_error_is_reported_against_the_file_and_cluster(background_jobs):
+    job = background_jobs("planted_construct_error")
+    run = job["proc"]
     assert run.returncode == 1, run.stderr
     assert "Traceback" not in run.stderr
     lines = run.stderr.strip().splitlines()
@@ -52,4 +58,4 @@ def test_planted_construct_error_is_reported_against_the_file_and_cluster(tmp_pa
     ), lines
     assert "refused while building the cluster stacks" in lines[0]
     assert lines[-1] == "synth: nothing written; fix the problem above."
-    assert not (tmp_path / "out").exists()
+    assert not job["out"].exists()

@@ -6,26 +6,28 @@ resource_gcp_secret_backend.go send identity_token_* only to Enterprise, so a Co
 carries no WIF settings and the SDK's default credentials (the Vault server's own identity) are
 used. Weighted steering: cloudflare provider v5.14.0 docs/resources/load_balancer.md
 `random_steering.pool_weights` (pool id -> weight) for least_outstanding_requests.
+
+The variant's synth (a subprocess) runs in the background (tests/background.py).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 
 import pytest
 import yaml
 
 from stacks.environments import ENV_DIR
+from tests.background import Context, background
 from tests.conftest import REPO, resources
 
 pytestmark = pytest.mark.synth
 
 
-@pytest.fixture(scope="module")
-def variant(tmp_path_factory) -> dict[str, dict]:
+@background("variant_synth")
+def _variant_synth_job(ctx: Context) -> dict:
     data = yaml.safe_load((ENV_DIR / "dev.yaml").read_text(encoding="utf-8"))
     data["vault"]["edition"] = "community"
     data["vault"]["servers"] = {"home_cluster": "gcp-us-central1"}
@@ -37,20 +39,22 @@ def variant(tmp_path_factory) -> dict[str, dict]:
         r["data_clouds"] = ["gcp"]
     data["vault"]["roles"] = roles
     data["edge"]["steering_policy"] = "least_outstanding_requests"
-    tmp = tmp_path_factory.mktemp("variant")
-    env_file = tmp / "dev.yaml"
+    env_file = ctx.tmp / "dev.yaml"
     env_file.write_text(yaml.safe_dump(data), encoding="utf-8")
-    out = tmp / "out"
-    proc = subprocess.run(
-        [sys.executable, "-m", "tests.stacks.variant_synth", str(env_file), str(out)],
-        cwd=REPO,
-        env=dict(os.environ, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20"),
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return {p.parent.name: json.loads(p.read_text()) for p in (out / "stacks").glob("*/cdk.tf.json")}
+    out = ctx.tmp / "out"
+    return {
+        "argv": [sys.executable, "-m", "tests.stacks.variant_synth", str(env_file), str(out)],
+        "cwd": REPO,
+        "env": dict(os.environ, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20"),
+        "out": out,
+    }
+
+
+@pytest.fixture(scope="module")
+def variant(background_jobs) -> dict[str, dict]:
+    job = background_jobs("variant_synth")
+    assert job["proc"].returncode == 0, job["proc"].stderr[-3000:]
+    return {p.parent.name: json.loads(p.read_text()) for p in (job["out"] / "stacks").glob("*/cdk.tf.json")}
 
 
 def test_community_gcp_engine_uses_the_vault_server_account(variant):

@@ -5,7 +5,8 @@ without, each once per module; this process only reads files. The comparison run
 provider (206 submodules; its eager import costs ~2 s where aws's 2,212 cost ~12 s and 1.5 GB):
 the hook reads the layout of every prebuilt provider alike, so equal output there is the same
 proof. The lazy child also imports aws, the package the hook is for. Which JS submodules node
-compiled is traced exactly (tests/unit/lazy_probe_trace.js), not inferred from memory.
+compiled is traced exactly (tests/unit/lazy_probe_trace.js), not inferred from memory. Both
+children run in the background (tests/background.py) while the other tests run.
 """
 
 from __future__ import annotations
@@ -22,16 +23,27 @@ from pathlib import Path
 import pytest
 
 from stacks.lazy_providers import PREFIX, _jsii_fqn_segment, _prebuilt_layout
+from tests.background import Context, background
 
 PROBE = Path(__file__).with_name("lazy_probe.py")
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _probe(mode: str) -> dict:
-    env = dict(os.environ, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20")
-    proc = subprocess.run(
-        [sys.executable, str(PROBE), mode], cwd=REPO, env=env, capture_output=True, text=True, timeout=900
-    )
+def _probe_job(mode: str):
+    def build(ctx: Context) -> dict:
+        env = dict(os.environ, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20")
+        return {"argv": [sys.executable, str(PROBE), mode], "cwd": REPO, "env": env}
+
+    build.__name__ = f"_lazy_probe_{mode}_job"
+    return background(f"lazy_probe_{mode}")(build)
+
+
+_probe_job("lazy")
+_probe_job("eager")
+
+
+def _facts(background_jobs, mode: str) -> dict:
+    proc = background_jobs(f"lazy_probe_{mode}")["proc"]
     if proc.returncode != 0 or not proc.stdout.strip():
         pytest.fail(
             f"{PROBE.name} {mode} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}", pytrace=False
@@ -40,13 +52,13 @@ def _probe(mode: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def lazy() -> dict:
-    return _probe("lazy")
+def lazy(background_jobs) -> dict:
+    return _facts(background_jobs, "lazy")
 
 
 @pytest.fixture(scope="module")
-def eager(lazy) -> dict:  # depends on `lazy` so the two heavy children never overlap
-    return _probe("eager")
+def eager(background_jobs) -> dict:
+    return _facts(background_jobs, "eager")
 
 
 def test_lazy_import_loads_only_the_used_aws_submodules(lazy):
