@@ -590,6 +590,10 @@ def test_aks_control_plane_identity_user_assigned_with_scoped_roles(synthesized,
     assert roles == {
         ("Network Contributor", "${azurerm_subnet.network_nodes.id}"),
         ("Key Vault Crypto User", "${azurerm_key_vault_key.aks_etcd_key.resource_versionless_id}"),
+        # issue 16: API Server VNet Integration and the private KMS vault
+        # (tests/stacks/test_aks_private_kms.py cites Microsoft's pages)
+        ("Network Contributor", "${azurerm_subnet.network_api_server.id}"),
+        ("Key Vault Contributor", "${azurerm_key_vault.aks_key_vault.id}"),
         # issue 19: the ingress Service claims the reserved public IP
         ("Network Contributor", "${azurerm_public_ip.ingress_public_ip.id}"),
     }
