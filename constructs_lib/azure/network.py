@@ -40,8 +40,9 @@ class AzureClusterNetwork(Construct):
     """Resource group, VNet, node subnet (with its own NSG, no default outbound access: egress
     goes through the cluster's load balancer) and an empty GatewaySubnet for the interconnect's
     ExpressRoute / VPN gateways (Azure forbids an NSG there), a private-endpoint subnet with its NSG
-    and the Private Link DNS zones (blob, dfs, vault) linked to the VNet: the data lake of the
-    region puts its private endpoints there (stacks/datalake_stack.py), and the API server subnet
+    and the Private Link DNS zones (blob, dfs, vault, registry) linked to the VNet: the data lake
+    of the region and the jurisdiction's container registry put their private endpoints there
+    (stacks/datalake_stack.py, stacks/registry_stack.py), and the API server subnet
     delegated to AKS for API Server VNet Integration (constructs_lib/azure/aks.py), with its NSG.
 
     Props:
