@@ -2,9 +2,10 @@
 
 A stack's findings depend only on the bytes checkov reads (the stack file with its IAM documents
 resolved), the stack's folder name (the custom checks read the stack id from the path), the
-framework and the check set: checkov 3.3.30's terraform_json runner builds a graph per file folder,
-so the stacks never see each other (tests/policies/test_scan_cache.py compares a cached run of
-real stacks with an uncached one). The key is a SHA-256 over all of that plus a fingerprint of
+framework and the check set; the stacks do not see each other (measured when this was built:
+single-stack scans of four real stacks gave the same built-in findings as the 109-stack scan, and
+a gate over the whole plan from the cache gave a JSON report identical to an uncached run;
+tests/policies/test_scan_cache.py repeats the comparison on three stacks). The key is a SHA-256 over all of that plus a fingerprint of
 everything that decides the checks: checkov's version, the command line, the custom checks
 (every file under policies/checks/) and policies/checkov_cli.py. A warm gate therefore
 rescans only the stacks a change touched; any edit to a check rescans everything.
