@@ -364,5 +364,6 @@ def test_report_counts_what_was_not_evaluated_per_environment(clean):
         assert covered not in not_evaluated
     # Built-in check failures before exceptions on the merged plan of issues #13-#27 (109 stacks):
     # 401, every one excepted per resource with a reason (policies/exceptions). A ceiling, so that
-    # new raw failures are looked at here rather than excepted unnoticed.
-    assert clean["results"]["counts"]["raw_builtin_failures"] <= 401
+    # new raw failures are looked at here rather than excepted unnoticed. Issue #16 (Azure): 373
+    # (private AKS KMS vaults, unseal vault endpoints, Bastion NSG, private registries).
+    assert clean["results"]["counts"]["raw_builtin_failures"] <= 373
