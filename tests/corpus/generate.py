@@ -173,6 +173,13 @@ CASES: list[Case] = [
         setp(f"{AWS1}.node_pools", {"gpu": {"max_sise": 3}}),
     ),
     Case("missing-dns-zone", "prod", "dns_zone: is required", delp("dns_zone")),
+    Case(
+        "gke-security-group-wrong-name",
+        "prod",
+        "sso.gke_security_group: Value error, not a GKE security group: GKE requires the Google group named exactly gke-security-groups@",
+        setp("sso.gke_security_group", "platform-admins@mlops-platform.com"),
+    ),
+    Case("gke-security-group-missing", "staging", "sso.gke_security_group: is required", delp("sso.gke_security_group")),
     Case("missing-cluster-cidr", "prod", "network.cidr: is required", setp(f"{AWS1}.network", {})),
     Case("missing-accounts", "dev", "accounts: is required", delp("accounts")),
     Case("bad-cloud", "prod", "cloud", setp(f"{AWS1}.cloud", "oracle")),
