@@ -740,7 +740,11 @@ class LocalBackend(Model):
 
 class S3Backend(Model):
     kind: Literal["s3"]
-    bucket: str
+    bucket: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9.-]{1,49}[a-z0-9]$",
+        description="S3 bucket name, at most 51 characters: its server access logs go to "
+        "`<bucket>-access-logs`, and S3 allows 63.",
+    )
     region: str
     key_prefix: str = "cdktf"
     encrypt: Literal[True] = True

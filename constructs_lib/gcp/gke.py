@@ -46,6 +46,7 @@ from cdktf_cdktf_provider_google.container_cluster import (
     ContainerClusterMonitoringConfigManagedPrometheus,
     ContainerClusterNetworkPolicy,
     ContainerClusterNodeConfig,
+    ContainerClusterNodeConfigShieldedInstanceConfig,
     ContainerClusterNodeConfigWorkloadMetadataConfig,
     ContainerClusterNodePoolDefaults,
     ContainerClusterNodePoolDefaultsNodeConfigDefaults,
@@ -303,7 +304,7 @@ class Gke(Construct):
             remove_default_node_pool=True,
             initial_node_count=1,
             # node_config describes only that short-lived default pool: it starts with the
-            # metadata server too. After the pool is removed, GKE reports the FIRST node pool's
+            # metadata server and Secure Boot too. After the pool is removed, GKE reports the FIRST node pool's
             # config as the cluster's nodeConfig (GKE API Cluster.nodeConfig: "For responses,
             # this field will be populated with the node configuration of the first node
             # pool"), and google 6.50 stores it (resource_container_cluster.go,
@@ -317,7 +318,10 @@ class Gke(Construct):
             node_config=ContainerClusterNodeConfig(
                 workload_metadata_config=ContainerClusterNodeConfigWorkloadMetadataConfig(
                     mode="GKE_METADATA"
-                )
+                ),
+                shielded_instance_config=ContainerClusterNodeConfigShieldedInstanceConfig(
+                    enable_secure_boot=True, enable_integrity_monitoring=True
+                ),
             ),
             lifecycle=TerraformResourceLifecycle(ignore_changes=["node_config"]),
             deletion_protection=deletion_protection,

@@ -50,7 +50,10 @@ def test_gke_default_pool_config_is_creation_only_so_it_never_diffs_or_replaces(
     (spot is ForceNew: replacement). See constructs_lib/gcp/gke.py."""
     for stack_id, cluster in gke_clusters(synthesized):
         assert cluster["remove_default_node_pool"] is True, stack_id
-        assert cluster["node_config"] == {"workload_metadata_config": {"mode": "GKE_METADATA"}}, stack_id
+        assert cluster["node_config"] == {
+            "workload_metadata_config": {"mode": "GKE_METADATA"},
+            "shielded_instance_config": {"enable_secure_boot": True, "enable_integrity_monitoring": True},
+        }, stack_id
         assert "node_config" in cluster["lifecycle"]["ignore_changes"], stack_id
 
 
@@ -65,3 +68,54 @@ def test_every_gke_node_pool_still_sets_the_metadata_server_itself(synthesized, 
     assert pools
     for sid, name, pool in pools:
         assert pool["node_config"]["workload_metadata_config"] == {"mode": "GKE_METADATA"}, (sid, name)
+
+
+# ---- AWS state bucket: server access logging (CKV_AWS_18) -----------------------------------
+
+
+def s3_state_stacks(synthesized):
+    found = [
+        (sid, s)
+        for sid, s in synthesized.items()
+        if sid.endswith("-global-state") and resources(s, "aws_s3_bucket")
+    ]
+    assert found  # prod and staging keep their state in S3 (environments/*.yaml backend.kind)
+    return found
+
+
+def test_state_bucket_logs_to_its_own_access_log_bucket(synthesized):
+    for sid, s in s3_state_stacks(synthesized):
+        env = sid.split("-")[0]
+        bucket = raw_env(env)["backend"]["bucket"]
+        buckets = resources(s, "aws_s3_bucket")
+        assert buckets["s3_bucket"]["bucket"] == bucket
+        assert buckets["s3_log_bucket"]["bucket"] == f"{bucket}-access-logs"
+        (logging,) = resources(s, "aws_s3_bucket_logging").values()
+        assert logging["bucket"] == "${aws_s3_bucket.s3_bucket.id}"
+        assert logging["target_bucket"] == "${aws_s3_bucket.s3_log_bucket.id}"
+
+
+def test_state_log_bucket_admits_only_s3_log_delivery_for_the_state_bucket(synthesized):
+    """Amazon S3 User Guide, permissions for server access log delivery: with BucketOwnerEnforced
+    the target's bucket policy grants logging.s3.amazonaws.com s3:PutObject (SourceArn/Account)."""
+    for sid, s in s3_state_stacks(synthesized):
+        account = raw_env(sid.split("-")[0])["accounts"]["aws"]["account_id"]
+        doc = s["data"]["aws_iam_policy_document"]["s3_log_policy_document"]
+        (grant,) = [st for st in doc["statement"] if st.get("effect") == "Allow"]
+        assert grant["principals"] == [{"type": "Service", "identifiers": ["logging.s3.amazonaws.com"]}]
+        assert grant["actions"] == ["s3:PutObject"]
+        assert grant["resources"] == ["${aws_s3_bucket.s3_log_bucket.arn}/*"]
+        conditions = {c["variable"]: c["values"] for c in grant["condition"]}
+        assert conditions == {
+            "aws:SourceArn": ["${aws_s3_bucket.s3_bucket.arn}"],
+            "aws:SourceAccount": [account],
+        }
+        assert any(st.get("effect") == "Deny" for st in doc["statement"])  # TLS only
+        ownership = resources(s, "aws_s3_bucket_ownership_controls")["s3_log_ownership"]
+        assert ownership["rule"]["object_ownership"] == "BucketOwnerEnforced"
+        sse = resources(s, "aws_s3_bucket_server_side_encryption_configuration")["s3_log_encryption"]
+        assert sse["rule"][0]["apply_server_side_encryption_by_default"]["sse_algorithm"] == "AES256"
+        versioning = resources(s, "aws_s3_bucket_versioning")["s3_log_versioning"]
+        assert versioning["versioning_configuration"]["status"] == "Enabled"
+        (rule,) = resources(s, "aws_s3_bucket_lifecycle_configuration")["s3_log_lifecycle"]["rule"]
+        assert rule["expiration"][0]["days"] == 365
