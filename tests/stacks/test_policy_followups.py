@@ -119,3 +119,52 @@ def test_state_log_bucket_admits_only_s3_log_delivery_for_the_state_bucket(synth
         assert versioning["versioning_configuration"]["status"] == "Enabled"
         (rule,) = resources(s, "aws_s3_bucket_lifecycle_configuration")["s3_log_lifecycle"]["rule"]
         assert rule["expiration"][0]["days"] == 365
+
+
+# ---- AWS CI deploy role: permissions boundary (CKV_AWS_274 is then a design decision) -------
+
+
+def test_ci_deploy_role_is_bounded_by_a_boundary_that_protects_itself_state_and_audit(synthesized):
+    import json
+
+    seen = 0
+    for sid, s in synthesized.items():
+        if not sid.endswith("-global-identity") or "aws_iam_role" not in s.get("resource", {}):
+            continue
+        env = sid.split("-")[0]
+        raw = raw_env(env)
+        account = raw["accounts"]["aws"]["account_id"]
+        role = resources(s, "aws_iam_role")["aws_ci_deploy_role"]
+        assert role["name"] == f"{env}-ci-deploy"
+        assert role["permissions_boundary"] == "${aws_iam_policy.aws_ci_deploy_boundary.arn}"
+        boundary = resources(s, "aws_iam_policy")["aws_ci_deploy_boundary"]
+        doc = json.loads(boundary["policy"])
+        by_sid = {st["Sid"]: st for st in doc["Statement"]}
+        # The boundary only narrows: its one Allow is NotAction, never Action "*".
+        allows = [st for st in doc["Statement"] if st["Effect"] == "Allow"]
+        assert [a["Sid"] for a in allows] == ["CeilingEverythingButUsersKeysAndAuditStop"]
+        assert "Action" not in allows[0]
+        assert (
+            by_sid["BoundaryIsFixed"]["Resource"] == f"arn:aws:iam::{account}:policy/{env}-ci-deploy-boundary"
+        )
+        assert "iam:CreatePolicyVersion" in by_sid["BoundaryIsFixed"]["Action"]
+        assert by_sid["OwnBoundaryStays"]["Resource"] == f"arn:aws:iam::{account}:role/{env}-ci-deploy"
+        assert "iam:DeleteRolePermissionsBoundary" in by_sid["OwnBoundaryStays"]["Action"]
+        assert {"iam:CreateUser", "iam:CreateAccessKey"} <= set(by_sid["NoIamUsersOrAccessKeys"]["Action"])
+        assert {"cloudtrail:StopLogging", "cloudtrail:DeleteTrail"} <= set(
+            by_sid["NoAuditTrailStop"]["Action"]
+        )
+        if raw.get("backend", {}).get("kind") == "s3":  # dev keeps local state
+            bucket = raw["backend"]["bucket"]
+            assert by_sid["StateBucketStays"]["Resource"] == f"arn:aws:s3:::{bucket}"
+            assert "s3:DeleteBucket" in by_sid["StateBucketStays"]["Action"]
+            assert by_sid["StateHistoryStays"] == {
+                "Sid": "StateHistoryStays",
+                "Effect": "Deny",
+                "Action": ["s3:DeleteObjectVersion"],
+                "Resource": f"arn:aws:s3:::{bucket}/*",
+            }
+            # Terraform releases its lock with DeleteObject (a delete marker): never denied.
+            assert not any("s3:DeleteObject" in st.get("Action", []) for st in doc["Statement"])
+        seen += 1
+    assert seen == 3
