@@ -251,5 +251,13 @@ CATALOG: dict[str, CheckMeta] = {
             fix="disable_on_destroy = false (the provider's default is true) and no "
             "disable_dependent_services = true.",
         ),
+        CheckMeta(
+            id="CKV_MCAI_26",
+            name="A generated password is at least 32 characters; an IPsec pre-shared key also fits AWS "
+            "(at most 64, specials only ._, no digits)",
+            resources=("random_password",),
+            fix="Use constructs_lib.ipsec.PresharedKey (length 32..64, override_special '._', numeric = "
+            "false) for tunnel keys; other passwords: length >= 32 with upper and lower case.",
+        ),
     )
 }
