@@ -16,10 +16,32 @@ def split_vpc_cidr(cidr: str, zones: int = 3) -> tuple[list[str], list[str]]:
     return private, public
 
 
+# An AKS VNet, from its end (a /16 10.50.0.0 as the example; each block is clear of the others,
+# tests/unit/test_cidrs.py holds it for every prefix validation admits, /20 to /8):
+#   last /27         GatewaySubnet            10.50.255.224/27  (split_vnet_cidr)
+#   /27 before it    API server subnet        10.50.255.192/27  (api_server_cidr)
+#   second-last /26  private endpoints        10.50.255.128/26  (private_endpoint_cidr)
+#   third-last /26   AzureBastionSubnet       10.50.255.64/26   (bastion_cidr)
+#   first half       nodes                    10.50.0.0/17      (split_vnet_cidr)
+
+
 def private_endpoint_cidr(cidr: str) -> str:
     """The VNet's second-to-last /26: private endpoints of the data planes (one address each),
     clear of the nodes (first half) and of the GatewaySubnet (the last /27)."""
     return str(list(IPv4Network(cidr).subnets(new_prefix=26))[-2])
+
+
+def api_server_cidr(cidr: str) -> str:
+    """The /27 just below the GatewaySubnet: AKS API Server VNet Integration's delegated subnet.
+    Microsoft's minimum is a /28 and a cluster reserves at least 9 addresses there ("running out
+    may prevent API server scaling", learn.microsoft.com/azure/aks/api-server-vnet-integration),
+    so a /27 (27 usable) leaves room to scale."""
+    return str(list(IPv4Network(cidr).subnets(new_prefix=27))[-2])
+
+
+def bastion_cidr(cidr: str) -> str:
+    """The VNet's third-to-last /26 for AzureBastionSubnet (Azure requires a /26 or larger)."""
+    return str(list(IPv4Network(cidr).subnets(new_prefix=26))[-3])
 
 
 def split_vnet_cidr(cidr: str) -> tuple[str, str]:

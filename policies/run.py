@@ -48,8 +48,10 @@ CHECKOV_INDEX = "https://www.checkov.io/5.Policy%20Index/terraform.html"
 PINNED_CHECKOV = "3.3.30"  # the checks rely on its terraform_json runner (entity_path, -f paths)
 
 sys.path.insert(0, str(CHECKS_DIR))
+sys.path.insert(1, str(POLICIES))
 from iam_documents import resolve_stack  # noqa: E402  (plain Python, no checkov import)
 from mcai_catalog import CATALOG  # noqa: E402  (plain data, no checkov import)
+from scan_cache import ScanCache, fingerprint  # noqa: E402  (plain Python, no checkov import)
 
 
 class GateError(Exception):
@@ -237,13 +239,6 @@ def find_stacks(out_dir: Path) -> list[Path]:
 # checkov
 
 
-def checkov_executable() -> Path:
-    for candidate in (Path(sys.executable).parent / "checkov", REPO / ".venv-checkov" / "bin" / "checkov"):
-        if candidate.exists():
-            return candidate
-    raise GateError("checkov not found: run this with the checkov venv's python (.venv-checkov/bin/python)")
-
-
 @dataclass
 class Scan:
     """What one checkov run saw: the terraform_json and secrets reports, the scanned copy of each stack
@@ -254,6 +249,8 @@ class Scan:
     seconds: float
     copies: dict[Path, Path]  # scanned copy (resolved) -> stack file
     unresolved: dict[Path, list[tuple[str, str, str]]]
+    scanned_stacks: int = 0  # stack files checkov read this run
+    cached_stacks: int = 0  # stack files whose findings came from the scan cache
 
 
 def resolved_copy(stack_file: Path, copy: Path) -> list[tuple[str, str, str]]:
@@ -280,65 +277,126 @@ def resolved_copy(stack_file: Path, copy: Path) -> list[tuple[str, str, str]]:
     return unresolved
 
 
+FRAMEWORKS = ("terraform_json", "secrets")
+
+
+def checkov_command(framework: str, out: Path) -> list[str]:
+    """One checkov process for `framework`: policies/checkov_cli.py (checkov's own command line with
+    its JSON reader on libyaml), offline, JSON report into `out`; the stack files follow `-f`.
+    `--compact` drops each record's code block (this gate reads resources and lines); the secrets
+    report keeps it: a secret is named by the JSON key on its line."""
+    return [
+        sys.executable, str(POLICIES / "checkov_cli.py"),
+        "--framework", framework,
+        "--skip-download",
+        *(["--external-checks-dir", str(CHECKS_DIR), "--compact"] if framework == "terraform_json" else []),
+        "-o", "json",
+        "--output-file-path", str(out),
+    ]  # fmt: skip
+
+
+def scan_cache() -> ScanCache | None:
+    import importlib.metadata
+
+    parts = [importlib.metadata.version("checkov"), *checkov_command("<fw>", Path("<out>"))[2:]]
+    files = [p for p in CHECKS_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    return ScanCache.open(
+        REPO / ".cache" / "policy", fingerprint(parts, [*files, POLICIES / "checkov_cli.py"])
+    )
+
+
 def run_checkov(files: list[Path], prefixes: dict[Path, str] | None = None) -> Scan:
-    """`prefixes`: a folder per file for the scanned copy (a batch: runs share stack ids)."""
+    """`prefixes`: a folder per file for the scanned copy (a batch: runs share stack ids).
+
+    Stacks whose scanned bytes were seen before take their findings from the scan cache
+    (policies/scan_cache.py); checkov runs on the others only, one process per framework side by
+    side (the secrets scan alone takes about as long as the terraform_json one)."""
+    cache = scan_cache()
     with tempfile.TemporaryDirectory(prefix="policy-") as tmp:
         root = Path(tmp) / "scan"
         copies: dict[Path, Path] = {}
         unresolved: dict[Path, list[tuple[str, str, str]]] = {}
-        relative: list[str] = []
+        todo: dict[str, list[str]] = {fw: [] for fw in FRAMEWORKS}
+        reports: dict[str, dict[str, Any]] = {
+            fw: {
+                "check_type": fw,
+                "results": {"passed_checks": [], "failed_checks": [], "parsing_errors": []},
+            }
+            for fw in FRAMEWORKS
+        }
+        scanned: dict[Path, tuple[str, bytes]] = {}  # copy -> (stack folder, bytes)
         for f in files:
             rel = Path((prefixes or {}).get(f, ".")) / "stacks" / f.parent.name / f.name
             copy = root / rel
             unresolved[f] = resolved_copy(f, copy)
             copies[copy.resolve()] = f
-            relative.append(str(rel))
-        # Two checkov processes side by side (the secrets scan alone takes about as long as the
-        # terraform_json one): the gate's wall time stays that of the slower.
+            data = copy.read_bytes()
+            scanned[copy.resolve()] = (f.parent.name, data)
+            for fw in FRAMEWORKS:
+                hit = cache.get(fw, f.parent.name, data) if cache else None
+                if hit is None:
+                    todo[fw].append(str(rel))
+                    continue
+                for kind, rows in hit.items():
+                    reports[fw]["results"][kind] += [dict(r, file_abs_path=str(copy)) for r in rows]
         procs = {}
         started = time.monotonic()
-        for framework in ("terraform_json", "secrets"):
-            cmd = [
-                str(checkov_executable()),
-                "--framework", framework,
-                "--skip-download",
-                *(["--external-checks-dir", str(CHECKS_DIR)] if framework == "terraform_json" else []),
-                "-o", "json",
-                "--output-file-path", str(Path(tmp) / framework),
-                "-f", *relative,
-            ]  # fmt: skip
-            # The custom checks find the stack file relative to checkov's working directory: the copies.
-            procs[framework] = subprocess.Popen(
-                cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-            )
-        raw: list[dict[str, Any]] = []
+        for fw, relative in todo.items():
+            if relative:
+                # The custom checks find the stack file relative to checkov's working directory: the copies.
+                procs[fw] = subprocess.Popen(
+                    [*checkov_command(fw, Path(tmp) / fw), "-f", *relative],
+                    cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                )  # fmt: skip
         stderr = []
-        for framework, proc in procs.items():
+        for fw, proc in procs.items():
             stdout, err = proc.communicate()
             stderr.append(err)
-            out = Path(tmp) / framework / "results_json.json"
+            out = Path(tmp) / fw / "results_json.json"
             if proc.returncode not in (0, 1) or not out.exists():
                 raise GateError(
-                    f"checkov ({framework}) failed (exit {proc.returncode}):\n{err[-4000:]}{stdout[-2000:]}"
+                    f"checkov ({fw}) failed (exit {proc.returncode}):\n{err[-4000:]}{stdout[-2000:]}"
                 )
             data = json.loads(out.read_text())
             # A framework with nothing to report writes an empty summary object.
-            raw += (
-                data if isinstance(data, list) else [dict(data, check_type=data.get("check_type", framework))]
+            report: dict[str, Any] = next(
+                (r for r in (data if isinstance(data, list) else [data]) if r.get("results")), {}
             )
+            results = report.get("results") or {}
+            errors = [str(e) for e in results.get("parsing_errors") or []]
+            reports[fw]["results"]["parsing_errors"] += errors
+            per_copy: dict[Path, dict[str, list[dict[str, Any]]]] = {
+                (root / r).resolve(): {"passed_checks": [], "failed_checks": []} for r in todo[fw]
+            }
+            for kind in ("passed_checks", "failed_checks"):
+                for record in results.get(kind) or []:
+                    # -f with relative paths: terraform_json reports them relative to its cwd
+                    path = Path(record["file_abs_path"])
+                    path = (path if path.is_absolute() else root / path).resolve()
+                    record["file_abs_path"] = str(path)
+                    per_copy.setdefault(path, {"passed_checks": [], "failed_checks": []})[kind].append(record)
+                    reports[fw]["results"][kind].append(record)
+            for path, records in per_copy.items():
+                folder, content = scanned.get(path, ("", b""))
+                if cache and folder and not any(path.name in e or str(path) in e for e in errors):
+                    cache.put(fw, folder, content, records)
         seconds = time.monotonic() - started
-    reports = raw if isinstance(raw, list) else [raw]
-    for r in reports:  # -f with relative paths: terraform_json reports them relative to its cwd
-        results = r.get("results") or {}
-        for record in (results.get("passed_checks") or []) + (results.get("failed_checks") or []):
-            path = record["file_abs_path"]
-            if not path.startswith(str(root)):
-                record["file_abs_path"] = str(root / path.lstrip("/"))
-    report = next((r for r in reports if r.get("check_type") == "terraform_json"), {})
-    secrets = next((r for r in reports if r.get("check_type") == "secrets"), {})
+    if cache:
+        cache.prune()
     if any(e.strip() for e in stderr) and os.environ.get("POLICY_VERBOSE"):
         print("\n".join(stderr), file=sys.stderr)
-    return Scan(report, secrets, seconds, copies, unresolved)
+    for fw in FRAMEWORKS:
+        reports[fw].setdefault("summary", {})["checkov_version"] = importlib_version("checkov")
+    return Scan(
+        reports["terraform_json"], reports["secrets"], seconds, copies, unresolved,
+        scanned_stacks=max(len(v) for v in todo.values()), cached_stacks=len(files) - max(len(v) for v in todo.values()),
+    )  # fmt: skip
+
+
+def importlib_version(package: str) -> str:
+    import importlib.metadata
+
+    return importlib.metadata.version(package)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -855,7 +913,9 @@ def finish(run: Run, scan: Scan) -> int:
     report, checkov_seconds = scan.report, scan.seconds
     copies = {c: f for c, f in scan.copies.items() if f in stacks}
     unresolved = {f: v for f, v in scan.unresolved.items() if f in stacks}
-    scan = Scan(scan.report, scan.secrets, scan.seconds, copies, unresolved)
+    scan = Scan(
+        scan.report, scan.secrets, scan.seconds, copies, unresolved, scan.scanned_stacks, scan.cached_stacks
+    )
     try:
         parse_errors = (report.get("results") or {}).get("parsing_errors") or []
         if parse_errors:
@@ -916,7 +976,8 @@ def finish(run: Run, scan: Scan) -> int:
         f"{coverage.not_evaluated_total} not evaluated ({coverage.resources_total} resources no check covers, "
         f"{len(coverage.unresolved)} inputs not resolved); {raw_builtin} raw built-in failures before exceptions; "
         f"{len(expired)} expired and {len(stale)} stale exceptions "
-        f"(checkov {report.get('summary', {}).get('checkov_version', '?')}: {checkov_seconds:.1f}s, total {total_seconds:.1f}s)"
+        f"(checkov {report.get('summary', {}).get('checkov_version', '?')}: {checkov_seconds:.1f}s for "
+        f"{scan.scanned_stacks} stacks, {scan.cached_stacks} from the scan cache; total {total_seconds:.1f}s)"
     )
     print_report(failures, excepted, expired, stale, coverage.table(results) + "\n" + summary)
     version = report.get("summary", {}).get("checkov_version")
@@ -944,6 +1005,7 @@ def finish(run: Run, scan: Scan) -> int:
             "per_environment": coverage.per_environment(results),
             "not_evaluated": coverage.as_json(),
             "seconds": {"checkov": round(checkov_seconds, 2), "total": round(total_seconds, 2)},
+            "scan_cache": {"scanned_stacks": scan.scanned_stacks, "cached_stacks": scan.cached_stacks},
         }, indent=2) + "\n")  # fmt: skip
     if args.junit:
         write_junit(args.junit, results, expired, coverage)

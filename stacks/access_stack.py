@@ -16,10 +16,9 @@ The README's "Day-2 access" section has the commands.
 
 from __future__ import annotations
 
-from ipaddress import IPv4Network
-
 from constructs import Construct
 
+from constructs_lib.cidrs import bastion_cidr
 from stacks.base import PlatformStack
 from stacks.cluster_props import resource_name
 from stacks.context import BuildContext, ClusterHandle
@@ -37,9 +36,10 @@ def build(app: Construct, ctx: BuildContext) -> None:
 
 
 def bastion_subnet_cidr(vnet_cidr: str) -> str:
-    """The VNet's second-to-last /26: the nodes hold the first half and the GatewaySubnet the
-    last /27 (constructs_lib/cidrs.split_vnet_cidr), so this block is free."""
-    return str(list(IPv4Network(vnet_cidr).subnets(new_prefix=26))[-2])
+    """The VNet's third-to-last /26 (constructs_lib/cidrs.py, the VNet address plan). It was the
+    second-to-last, the very block the cluster's private-endpoint subnet took (issue #13): the
+    two subnets could never both have been created."""
+    return bastion_cidr(vnet_cidr)
 
 
 def gcp_zone(region: str) -> str:

@@ -14,6 +14,8 @@ from cdktf import (
 from constructs import Construct
 
 from constructs_lib.tags import common_tags
+from stacks.logical_ids import CONTEXT_KEY as LOGICAL_IDS_CONTEXT_KEY
+from stacks.logical_ids import _PathLogicalIdsInNode
 from stacks.params import Environment
 from stacks.params import LocalBackend as LocalBackendModel
 
@@ -46,6 +48,9 @@ class PlatformStack(TerraformStack):
         stack, which creates the remote store, bootstraps with it)."""
         self.stack_name = stack_id(env, component, cloud=cloud, region=region)
         super().__init__(scope, self.stack_name)
+        if isinstance(self, _PathLogicalIdsInNode):
+            # Before the first child (the backend below): node allocates this stack's ids.
+            self.node.set_context(LOGICAL_IDS_CONTEXT_KEY, True)
         self.env = env
         self.component = component
         _configure_backend(

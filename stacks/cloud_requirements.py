@@ -48,17 +48,16 @@ def check_cloud_requirements(env: Environment, problem: MakeProblem[P]) -> Itera
 
 def azure_key_vaults_deny_all(env: Environment) -> bool:
     """True when the environment creates Azure Key Vaults that deny public networks by default:
-    the data lakes' vaults and Vault's unseal vault (both only where an Azure cluster exists)."""
-    if not env.clusters_of("azure"):
-        return False
-    return env.data_lake.enabled or env.vault.enabled
+    every AKS cluster's KMS vault, the data lakes' vaults and Vault's unseal vault (all only
+    where an Azure cluster exists)."""
+    return bool(env.clusters_of("azure"))
 
 
 def check_runner_path(env: Environment, problem: MakeProblem[P]) -> Iterable[P]:
     if azure_key_vaults_deny_all(env) and not env.runner.declared:
         yield problem(
             "runner",
-            "the Azure Key Vaults (data lake, Vault unseal) deny every network, and no path for the "
+            "the Azure Key Vaults (AKS KMS, data lake, Vault unseal) deny every network, and no path for the "
             "Terraform runner is declared, so every key would fail with 403 ForbiddenByFirewall. "
             "Set runner.ip_ranges (the runner's public egress), runner.azure_subnet_ids (a self-hosted "
             "runner subnet with the Microsoft.KeyVault service endpoint) or runner.private_endpoints: true "

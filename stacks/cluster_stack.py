@@ -285,6 +285,10 @@ def _build_azure(
         maintenance_start_hour_utc=maint.start_hour_utc,
         maintenance_duration_hours=maint.duration_hours,
         tags=tags,
+        # The runner creates the etcd and disk keys through the vault's data plane
+        # (stacks/params.py Runner); the vault's firewall admits nothing else.
+        key_vault_allowed_cidrs=[str(n) for n in env.runner.ip_ranges],
+        key_vault_allowed_subnet_ids=list(env.runner.azure_subnet_ids),
         **security_spec(cluster).to_aks(),
     )
     record_reasons(aks.cluster, cluster)

@@ -182,10 +182,22 @@ def is_lazy(module: ModuleType) -> bool:
 
 
 NODE_HOOK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lazy_providers_node.js")
+# The app's other node preload: path logical ids without a Python callback per element
+# (stacks/logical_ids.py). It only acts on stacks that ask for it (a node context key).
+LOGICAL_IDS_HOOK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "logical_ids_node.js")
+_NODE_PRELOADED = False  # True once install() put both preloads in NODE_OPTIONS before node started
 
 
 def _node_option() -> str:
-    return f'--require "{NODE_HOOK}"' if " " in NODE_HOOK else f"--require {NODE_HOOK}"
+    return " ".join(
+        f'--require "{hook}"' if " " in hook else f"--require {hook}"
+        for hook in (NODE_HOOK, LOGICAL_IDS_HOOK)
+    )
+
+
+def node_preloaded() -> bool:
+    """True if the node kernel this process starts loads the app's preloads (install(environ))."""
+    return _NODE_PRELOADED
 
 
 def _jsii_kernel_started() -> bool:
@@ -194,8 +206,10 @@ def _jsii_kernel_started() -> bool:
 
 
 def _install_node_hook(environ: MutableMapping[str, str]) -> bool:
+    global _NODE_PRELOADED
     current = environ.get("NODE_OPTIONS", "")
-    if NODE_HOOK in current:
+    if NODE_HOOK in current and LOGICAL_IDS_HOOK in current:
+        _NODE_PRELOADED = True  # `environ` is the process environment (install's contract)
         return True
     if _jsii_kernel_started():
         warnings.warn(
@@ -206,6 +220,11 @@ def _install_node_hook(environ: MutableMapping[str, str]) -> bool:
         )
         return False
     environ["NODE_OPTIONS"] = f"{current} {_node_option()}".strip()
+    # install's contract: `environ` is the environment node inherits (the entry points pass
+    # the process environment). A copy never reaches node: stacks/logical_ids.py would then expect node to
+    # allocate path ids it does not (tests/stacks/variant_synth.py once passed a copy; the
+    # snapshot and variant tests fail on hashed ids).
+    _NODE_PRELOADED = True
     return True
 
 

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 from cdktf import TerraformElement, TerraformStack
 from constructs import Node
 
+from stacks.lazy_providers import node_preloaded
+
 # `-` becomes `_` too (`models-gdpr` -> `models_gdpr`), as constructs_lib/logical_id.logical_id
 # does, so the data lakes' ids, formerly pinned one by one, equal their paths. No stack had a `-`
 # in a nested construct path before, so no id changed (the snapshots stayed byte-identical).
@@ -32,8 +34,13 @@ else:
     _MixinBase = object
 
 
-class PathLogicalIds(_MixinBase):
-    """Mixin for a TerraformStack subclass (put it before the stack class in the bases)."""
+CONTEXT_KEY = "mcai:pathLogicalIds"  # read by stacks/logical_ids_node.js
+
+
+class _PathLogicalIdsInPython(_MixinBase):
+    """The rule computed in Python: a jsii callback per element (node asks Python, Python asks node
+    for the element's path). Used when the node preload is not loaded (stacks.lazy_providers.install
+    ran after node started, or not at all)."""
 
     def _allocate_logical_id(self, tf_element: Node | TerraformElement) -> str:  # overrides allocateLogicalId
         # One jsii round trip for the element's path (walking node.scopes costs one per level,
@@ -46,3 +53,21 @@ class PathLogicalIds(_MixinBase):
         if len(below) <= 1:
             return super()._allocate_logical_id(tf_element)
         return "_".join(_INVALID.sub("_", segment) for segment in below)
+
+
+class _PathLogicalIdsInNode(_MixinBase):
+    """The same rule in node (stacks/logical_ids_node.js, preloaded by stacks.lazy_providers.install):
+    stacks/base.py sets CONTEXT_KEY on the stack before its first child, and node allocates every
+    id without a round trip to Python. tests/snapshots hold both to the same output."""
+
+
+def path_logical_ids_class() -> type:
+    """The mixin for this process: node's when the preload is loaded, else Python's."""
+    return _PathLogicalIdsInNode if node_preloaded() else _PathLogicalIdsInPython
+
+
+if TYPE_CHECKING:
+    PathLogicalIds = _PathLogicalIdsInPython
+else:
+    PathLogicalIds = path_logical_ids_class()
+    """Mixin for a TerraformStack subclass (put it before the stack class in the bases)."""

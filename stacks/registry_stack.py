@@ -65,6 +65,32 @@ def build(app: Construct, ctx: BuildContext) -> None:
 
 
 class RegistryStack(PathLogicalIds, PlatformStack):
+    def _acr_endpoints(
+        self, acr: AzureContainerRegistry, handles: list[ClusterHandle], tags: dict[str, str]
+    ) -> None:
+        """A `registry` private endpoint in the VNet of every AKS cluster the registry serves, in
+        its private-endpoint subnet and registered in its privatelink.azurecr.io zone (both from
+        the cluster's handle): the kubelets pull at a private address, and the registry takes no
+        public traffic. The endpoint lives in its VNet's region, in the registry's group."""
+        from constructs_lib.azure.private_link import PrivateEndpointTo
+
+        for handle in handles:
+            if not handle.private_endpoint_subnet_id:
+                continue
+            cluster = handle.spec
+            PrivateEndpointTo(
+                self,
+                f"acr_endpoint_{cluster.name.replace('-', '_')}",
+                name=f"pe-{acr.registry.name_input}-{cluster.name}",
+                location=cluster.region,
+                resource_group_name=acr.resource_group.name,
+                subnet_id=handle.private_endpoint_subnet_id,
+                resource_id=acr.registry.id,
+                subresource="registry",
+                dns_zone_ids=handle.private_dns_zone_ids,
+                tags=tags,
+            )
+
     def __init__(
         self, scope: Construct, *, env: Environment, site: RegistrySite, handles: list[ClusterHandle]
     ) -> None:
@@ -121,3 +147,4 @@ class RegistryStack(PathLogicalIds, PlatformStack):
                 pull_principal_ids=identities,
                 tags=tags,
             )
+            self._acr_endpoints(self.registry, handles, tags)

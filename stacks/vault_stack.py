@@ -327,6 +327,34 @@ class VaultStack(PathLogicalIds, PlatformStack):
             if (h := clusters.get(c.name)) is not None and h.node_subnet_id
         ]
 
+    def _unseal_endpoints(
+        self, unseal: AzureUnsealKey, resource_group_name: str, clusters: dict[str, ClusterHandle]
+    ) -> None:
+        """A private endpoint to the unseal vault in the VNet of every AKS cluster Vault servers
+        run on, in the VNet's private-endpoint subnet and registered in its
+        privatelink.vaultcore.azure.net zone (both through the cluster's handle), so the servers
+        reach the vault at a private address (the data lake's vault endpoints follow the same
+        path, stacks/datalake_stack.py). The endpoint lives in the VNet's region, in Vault's
+        resource group; its name carries the cluster's."""
+        from constructs_lib.azure.private_link import PrivateEndpointTo
+
+        for cluster in self.env.clusters_of("azure"):
+            handle = clusters.get(cluster.name)
+            if handle is None or not handle.private_endpoint_subnet_id:
+                continue
+            PrivateEndpointTo(
+                self,
+                f"azure_unseal_endpoint_{cluster.name.replace('-', '_')}",
+                name=f"pe-{azure_key_vault_name(self.env)}-{cluster.name}",
+                location=cluster.region,
+                resource_group_name=resource_group_name,
+                subnet_id=handle.private_endpoint_subnet_id,
+                resource_id=unseal.key_vault.id,
+                subresource="vault",
+                dns_zone_ids=handle.private_dns_zone_ids,
+                tags=self.tags(jurisdiction=cluster.jurisdiction, cluster=cluster.name),
+            )
+
     def _azure(self, home: Cluster, clusters: dict[str, ClusterHandle], with_engine: bool) -> None:
         env = self.env
         account = env.accounts.azure
@@ -357,7 +385,7 @@ class VaultStack(PathLogicalIds, PlatformStack):
             if handle is not None and handle.oidc_issuer_url:
                 server.trust_cluster(cluster.name, oidc_issuer_url=handle.oidc_issuer_url)
         deployer = DataAzurermClientConfig(self, "azure_deployer")
-        self.unseal_keys["azure"] = AzureUnsealKey(
+        self.unseal_keys["azure"] = unseal = AzureUnsealKey(
             self,
             "azure_unseal",
             key_vault_name=azure_key_vault_name(env),
@@ -372,6 +400,7 @@ class VaultStack(PathLogicalIds, PlatformStack):
             allowed_subnet_ids=[*env.runner.azure_subnet_ids, *self._vault_server_subnets(clusters)],
             tags=self.tags(jurisdiction=home.jurisdiction),
         )
+        self._unseal_endpoints(unseal, group.name, clusters)
         if not with_engine or self.issuer is None:
             # Validation refuses an Azure engine without Enterprise (no documented secret-less
             # credential for a Community server running in Kubernetes).

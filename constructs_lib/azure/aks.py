@@ -3,16 +3,25 @@
 Resources (azurerm 4.55): azurerm_kubernetes_cluster, azurerm_kubernetes_cluster_node_pool,
 azurerm_user_assigned_identity, azurerm_role_assignment, azurerm_key_vault,
 azurerm_key_vault_key, azurerm_disk_encryption_set, azurerm_log_analytics_workspace,
-azurerm_monitor_diagnostic_setting;
+azurerm_monitor_diagnostic_setting, azurerm_private_endpoint;
 data source azurerm_client_config.
 
 What is on without asking (each a named prop to turn off, never a missing one):
   - private cluster: the API server has a private IP in the VNet only, no public FQDN;
+  - API Server VNet Integration: the API server sits behind an internal load balancer in the
+    VNet's delegated `api-server` subnet (constructs_lib/azure/network.py);
   - secrets in etcd encrypted by the KMS plugin with an HSM-backed Key Vault key (RBAC-authorized
-    premium vault, purge protection, 90-day soft delete) that rotates automatically;
-  - a user-assigned control-plane identity holding exactly two roles: Network Contributor on
-    the node subnet and Key Vault Crypto User on the etcd key. The kubelet identity AKS creates
-    holds no role;
+    premium vault, purge protection, 90-day soft delete) that rotates automatically. The vault is
+    private: KMS in "Private" key-vault mode (AKS reaches it through a private endpoint of its own),
+    a firewall that denies every network but the Terraform runner's (`key_vault_allowed_cidrs`,
+    `key_vault_allowed_subnet_ids`; trusted Azure services bypass it, which covers the disk
+    encryption set), public network access off when the runner has no public path, and a
+    private endpoint in the VNet's private-endpoint subnet, registered in its
+    privatelink.vaultcore.azure.net zone;
+  - a user-assigned control-plane identity holding exactly these roles: Network Contributor on
+    the node subnet and on the API server subnet, Key Vault Crypto User on the etcd key, and Key
+    Vault Contributor on the vault (AKS creates its private link to a private vault with it).
+    The kubelet identity AKS creates holds no role;
   - OIDC issuer and Microsoft Entra Workload ID;
   - Entra ID authentication with Azure RBAC for Kubernetes authorization, local accounts off;
   - Azure CNI overlay powered by Cilium, which enforces network policies (see NETWORK_POLICY);
@@ -34,7 +43,7 @@ from ipaddress import IPv4Network
 from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_azurerm.data_azurerm_client_config import DataAzurermClientConfig
 from cdktf_cdktf_provider_azurerm.disk_encryption_set import DiskEncryptionSet, DiskEncryptionSetIdentity
-from cdktf_cdktf_provider_azurerm.key_vault import KeyVault
+from cdktf_cdktf_provider_azurerm.key_vault import KeyVault, KeyVaultNetworkAcls
 from cdktf_cdktf_provider_azurerm.key_vault_key import (
     KeyVaultKey,
     KeyVaultKeyRotationPolicy,
@@ -70,6 +79,7 @@ from cdktf_cdktf_provider_azurerm.user_assigned_identity import UserAssignedIden
 from constructs import Construct
 
 from constructs_lib.azure.network import AzureClusterNetwork
+from constructs_lib.azure.private_link import PrivateEndpointTo
 from constructs_lib.maintenance import AKS_UPGRADE_CHANNELS, aks_weekly_window
 from constructs_lib.specs import NodePoolSpec, to_aks
 
@@ -122,6 +132,10 @@ class Aks(Construct):
       autoscaler_expander: which pool the autoscaler grows; least-waste (default) picks the one
         left with the least idle CPU/memory, so a GPU job does not land on a bigger GPU machine.
       scale_down_unneeded: how long a node idles before the autoscaler removes it.
+      key_vault_allowed_cidrs / key_vault_allowed_subnet_ids: the public ranges and the subnets
+        (Microsoft.KeyVault service endpoint) the Terraform runner creates the keys from; the
+        vault's firewall admits only these. Both left out: public network access is off and the
+        runner must reach the vault's private endpoint (runner.private_endpoints).
     """
 
     def __init__(
@@ -157,6 +171,8 @@ class Aks(Construct):
         deletion_protection: bool = True,
         autoscaler_expander: str = "least-waste",
         scale_down_unneeded: str = "10m",
+        key_vault_allowed_cidrs: Sequence[str] = (),
+        key_vault_allowed_subnet_ids: Sequence[str] = (),
     ) -> None:
         super().__init__(scope, id_)
         if public_endpoint and not authorized_cidrs:
@@ -184,10 +200,27 @@ class Aks(Construct):
             principal_id=self.identity.principal_id,
             principal_type="ServicePrincipal",
         )
+        # "The cluster identity needs permissions to both the API server subnet and the node
+        # subnet. Lack of permissions at the API server subnet can cause a provisioning failure."
+        # (learn.microsoft.com/azure/aks/api-server-vnet-integration, bring-your-own VNet)
+        api_subnet_access = RoleAssignment(
+            self,
+            "control_plane_api_subnet_access",
+            scope=network.api_server_subnet.id,
+            role_definition_name="Network Contributor",
+            principal_id=self.identity.principal_id,
+            principal_type="ServicePrincipal",
+        )
 
-        # The KMS plugin reaches the vault over its public endpoint (key_vault_network_access
-        # "Public"): a private vault needs API Server VNet Integration, and legacy KMS does not
-        # support vault firewalls that allow selected networks. Access is by Entra ID RBAC only.
+        # A private key vault for KMS (learn.microsoft.com/azure/aks/use-kms-etcd-encryption, "Turn
+        # on KMS for a private key vault"): it needs API Server VNet Integration (Konnectivity is
+        # not supported for private vaults), AKS creates its own private endpoint to the vault in
+        # the node resource group, and the cluster identity needs Key Vault Contributor on the
+        # vault for that private link. The firewall admits only the runner, which creates the
+        # keys through the data plane ("creating or updating keys in a private key vault that
+        # doesn't have a private endpoint isn't supported": the endpoint below is the runner's
+        # path when it has no public one). Access is by Entra ID RBAC only.
+        runner_path = bool(key_vault_allowed_cidrs or key_vault_allowed_subnet_ids)
         self.key_vault = KeyVault(
             self,
             "key_vault",
@@ -199,8 +232,38 @@ class Aks(Construct):
             rbac_authorization_enabled=True,
             purge_protection_enabled=True,
             soft_delete_retention_days=90,
-            public_network_access_enabled=True,
+            # On only to admit the runner's listed networks: default Deny still refuses the rest
+            # (the same rule as Vault's unseal vault, constructs_lib/vault/unseal.py).
+            public_network_access_enabled=runner_path,
+            network_acls=KeyVaultNetworkAcls(
+                default_action="Deny",
+                # Trusted services include Azure compute: the disk encryption set's key access
+                # (learn.microsoft.com/azure/key-vault/general/overview-vnet-service-endpoints).
+                bypass="AzureServices",
+                ip_rules=list(key_vault_allowed_cidrs) or None,
+                virtual_network_subnet_ids=list(key_vault_allowed_subnet_ids) or None,
+            ),
             tags=tags,
+        )
+        self.key_vault_endpoint = PrivateEndpointTo(
+            self,
+            "key_vault_endpoint",
+            name=f"pe-{key_vault_name}",
+            location=location,
+            resource_group_name=rg.name,
+            subnet_id=network.private_endpoint_subnet.id,
+            resource_id=self.key_vault.id,
+            subresource="vault",
+            dns_zone_ids=network.private_link_dns.zone_ids,
+            tags=tags,
+        )
+        private_link_access = RoleAssignment(
+            self,
+            "control_plane_key_vault_private_link",
+            scope=self.key_vault.id,
+            role_definition_name="Key Vault Contributor",
+            principal_id=self.identity.principal_id,
+            principal_type="ServicePrincipal",
         )
         deployer_keys = RoleAssignment(
             self,
@@ -223,7 +286,7 @@ class Aks(Construct):
                 automatic=KeyVaultKeyRotationPolicyAutomatic(time_after_creation=f"P{key_rotation_days}D")
             ),
             tags=tags,
-            depends_on=[deployer_keys],
+            depends_on=[deployer_keys, self.key_vault_endpoint.endpoint],
             # Never configured; a date set outside Terraform would force a replacement
             # (azurerm v4.55.0 key_vault_key_resource.go, ForceNewIfChange("expiration_date")).
             lifecycle=TerraformResourceLifecycle(ignore_changes=["expiration_date"]),
@@ -242,7 +305,7 @@ class Aks(Construct):
                 automatic=KeyVaultKeyRotationPolicyAutomatic(time_after_creation=f"P{key_rotation_days}D")
             ),
             tags=tags,
-            depends_on=[deployer_keys],
+            depends_on=[deployer_keys, self.key_vault_endpoint.endpoint],
             # Never configured; a date set outside Terraform would force a replacement
             # (azurerm v4.55.0 key_vault_key_resource.go, ForceNewIfChange("expiration_date")).
             lifecycle=TerraformResourceLifecycle(ignore_changes=["expiration_date"]),
@@ -301,10 +364,15 @@ class Aks(Construct):
             private_cluster_enabled=not public_endpoint,
             private_cluster_public_fqdn_enabled=False,
             private_dns_zone_id="System" if not public_endpoint else None,
-            api_server_access_profile=(
-                KubernetesClusterApiServerAccessProfile(authorized_ip_ranges=list(authorized_cidrs))
-                if public_endpoint
-                else None
+            # azurerm v4.55.0 internal/services/containers/kubernetes_cluster_resource.go:
+            # api_server_access_profile { virtual_network_integration_enabled, subnet_id,
+            # authorized_ip_ranges } (EnableVnetIntegration / SubnetId of the API). Setting
+            # subnet_id updates in place; only removing it replaces the cluster
+            # (ForceNewIfChange("api_server_access_profile.0.subnet_id"), old != "" && new == "").
+            api_server_access_profile=KubernetesClusterApiServerAccessProfile(
+                virtual_network_integration_enabled=True,
+                subnet_id=network.api_server_subnet.id,
+                authorized_ip_ranges=list(authorized_cidrs) if public_endpoint else None,
             ),
             identity=KubernetesClusterIdentity(type="UserAssigned", identity_ids=[self.identity.id]),
             oidc_issuer_enabled=True,
@@ -316,8 +384,12 @@ class Aks(Construct):
                 tenant_id=tenant_id,
                 admin_group_object_ids=list(admin_group_object_ids) or None,
             ),
+            # "Private": the provider then resolves the vault's resource id from the key's URL and
+            # sends it as KeyVaultResourceId (kubernetes_cluster_resource.go,
+            # expandKubernetesClusterAzureKeyVaultKms). KMS cannot switch a vault between public
+            # and private while on (use-kms-etcd-encryption, Limitations).
             key_management_service=KubernetesClusterKeyManagementService(
-                key_vault_key_id=self.etcd_key.id, key_vault_network_access="Public"
+                key_vault_key_id=self.etcd_key.id, key_vault_network_access="Private"
             ),
             network_profile=KubernetesClusterNetworkProfile(
                 network_plugin="azure",
@@ -366,7 +438,7 @@ class Aks(Construct):
                 tags={**tags, "pool": system_role},
             ),
             tags=tags,
-            depends_on=[subnet_access, key_access, disk_key_access],
+            depends_on=[subnet_access, api_subnet_access, key_access, private_link_access, disk_key_access],
         )
 
         MonitorDiagnosticSetting(

@@ -2,7 +2,8 @@
 API (Azure Bastion with native-client tunnelling).
 
 Resources (azurerm 4.55): azurerm_role_assignment, azurerm_subnet, azurerm_public_ip,
-azurerm_bastion_host.
+azurerm_bastion_host, azurerm_network_security_group, azurerm_network_security_rule,
+azurerm_subnet_network_security_group_association.
 
 Access: clusters run with `azure_rbac_enabled` and local accounts disabled, so a role
 assignment on the cluster is the whole grant (learn.microsoft.com/en-us/azure/aks/manage-azure-rbac):
@@ -25,6 +26,8 @@ from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from cdktf_cdktf_provider_azurerm.subnet import Subnet
 from constructs import Construct
 
+from constructs_lib.azure.nsg import NsgRule, SubnetNsg
+
 AKS_RBAC_ROLES = {
     "admin": "Azure Kubernetes Service RBAC Cluster Admin",
     "edit": "Azure Kubernetes Service RBAC Writer",
@@ -32,6 +35,39 @@ AKS_RBAC_ROLES = {
 }
 CLUSTER_USER_ROLE = "Azure Kubernetes Service Cluster User Role"
 BASTION_SUBNET = "AzureBastionSubnet"  # Azure requires this exact name, /26 or larger
+
+# "Configure NSG rules for Azure Bastion" (learn.microsoft.com/azure/bastion/bastion-nsg): an NSG
+# on AzureBastionSubnet must hold every one of these rules ("omitting any rule blocks your Bastion
+# host from receiving platform updates"), names, sources, destinations, ports and protocols as
+# the page's table gives them. HTTPS from the Internet is the operators' way in (Entra ID sign-in
+# and Reader on the Bastion guard it); the tunnel to the API server's port 443 leaves through the
+# default AllowVnetOutBound rule.
+BASTION_NSG_RULES = (
+    NsgRule("AllowHttpsInbound", 120, "Inbound", "Internet", "*", ("443",)),
+    NsgRule("AllowGatewayManagerInbound", 130, "Inbound", "GatewayManager", "*", ("443",)),
+    NsgRule("AllowAzureLoadBalancerInbound", 140, "Inbound", "AzureLoadBalancer", "*", ("443",)),
+    NsgRule(
+        "AllowBastionHostCommunication",
+        150,
+        "Inbound",
+        "VirtualNetwork",
+        "VirtualNetwork",
+        ("8080", "5701"),
+        "*",
+    ),
+    NsgRule("AllowSshRdpOutbound", 100, "Outbound", "*", "VirtualNetwork", ("22", "3389"), "*"),
+    NsgRule("AllowAzureCloudOutbound", 110, "Outbound", "*", "AzureCloud", ("443",)),
+    NsgRule(
+        "AllowBastionCommunication",
+        120,
+        "Outbound",
+        "VirtualNetwork",
+        "VirtualNetwork",
+        ("8080", "5701"),
+        "*",
+    ),
+    NsgRule("AllowHttpOutbound", 130, "Outbound", "*", "Internet", ("80",), "*"),
+)
 
 
 class AksAccess(Construct):
@@ -82,6 +118,16 @@ class BastionApiPath(Construct):
             virtual_network_name=virtual_network_name,
             address_prefixes=[subnet_cidr],
         )
+        self.nsg = SubnetNsg(
+            self,
+            "nsg",
+            name=f"nsg-{name}-bastion",
+            location=location,
+            resource_group_name=resource_group_name,
+            subnet_id=subnet.id,
+            rules=BASTION_NSG_RULES,
+            tags=tags,
+        )
         ip = PublicIp(
             self,
             "public_ip",
@@ -109,6 +155,7 @@ class BastionApiPath(Construct):
                 name="bastion", subnet_id=subnet.id, public_ip_address_id=ip.id
             ),
             tags=tags,
+            depends_on=[self.nsg.association],
         )
         for key, (object_id, principal_type) in (users or {}).items():
             RoleAssignment(

@@ -5,7 +5,8 @@ azurerm_private_endpoint. The zone names and subresource names are Azure's fixed
 "Azure Private Endpoint private DNS zone values"
 (https://learn.microsoft.com/azure/private-link/private-endpoint-dns): blob ->
 privatelink.blob.core.windows.net, dfs -> privatelink.dfs.core.windows.net, Key Vault `vault` ->
-privatelink.vaultcore.azure.net. An endpoint's `private_dns_zone_group` writes its A record into
+privatelink.vaultcore.azure.net, Container Registry `registry` -> privatelink.azurecr.io (the
+registry's login server and its regional data endpoints share that zone). An endpoint's `private_dns_zone_group` writes its A record into
 the zone, so names resolve to the private address inside every VNet linked to the zone.
 """
 
@@ -29,6 +30,7 @@ PRIVATE_LINK_ZONES: dict[str, str] = {
     "blob": "privatelink.blob.core.windows.net",
     "dfs": "privatelink.dfs.core.windows.net",
     "vault": "privatelink.vaultcore.azure.net",
+    "registry": "privatelink.azurecr.io",
 }
 
 
@@ -45,7 +47,7 @@ class PrivateLinkDns(Construct):
         virtual_network_id: str,
         link_name: str,
         tags: Mapping[str, str],
-        subresources: tuple[str, ...] = ("blob", "dfs", "vault"),
+        subresources: tuple[str, ...] = ("blob", "dfs", "vault", "registry"),
     ) -> None:
         super().__init__(scope, id_)
         self.zone_ids: dict[str, str] = {}
@@ -71,7 +73,7 @@ class PrivateLinkDns(Construct):
 
 
 class PrivateEndpointTo(Construct):
-    """A private endpoint in `subnet_id` to one subresource (`blob`, `dfs`, `vault`) of
+    """A private endpoint in `subnet_id` to one subresource (`blob`, `dfs`, `vault`, `registry`) of
     `resource_id`, registered in that subresource's zone (`dns_zone_ids[subresource]`)."""
 
     def __init__(

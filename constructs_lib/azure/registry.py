@@ -1,5 +1,5 @@
 """An Azure Container Registry of one jurisdiction: Premium, zone-redundant, geo-replicated only to
-the jurisdiction's other regions, pulled by the AKS kubelet identities through AcrPull.
+the jurisdiction's other regions, pulled by the AKS kubelet identities through AcrPull, reachable only through private endpoints.
 
 Resources (azurerm 4.55): azurerm_resource_group, azurerm_container_registry (sku, georeplications,
 admin_enabled, zone_redundancy_enabled, retention_policy_in_days), azurerm_role_assignment (docs:
@@ -29,6 +29,11 @@ class AzureContainerRegistry(Construct):
     location / replica_locations: home region and geo-replicas (regions of one jurisdiction).
     pull_principal_ids: cluster name -> object id of its AKS kubelet identity, granted AcrPull on this registry.
     untagged_retention_days: untagged manifests are deleted after this many days.
+    public_network_access: False (default): the registry answers only its private endpoints
+        (stacks/registry_stack.py puts one in every AKS VNet it serves); trusted Azure services
+        (`network_rule_bypass_option`, AzureServices by default) still reach it, `az acr import`
+        among them. True opens the public endpoint to every network: a push path from outside
+        the VNets needs it, with a reason.
     """
 
     def __init__(
@@ -42,6 +47,7 @@ class AzureContainerRegistry(Construct):
         replica_locations: Sequence[str] = (),
         pull_principal_ids: Mapping[str, str] | None = None,
         untagged_retention_days: int = 30,
+        public_network_access: bool = False,
     ) -> None:
         super().__init__(scope, id_)
         self.resource_group = ResourceGroup(
@@ -56,6 +62,7 @@ class AzureContainerRegistry(Construct):
             sku="Premium",  # geo-replication, zone redundancy and retention policies are Premium-only
             admin_enabled=False,  # no shared admin password: Entra identities only
             anonymous_pull_enabled=False,
+            public_network_access_enabled=public_network_access,
             zone_redundancy_enabled=True,
             data_endpoint_enabled=True,  # per-region data endpoints: firewall rules name exact hosts
             retention_policy_in_days=untagged_retention_days,

@@ -390,6 +390,80 @@ def test_exactly_one_operator_path_per_cluster(synthesized):
                 assert subnet["name"] == "AzureBastionSubnet"
 
 
+# learn.microsoft.com/azure/bastion/bastion-nsg, "Configure NSG rules for Azure Bastion": the table
+# of rules an NSG on AzureBastionSubnet must hold, all of them ("omitting any rule blocks your
+# Bastion host from receiving platform updates"): (name, direction, source, destination, ports,
+# protocol), ports sorted.
+BASTION_REQUIRED_RULES = {
+    ("AllowHttpsInbound", "Inbound", "Internet", "*", ("443",), "Tcp"),
+    ("AllowGatewayManagerInbound", "Inbound", "GatewayManager", "*", ("443",), "Tcp"),
+    ("AllowBastionHostCommunication", "Inbound", "VirtualNetwork", "VirtualNetwork", ("5701", "8080"), "*"),
+    ("AllowAzureLoadBalancerInbound", "Inbound", "AzureLoadBalancer", "*", ("443",), "Tcp"),
+    ("AllowSshRdpOutbound", "Outbound", "*", "VirtualNetwork", ("22", "3389"), "*"),
+    ("AllowAzureCloudOutbound", "Outbound", "*", "AzureCloud", ("443",), "Tcp"),
+    ("AllowBastionCommunication", "Outbound", "VirtualNetwork", "VirtualNetwork", ("5701", "8080"), "*"),
+    ("AllowHttpOutbound", "Outbound", "*", "Internet", ("80",), "*"),
+}
+
+
+def bastion_nsg_rules(stack: dict) -> set[tuple] | None:
+    """The allow rules of the NSG associated with the stack's AzureBastionSubnet (None: no NSG)."""
+    (subnet_key,) = [
+        k for k, s in resources(stack, "azurerm_subnet").items() if s["name"] == "AzureBastionSubnet"
+    ]
+    assocs = [
+        a
+        for a in resources(stack, "azurerm_subnet_network_security_group_association").values()
+        if a["subnet_id"] == f"${{azurerm_subnet.{subnet_key}.id}}"
+    ]
+    if not assocs:
+        return None
+    (assoc,) = assocs
+    nsg = re.fullmatch(
+        r"\$\{azurerm_network_security_group\.(\w+)\.id\}", assoc["network_security_group_id"]
+    )[1]
+    return {
+        (
+            r["name"],
+            r["direction"],
+            r["source_address_prefix"],
+            r["destination_address_prefix"],
+            tuple(sorted(r.get("destination_port_ranges") or [r["destination_port_range"]])),
+            r["protocol"],
+        )
+        for r in resources(stack, "azurerm_network_security_rule").values()
+        if r["network_security_group_name"] == f"${{azurerm_network_security_group.{nsg}.name}}"
+        and r["access"] == "Allow"
+    }
+
+
+def test_every_bastion_subnet_has_an_nsg_with_exactly_the_required_rules(synthesized):
+    stacks = {sid: s for sid, s in synthesized.items() if "-azure-" in sid and sid.endswith("-access")}
+    assert len(stacks) == 5
+    for sid, stack in stacks.items():
+        assert bastion_nsg_rules(stack) == BASTION_REQUIRED_RULES, sid
+        # Azure refuses the association while a required rule is missing, and the Bastion host
+        # comes after the association.
+        (assoc_key,) = resources(stack, "azurerm_subnet_network_security_group_association")
+        assoc = resources(stack, "azurerm_subnet_network_security_group_association")[assoc_key]
+        assert {
+            f"azurerm_network_security_rule.{k}" for k in resources(stack, "azurerm_network_security_rule")
+        } <= set(assoc["depends_on"])
+        bastion = resources(stack, "azurerm_bastion_host")["api_path_bastion"]
+        assert f"azurerm_subnet_network_security_group_association.{assoc_key}" in bastion["depends_on"]
+
+
+def test_bastion_nsg_rule_fails_on_mutated_copies_of_the_real_plan(synthesized):
+    stack = copy.deepcopy(synthesized["prod-azure-eastus-access"])
+    rules = resources(stack, "azurerm_network_security_rule")
+    del rules[next(k for k, r in rules.items() if r["name"] == "AllowGatewayManagerInbound")]
+    assert BASTION_REQUIRED_RULES - bastion_nsg_rules(stack) == {
+        ("AllowGatewayManagerInbound", "Inbound", "GatewayManager", "*", ("443",), "Tcp")
+    }
+    del stack["resource"]["azurerm_subnet_network_security_group_association"]
+    assert bastion_nsg_rules(stack) is None
+
+
 def test_operator_path_rule_catches_a_second_path_and_a_missing_one(synthesized):
     stack = copy.deepcopy(synthesized["prod-aws-us-east-1-access"])
     stack["resource"]["aws_instance"]["second"] = {}

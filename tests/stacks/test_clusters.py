@@ -497,7 +497,9 @@ def test_aks_private_cluster_without_public_fqdn(synthesized, pair):
     c = aks(synthesized, pair)
     assert c["private_cluster_enabled"] is True
     assert c["private_cluster_public_fqdn_enabled"] is False
-    assert "api_server_access_profile" not in c
+    # A private cluster has no authorized ranges; the profile carries VNet integration only
+    # (tests/stacks/test_aks_private_kms.py).
+    assert "authorized_ip_ranges" not in c["api_server_access_profile"]
 
 
 @pytest.mark.parametrize("pair", of_cloud("azure"), ids=cid)
@@ -588,6 +590,10 @@ def test_aks_control_plane_identity_user_assigned_with_scoped_roles(synthesized,
     assert roles == {
         ("Network Contributor", "${azurerm_subnet.network_nodes.id}"),
         ("Key Vault Crypto User", "${azurerm_key_vault_key.aks_etcd_key.resource_versionless_id}"),
+        # issue 16: API Server VNet Integration and the private KMS vault
+        # (tests/stacks/test_aks_private_kms.py cites Microsoft's pages)
+        ("Network Contributor", "${azurerm_subnet.network_api_server.id}"),
+        ("Key Vault Contributor", "${azurerm_key_vault.aks_key_vault.id}"),
         # issue 19: the ingress Service claims the reserved public IP
         ("Network Contributor", "${azurerm_public_ip.ingress_public_ip.id}"),
     }

@@ -102,6 +102,29 @@ def test_acr_is_premium_without_admin_user_and_pulled_by_the_kubelet_identity(sy
     assert "kubelet_identity" in grant["principal_id"]
 
 
+def test_every_acr_is_private_with_an_endpoint_in_each_aks_vnet_it_serves(synthesized):
+    """Issue #16: public network access off; a `registry` private endpoint (subresource and zone
+    privatelink.azurecr.io from "Azure Private Endpoint private DNS zone values") in the
+    private-endpoint subnet of each AKS cluster whose kubelet holds AcrPull, from that cluster
+    stack's outputs."""
+    registries = {sid: s for sid, s in synthesized.items() if "-azure-" in sid and sid.endswith("-registry")}
+    assert len(registries) == 5
+    for sid, s in registries.items():
+        (acr_key,) = resources(s, "azurerm_container_registry")
+        assert resources(s, "azurerm_container_registry")[acr_key]["public_network_access_enabled"] is False
+        pulling = {source_stack(g["principal_id"]) for g in resources(s, "azurerm_role_assignment").values()}
+        endpoints = resources(s, "azurerm_private_endpoint").values()
+        assert {source_stack(pe["subnet_id"]) for pe in endpoints} == pulling, sid
+        for pe in endpoints:
+            conn = pe["private_service_connection"]
+            assert conn["private_connection_resource_id"] == f"${{azurerm_container_registry.{acr_key}.id}}"
+            assert conn["subresource_names"] == ["registry"]
+            assert pe["subnet_id"].endswith("network_private_endpointsid}")
+            (zone,) = pe["private_dns_zone_group"]["private_dns_zone_ids"]
+            assert source_stack(zone) == source_stack(pe["subnet_id"])
+            assert "private_link_dns_registry_zone" in zone
+
+
 # ---- 4. origin DNS and TLS ------------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ ZONES = {
     "blob": "privatelink.blob.core.windows.net",
     "dfs": "privatelink.dfs.core.windows.net",
     "vault": "privatelink.vaultcore.azure.net",
+    "registry": "privatelink.azurecr.io",
 }
 
 

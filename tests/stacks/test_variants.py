@@ -1,5 +1,6 @@
 """Plans for settings no committed environment uses, synthesized from a validated variant of
-dev.yaml (issue 27): Vault Community Edition and weighted edge steering.
+dev.yaml (issue 27): Vault Community Edition and weighted edge steering; issue 16: a runner that
+reaches the Azure Key Vaults through their private endpoints only.
 
 Community: terraform-provider-vault v5.6.0 vault/resource_aws_secret_backend.go and
 resource_gcp_secret_backend.go send identity_token_* only to Enterprise, so a Community mount
@@ -37,6 +38,7 @@ def variant(tmp_path_factory) -> dict[str, dict]:
         r["data_clouds"] = ["gcp"]
     data["vault"]["roles"] = roles
     data["edge"]["steering_policy"] = "least_outstanding_requests"
+    data["runner"] = {"private_endpoints": True}
     tmp = tmp_path_factory.mktemp("variant")
     env_file = tmp / "dev.yaml"
     env_file.write_text(yaml.safe_dump(data), encoding="utf-8")
@@ -85,3 +87,20 @@ def test_weighted_steering_sends_the_design_split_and_no_region_map(variant):
     weights = {pools[k]: w for k, w in lb["random_steering"]["pool_weights"].items()}
     # Design: 40% AWS, 40% GCP, 20% Azure (one pool per cloud in dev).
     assert weights == {"dev-aws-us-east-1": 0.4, "dev-gcp-us-central1": 0.4, "dev-azure-eastus": 0.2}
+
+
+def test_a_runner_on_private_endpoints_leaves_the_aks_kms_vault_no_public_network(variant):
+    """With no public range and no service-endpoint subnet to admit, the KMS vault's public
+    network access is off altogether (Key Vault then answers its private endpoints only)."""
+    stack = variant["dev-azure-eastus-cluster"]
+    vault = resources(stack, "azurerm_key_vault")["aks_key_vault"]
+    assert vault["public_network_access_enabled"] is False
+    assert vault["network_acls"]["default_action"] == "Deny"
+    assert (
+        "ip_rules" not in vault["network_acls"] and "virtual_network_subnet_ids" not in vault["network_acls"]
+    )
+    targets = {
+        pe["private_service_connection"]["private_connection_resource_id"]
+        for pe in resources(stack, "azurerm_private_endpoint").values()
+    }
+    assert targets == {"${azurerm_key_vault.aks_key_vault.id}"}

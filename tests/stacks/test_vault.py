@@ -373,6 +373,33 @@ def test_azure_unseal_key_vault_rbac_purge_protected_and_only_vault_identity_use
     assert users[0]["principal_id"] == f"${{azurerm_user_assigned_identity.{server}.principal_id}}"
 
 
+@pytest.mark.parametrize("env", ENVS)
+def test_azure_unseal_vault_has_a_private_endpoint_in_every_aks_vnet(synthesized, env):
+    """Vault's servers run on the AKS clusters: each cluster's VNet reaches the unseal vault through
+    a `vault` private endpoint in its private-endpoint subnet, registered in its
+    privatelink.vaultcore.azure.net zone ("Azure Private Endpoint private DNS zone values"), both
+    read from that cluster stack's outputs (a cross-stack reference, not a rebuilt name)."""
+    stack = _vault(synthesized, env)
+    clusters = sorted(s for s in synthesized if s.startswith(f"{env}-azure-") and s.endswith("-cluster"))
+    assert clusters
+    endpoints = resources(stack, "azurerm_private_endpoint")
+    assert len(endpoints) == len(clusters)
+    regions = set()
+    for cluster_stack in clusters:
+        remote = f"cross-stack-reference-input-{cluster_stack}.outputs."
+        (pe,) = [pe for pe in endpoints.values() if remote in pe["subnet_id"]]
+        assert "network_private_endpoints" in pe["subnet_id"]
+        (zone,) = pe["private_dns_zone_group"]["private_dns_zone_ids"]
+        assert remote in zone and "private_link_dns_vault_zone" in zone
+        conn = pe["private_service_connection"]
+        assert conn["private_connection_resource_id"] == "${azurerm_key_vault.azure_unseal_key_vault.id}"
+        assert conn["subresource_names"] == ["vault"] and conn["is_manual_connection"] is False
+        # An endpoint lives in its VNet's region: the cluster stack's, as its id says.
+        assert pe["location"] == cluster_stack.removeprefix(f"{env}-azure-").removesuffix("-cluster")
+        regions.add(pe["location"])
+    assert len(regions) == len(clusters)
+
+
 # --------------------------------------------------------------------------------------------
 # No credentials in the configuration
 # --------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ def main(env_file: str, outdir: str) -> int:
     env = load_environment(Path(env_file))
     from stacks.lazy_providers import install
 
-    install(dict(os.environ), node=True)
+    install(os.environ)  # the process environment: the node kernel inherits it (a copy never reaches node)
     from stacks.app import build_app
 
     build_app([env], outdir=outdir).synth()

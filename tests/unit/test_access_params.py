@@ -103,3 +103,9 @@ def test_bastion_subnet_is_a_free_slash_26_inside_the_vnet(cidr):
     assert bastion.prefixlen == 26  # Azure Bastion's minimum
     assert bastion.subnet_of(IPv4Network(cidr))
     assert not bastion.overlaps(nodes) and not bastion.overlaps(gateway)
+    # and clear of the cluster stack's private-endpoint and API server subnets (issue #16 found the
+    # Bastion on the private-endpoint block)
+    from constructs_lib.cidrs import api_server_cidr, private_endpoint_cidr
+
+    assert not bastion.overlaps(IPv4Network(private_endpoint_cidr(cidr)))
+    assert not bastion.overlaps(IPv4Network(api_server_cidr(cidr)))

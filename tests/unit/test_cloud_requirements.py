@@ -22,6 +22,17 @@ def test_refuses_deny_all_vaults_with_no_runner_path(tmp_path):
     assert any(p.startswith("runner: ") and "ForbiddenByFirewall" in p for p in problems)
 
 
+def test_an_aks_cluster_alone_needs_a_runner_path(tmp_path):
+    """The AKS KMS vault denies every network too (issue #16): with no lake and no Vault, the
+    runner still creates the etcd and disk keys through its data plane."""
+    data = base()
+    del data["runner"]
+    data["data_lake"] = {**data.get("data_lake", {}), "enabled": False}
+    data["vault"] = {**data["vault"], "enabled": False}
+    problems = problems_for(tmp_path, data)
+    assert any(p.startswith("runner: ") and "AKS KMS" in p for p in problems), problems
+
+
 @pytest.mark.parametrize(
     "runner",
     [
