@@ -259,5 +259,12 @@ CATALOG: dict[str, CheckMeta] = {
             fix="Use constructs_lib.ipsec.PresharedKey (length 32..64, override_special '._', numeric = "
             "false) for tunnel keys; other passwords: length >= 32 with upper and lower case.",
         ),
+        CheckMeta(
+            id="CKV_MCAI_27",
+            name="A KMS alias (alias/..., never the reserved alias/aws/) names a key of its own stack",
+            resources=("aws_kms_alias",),
+            fix='name = "alias/<name>" (not alias/aws/...) and target_key_id = aws_kms_key.<name>.key_id '
+            "of a key declared in the same stack (constructs_lib/aws/kms.RotatingKey does both).",
+        ),
     )
 }
