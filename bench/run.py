@@ -285,14 +285,19 @@ def run_synth(cmd_template: list[str], scratch: Path) -> dict:
     return result
 
 
-def run_gate(scratch: Path) -> dict:
-    """`make gate` into a scratch OUT, each phase measured by bench/phase.py (PHASE=...)."""
-    log = scratch / "phases.jsonl"
+def run_gate(scratch: Path, name: str = "gate") -> dict:
+    """`make gate` into a scratch OUT, each phase measured by bench/phase.py (PHASE=...).
+
+    The policy gate's scan cache (policies/scan_cache.py) lives in the scratch folder: the first
+    run scans every stack (cold: what a change touching every stack costs), a second run over the
+    same plan takes every finding from the cache (warm: a re-run)."""
+    log = scratch / f"{name}-phases.jsonl"
     out = scratch / "gate.out"
     # -k: a failing phase (say, the policy gate) still lets the later ones run and be measured.
     cmd = ["make", "-k", "--no-print-directory", *(f"-o{s}" for s in STAMPS), "gate"]
     cmd += [f"OUT={out}", f"PHASE={sys.executable} {BENCH / 'phase.py'}"]
-    result = measure(cmd, env=dict(_child_env(), BENCH_PHASE_LOG=str(log)))
+    environ = dict(_child_env(), BENCH_PHASE_LOG=str(log), POLICY_CACHE=str(scratch / "policy-cache"))
+    result = measure(cmd, env=environ)
     result["stacks"] = _stacks_written(out)
     phases = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
     result["phases"] = {ph.pop("phase"): ph for ph in phases}
@@ -377,6 +382,7 @@ def table(results: dict) -> str:
         ("full_synth", "full synth (all envs)"),
         ("env_synth", "single-env synth"),
         ("tests", "make test"),
+        ("gate_cold_cache", "make gate, empty scan cache"),
         ("gate", "make gate (whole PR gate)"),
     ):
         r = results.get(key)
@@ -559,8 +565,12 @@ def main(argv: list[str] | None = None) -> int:
             step("growth: " + ",".join(map(str, args.growth)) + " generated environments")
             results["growth"] = run_growth(scratch, args.growth)
         if args.with_gate:
-            step("gate: make gate")
-            gate = run_gate(scratch)
+            step("gate: make gate, empty policy scan cache")
+            cold = run_gate(scratch, "gate_cold_cache")
+            cold.pop("stderr", None)
+            results["gate_cold_cache"] = _strip(cold)
+            step("gate: make gate again, same plan (warm)")
+            gate = run_gate(scratch, "gate")
             gate.pop("stderr", None)
             results["gate"] = _strip(gate)
     finally:

@@ -95,11 +95,17 @@ def synthesize(
     *,
     local_state: bool = False,
     toolchain: str | None = None,
+    jobs: int | None = None,
 ) -> list[str]:
     """Validate, build and synthesize; returns the stack ids written. Atomic for `out`.
 
-    `toolchain`: a name for stacks.toolchain.select() (None: cdktf)."""
+    `toolchain`: a name for stacks.toolchain.select() (None: cdktf). `jobs`: processes for a synth
+    of several environments (default: one per CPU); see _synthesize_in_parallel."""
     envs = load_environments(selection)  # raises before anything is written
+    workers = min(jobs or os.cpu_count() or 1, len(envs))
+    if workers > 1 and environ is not None and not toolchain:
+        sizes = {e.name: len(e.clusters) for e in envs}
+        return _synthesize_in_parallel(sizes, out, environ, workers=workers, local_state=local_state)
     if local_state:
         envs = with_local_state(envs)
     from stacks import toolchain as toolchains
@@ -148,17 +154,100 @@ def synthesize(
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+class SynthProcessError(Exception):
+    """A per-environment synth process failed; its stderr says why."""
+
+    def __init__(self, env_name: str, stderr: str) -> None:
+        super().__init__(env_name)
+        self.env_name = env_name
+        self.stderr = stderr
+
+
+def _manifest_entries(manifest: Path) -> str:
+    """The text of the `"stacks": {...}` members of a cdktf manifest.json, as cdktf wrote it."""
+    text = manifest.read_text(encoding="utf-8")
+    head, tail = '{\n  "stacks": {\n', '\n  },\n  "version": '
+    if not text.startswith(head) or tail not in text:
+        raise RuntimeError(f"{manifest}: not the manifest layout of cdktf 0.21 (cannot merge)")
+    return text[len(head) : text.index(tail)]
+
+
+def _synthesize_in_parallel(
+    sizes: dict[str, int], out: Path, environ: MutableMapping[str, str], *, workers: int, local_state: bool
+) -> list[str]:
+    """One `python -m stacks synth --env <name> --jobs 1` process per environment (`sizes`: name ->
+    clusters), `workers` at a time, largest first; the outputs are merged into one cdktf.out exactly as one process writes
+    it (stack folders, and manifest.json's stacks in id order: ids start with the environment).
+
+    The environments of one app never reference each other (every cross-stack reference stays
+    inside its environment), so each synthesizes alone; the processes run side by side on a
+    machine with several cores. Validation of every file (cross-file checks included) already ran."""
+    import subprocess
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = list(sizes)
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned_synths(out.parent)
+    tmp = Path(tempfile.mkdtemp(prefix=f".synth-{os.getpid()}-", dir=out.parent))
+    try:
+        parts = {name: tmp / "parts" / name for name in names}
+        flags = ["--local-state"] if local_state else []
+
+        def one(name: str) -> subprocess.CompletedProcess[str]:
+            cmd = [sys.executable, "-m", "stacks", "synth", "--env", name, "--jobs", "1", *flags]
+            return subprocess.run(
+                [*cmd, "--out", str(parts[name])], env=dict(environ), capture_output=True, text=True
+            )
+
+        order = sorted(names, key=lambda n: -sizes[n])  # the largest first: it finishes last
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            done = dict(zip(order, pool.map(one, order), strict=True))
+        for name in names:
+            if done[name].returncode != 0:
+                raise SynthProcessError(name, done[name].stderr)
+        (tmp / "stacks").mkdir()
+        entries = []
+        for name in sorted(names):
+            for folder in sorted((parts[name] / "stacks").iterdir()):
+                folder.rename(tmp / "stacks" / folder.name)
+            entries.append(_manifest_entries(parts[name] / "manifest.json"))
+        version = json.loads((parts[names[0]] / "manifest.json").read_text(encoding="utf-8"))["version"]
+        (tmp / "manifest.json").write_text(
+            '{\n  "stacks": {\n' + ",\n".join(entries) + f'\n  }},\n  "version": "{version}"\n}}',
+            encoding="utf-8",
+        )
+        shutil.rmtree(tmp / "parts")
+        stacks = sorted(p.name for p in (tmp / "stacks").iterdir())
+        old = out.with_name(out.name + ".old")
+        if out.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            out.rename(old)
+        tmp.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+        return stacks
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def cmd_synth(
     selection: str | None,
     out: str,
     environ: MutableMapping[str, str] | None = None,
     local_state: bool = False,
     toolchain: str | None = None,
+    jobs: int | None = None,
 ) -> int:
     from stacks.toolchain import ToolchainError
 
     try:
-        stacks = synthesize(selection, Path(out), environ, local_state=local_state, toolchain=toolchain)
+        stacks = synthesize(
+            selection, Path(out), environ, local_state=local_state, toolchain=toolchain, jobs=jobs
+        )
+    except SynthProcessError as exc:
+        sys.stderr.write(exc.stderr)
+        print(f"synth: the {exc.env_name} synth failed (above); nothing written.", file=sys.stderr)
+        return 1
     except (ParameterError, ParameterErrors) as exc:
         _print_problems(exc)
         print("synth: nothing written; fix the problems above.", file=sys.stderr)
@@ -219,6 +308,9 @@ def main(argv: list[str] | None = None, environ: MutableMapping[str, str] | None
     s.add_argument(
         "--local-state", action="store_true", help="local state for every stack, whatever backend: says"
     )
+    s.add_argument(
+        "--jobs", type=int, default=None, help="processes for several environments (default: one per CPU)"
+    )
     bk = sub.add_parser("backend", help="print an environment's backend block")
     bk.add_argument("--env", required=True)
     sc = sub.add_parser("schema", help="write environments/schema.json")
@@ -228,7 +320,7 @@ def main(argv: list[str] | None = None, environ: MutableMapping[str, str] | None
         return cmd_validate(args.files)
     if args.cmd == "synth":
         toolchain = args.toolchain or (environ or {}).get("TOOLCHAIN") or None
-        return cmd_synth(args.env, args.out, environ, args.local_state, toolchain)
+        return cmd_synth(args.env, args.out, environ, args.local_state, toolchain, args.jobs)
     if args.cmd == "backend":
         return cmd_backend(args.env)
     return cmd_schema(args.check)

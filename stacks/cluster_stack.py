@@ -220,6 +220,7 @@ def _build_gcp(
         maintenance_start_hour_utc=maint.start_hour_utc,
         maintenance_duration_hours=maint.duration_hours,
         zones=default_zones(cluster),
+        security_group=env.sso.gke_security_group if env.sso else None,
         **security_spec(cluster).to_gke(),
     )
     record_reasons(gke.cluster, cluster)

@@ -111,6 +111,7 @@ class IdentityStack(PathLogicalIds, PlatformStack):
             deploy_subject=deploy,
             state=S3StateAccess(b.bucket, b.key_prefix, b.region) if b.kind == "s3" else None,
             tags=tags,
+            account_id=env.accounts.aws.account_id,
         )
         gcp = GithubWorkloadIdentity(
             self,

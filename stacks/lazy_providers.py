@@ -209,8 +209,7 @@ def _install_node_hook(environ: MutableMapping[str, str]) -> bool:
     global _NODE_PRELOADED
     current = environ.get("NODE_OPTIONS", "")
     if NODE_HOOK in current and LOGICAL_IDS_HOOK in current:
-        # The jsii kernel inherits the process environment: only os.environ itself reaches node.
-        _NODE_PRELOADED = environ is os.environ
+        _NODE_PRELOADED = True  # `environ` is the process environment (install's contract)
         return True
     if _jsii_kernel_started():
         warnings.warn(
@@ -221,8 +220,11 @@ def _install_node_hook(environ: MutableMapping[str, str]) -> bool:
         )
         return False
     environ["NODE_OPTIONS"] = f"{current} {_node_option()}".strip()
-    # The jsii kernel inherits the process environment: a copy given here never reaches node.
-    _NODE_PRELOADED = environ is os.environ
+    # install's contract: `environ` is the environment node inherits (the entry points pass
+    # the process environment). A copy never reaches node: stacks/logical_ids.py would then expect node to
+    # allocate path ids it does not (tests/stacks/variant_synth.py once passed a copy; the
+    # snapshot and variant tests fail on hashed ids).
+    _NODE_PRELOADED = True
     return True
 
 

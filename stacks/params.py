@@ -11,11 +11,12 @@ Nothing here imports cdktf or a provider: loading and validating a file takes mi
 from __future__ import annotations
 
 import copy
+import re
 from ipaddress import IPv4Network
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Cloud = Literal["aws", "gcp", "azure"]
 Jurisdiction = Literal["us", "eu", "apac"]
@@ -739,7 +740,11 @@ class LocalBackend(Model):
 
 class S3Backend(Model):
     kind: Literal["s3"]
-    bucket: str
+    bucket: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9.-]{1,49}[a-z0-9]$",
+        description="S3 bucket name, at most 51 characters: its server access logs go to "
+        "`<bucket>-access-logs`, and S3 allows 63.",
+    )
     region: str
     key_prefix: str = "cdktf"
     encrypt: Literal[True] = True
@@ -811,6 +816,9 @@ class RoleAccess(Model):
     )
 
 
+GKE_SECURITY_GROUP = re.compile(r"gke-security-groups@([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}")
+
+
 class Sso(Model):
     """Okta in front of every cloud (design: SAML to AWS IAM, OIDC to GCP IAM and to Entra ID)."""
 
@@ -821,7 +829,26 @@ class Sso(Model):
     gcp_organization_id: str = Field(pattern=r"^\d{6,20}$", description="Parent of the workforce pool.")
     oidc_issuer_uri: str = Field(pattern=r"^https://", description="Okta authorization server (OIDC issuer).")
     gcp_oidc_client_id: str = Field(min_length=1, description="Okta OIDC app client id for Google Cloud.")
+    gke_security_group: str = Field(
+        description="Google Groups for RBAC on every GKE cluster (authenticator_groups_config): the "
+        "Google Workspace / Cloud Identity group `gke-security-groups@<your domain>` whose member "
+        "groups Kubernetes RoleBindings may name. GKE accepts no other group name.",
+        # For editors only: the validator below checks it with a message that names the rule.
+        json_schema_extra={"pattern": f"^{GKE_SECURITY_GROUP.pattern}$"},
+    )
     roles: tuple[RoleAccess, ...] = Field(min_length=1)
+
+    @field_validator("gke_security_group")
+    @classmethod
+    def _gke_security_group_name(cls, value: str) -> str:
+        # google 6.50 container_cluster, authenticator_groups_config.security_group: "Group name
+        # must be in format gke-security-groups@yourdomain.com" (resource_container_cluster.go).
+        if not GKE_SECURITY_GROUP.fullmatch(value):
+            raise ValueError(
+                "not a GKE security group: GKE requires the Google group named exactly "
+                "gke-security-groups@<your Workspace domain>, e.g. gke-security-groups@example.com"
+            )
+        return value
 
 
 # --------------------------------------------------------------------------------------------

@@ -13,7 +13,9 @@ the builder returned. Nothing is checked in the background: the test asserts on 
 job that fails fails its test exactly as before.
 
 `MCAI_TEST_BACKGROUND=0` runs every job in the foreground when its test first asks, in the
-collected order (the old behaviour; for measurements and for debugging one job).
+collected order (the old behaviour; for measurements and for debugging one job). Under
+pytest-xdist (`make test`, `make gate`) every worker does that: the workers already keep both
+cores busy, and a job runs in the worker whose test asks for it.
 
 A builder gets a `Context`: its own empty folder (`tmp`), `synth()`, which returns the session's
 synthesized cdktf.out (tests/conftest.py `synth_dir`), and the collected test modules. A job
@@ -91,7 +93,7 @@ def background(
 class Runner:
     def __init__(self, jobs: list[Job], root: Path, workers: int, collected: frozenset[Path]) -> None:
         self.jobs = jobs  # in the order the tests read them
-        for job in jobs:
+        for job in JOBS.values():
             job.needs_synth = job.wants_synth(collected)
         self.collected = collected
         self.root = root
@@ -185,9 +187,10 @@ class Runner:
             job.done.set()
 
     def result(self, name: str, need_synth: Callable[[], Path]) -> dict[str, Any]:
-        job = next((j for j in self.jobs if j.name == name), None)
+        # A job no collected module registered (its reader lives elsewhere): run on demand.
+        job = next((j for j in self.jobs if j.name == name), None) or JOBS.get(name)
         if job is None:
-            raise KeyError(f"background job {name!r} is not registered by a collected module")
+            raise KeyError(f"no background job {name!r} is registered")
         if job.needs_synth and not self.synth_ready.is_set():
             self.set_synth(need_synth())  # the session's synth, made now in this process
         if self._claim(job):  # not started yet: run it now, in this thread
@@ -226,5 +229,9 @@ def _kill_group(proc: subprocess.Popen[str]) -> None:
 
 
 def workers() -> int:
+    """Background jobs at a time: 0 (each job in the foreground when first read) under an xdist
+    worker, whose siblings already share the cores, else MCAI_TEST_BACKGROUND (default 1)."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return 0
     value = os.environ.get("MCAI_TEST_BACKGROUND", "1")
     return int(value) if value.isdigit() else 1

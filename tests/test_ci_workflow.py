@@ -120,10 +120,23 @@ def test_only_the_comment_job_can_write_and_it_runs_no_repository_code():
 
 def test_uv_cache_is_keyed_on_both_lock_files():
     doc = _load(REPO / ".github/workflows/ci.yml")
-    keys = [s["with"]["key"] for _, s in _steps(doc) if s.get("uses", "").startswith("actions/cache@")]
-    assert keys
-    for key in keys:
+    caches = [s["with"] for _, s in _steps(doc) if s.get("uses", "").startswith("actions/cache@")]
+    uv = [c["key"] for c in caches if c["path"] == "~/.cache/uv"]
+    assert uv
+    for key in uv:
         assert "hashFiles('uv.lock', 'policies/requirements.lock')" in key
+
+
+def test_policy_scan_cache_is_keyed_on_the_checks_and_checkov():
+    # A new check or checkov version starts from an empty cache (the entries' own keys carry the
+    # fingerprint too: policies/scan_cache.py).
+    doc = _load(REPO / ".github/workflows/ci.yml")
+    caches = [s["with"] for _, s in _steps(doc) if s.get("uses", "").startswith("actions/cache@")]
+    policy = [c for c in caches if c["path"] == ".cache/policy"]
+    assert policy
+    for c in policy:
+        assert "hashFiles('policies/**', 'policies/requirements.lock')" in c["key"]
+        assert c["restore-keys"] in c["key"]
 
 
 def test_the_workflow_installs_through_the_makefile_only():

@@ -1,7 +1,8 @@
 """Keyless identities of an AWS account: GitHub Actions through OIDC, people through SAML SSO.
 
 Resources (aws 6.25): aws_iam_openid_connect_provider, aws_iam_saml_provider, aws_iam_role,
-aws_iam_role_policy, aws_iam_role_policy_attachment.
+aws_iam_role_policy, aws_iam_role_policy_attachment, aws_iam_policy (the deploy role's
+permissions boundary).
 
 GitHub: the OIDC provider `token.actions.githubusercontent.com` with audience
 `sts.amazonaws.com`, and roles whose trust names the token's `sub` exactly
@@ -21,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from cdktf_cdktf_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider
+from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
@@ -53,6 +55,106 @@ def github_trust_policy(provider_arn: str, subject: str) -> str:
     )
 
 
+# What the CI deploy role may never do, whatever its policies grant (deploy_boundary_policy).
+NO_IAM_USERS = (
+    "iam:CreateUser",
+    "iam:CreateAccessKey",
+    "iam:UpdateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:AttachUserPolicy",
+    "iam:PutUserPolicy",
+    "iam:AddUserToGroup",
+)
+NO_AUDIT_TRAIL_STOP = (
+    "cloudtrail:StopLogging",
+    "cloudtrail:DeleteTrail",
+    "cloudtrail:StopEventDataStoreIngestion",
+    "cloudtrail:DeleteEventDataStore",
+)
+BOUNDARY_EDITS = (
+    "iam:CreatePolicyVersion",
+    "iam:DeletePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+    "iam:DeletePolicy",
+)
+ROLE_BOUNDARY_EDITS = ("iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary")
+POLICY_ATTACH = ("iam:AttachRolePolicy", "iam:AttachGroupPolicy", "iam:AttachUserPolicy")
+STATE_BUCKET_DESTRUCTION = (
+    "s3:DeleteBucket",
+    "s3:DeleteBucketPolicy",
+    "s3:PutBucketPolicy",
+    "s3:PutBucketVersioning",
+    "s3:PutLifecycleConfiguration",
+)
+
+
+def deploy_boundary_policy(*, boundary_arn: str, deploy_role_arn: str, state_bucket_arn: str | None) -> str:
+    """The CI deploy role's permissions boundary.
+
+    A permissions boundary sets the most an identity's policies can grant and grants nothing by
+    itself (IAM User Guide, "Permissions boundaries for IAM entities": effective permissions are
+    the intersection of the identity-based policies and the boundary; an explicit deny in either
+    wins). The allow is therefore "every action except IAM users, access keys and stopping the
+    audit trail" (NotAction), and the denies take away, for the deploy role only:
+      - editing or deleting this boundary, removing or replacing its own boundary, and attaching
+        the boundary as an ordinary policy anywhere (it would then grant what it only limits);
+      - IAM users, access keys and console passwords (the platform has none: people use SSO,
+        machines OIDC);
+      - stopping or deleting CloudTrail trails and event data stores;
+      - deleting the Terraform state bucket, changing its policy, versioning or lifecycle, and
+        deleting object versions (Terraform's lock file is released by DeleteObject, a delete
+        marker in the versioned bucket, which stays allowed).
+    Changing any of these needs an administrator outside CI. What it does not stop: the role
+    still creates the platform's other roles (EKS, nodes, replication), which carry no boundary.
+    """
+    statements: list[dict] = [
+        {
+            "Sid": "CeilingEverythingButUsersKeysAndAuditStop",
+            "Effect": "Allow",
+            "NotAction": [*NO_IAM_USERS, *NO_AUDIT_TRAIL_STOP],
+            "Resource": "*",
+        },
+        {"Sid": "NoIamUsersOrAccessKeys", "Effect": "Deny", "Action": list(NO_IAM_USERS), "Resource": "*"},
+        {"Sid": "NoAuditTrailStop", "Effect": "Deny", "Action": list(NO_AUDIT_TRAIL_STOP), "Resource": "*"},
+        {
+            "Sid": "BoundaryIsFixed",
+            "Effect": "Deny",
+            "Action": list(BOUNDARY_EDITS),
+            "Resource": boundary_arn,
+        },
+        {
+            "Sid": "OwnBoundaryStays",
+            "Effect": "Deny",
+            "Action": list(ROLE_BOUNDARY_EDITS),
+            "Resource": deploy_role_arn,
+        },
+        {
+            "Sid": "BoundaryIsNeverAGrant",
+            "Effect": "Deny",
+            "Action": list(POLICY_ATTACH),
+            "Resource": "*",
+            "Condition": {"ArnEquals": {"iam:PolicyARN": boundary_arn}},
+        },
+    ]
+    if state_bucket_arn is not None:
+        statements += [
+            {
+                "Sid": "StateBucketStays",
+                "Effect": "Deny",
+                "Action": list(STATE_BUCKET_DESTRUCTION),
+                "Resource": state_bucket_arn,
+            },
+            {
+                "Sid": "StateHistoryStays",
+                "Effect": "Deny",
+                "Action": ["s3:DeleteObjectVersion"],
+                "Resource": f"{state_bucket_arn}/*",
+            },
+        ]
+    return policy_document(statements)
+
+
 @dataclass(frozen=True)
 class S3StateAccess:
     """The state objects the plan role may read, and lock (`<key>.tflock`) while it plans."""
@@ -71,7 +173,9 @@ class GithubOidcRoles(Construct):
       state: the S3 state the plan role may read and lock; None: no state grant (non-S3 state).
       deploy_policy_arns: what the deploy role may do. It applies every resource of the
         environment, IAM included, so AdministratorAccess is the honest default; the protected
-        GitHub environment (required reviewers, main only) is the guard.
+        GitHub environment (required reviewers, main only) is the guard, and the permissions
+        boundary `<prefix>-ci-deploy-boundary` (deploy_boundary_policy) the ceiling.
+      account_id: the account of the roles (the boundary names its own ARN and the role's).
     """
 
     def __init__(
@@ -83,6 +187,7 @@ class GithubOidcRoles(Construct):
         plan_subject: str,
         deploy_subject: str,
         tags: dict[str, str],
+        account_id: str,
         state: S3StateAccess | None = None,
         partition: str = "aws",
         deploy_policy_arns: Sequence[str] = ("arn:aws:iam::aws:policy/AdministratorAccess",),
@@ -141,13 +246,30 @@ class GithubOidcRoles(Construct):
                     ]
                 ),
             )
+        deploy_name = f"{name_prefix}-ci-deploy"
+        boundary_name = f"{deploy_name}-boundary"
+        # ARNs spelled out: the boundary names itself and the role that uses it (a reference
+        # would be a cycle); both names are fixed by this construct.
+        self.deploy_boundary = IamPolicy(
+            self,
+            "deploy_boundary",
+            name=boundary_name,
+            description="Permissions boundary of the CI deploy role (constructs_lib/aws/identity.py)",
+            policy=deploy_boundary_policy(
+                boundary_arn=f"arn:{partition}:iam::{account_id}:policy/{boundary_name}",
+                deploy_role_arn=f"arn:{partition}:iam::{account_id}:role/{deploy_name}",
+                state_bucket_arn=f"arn:{partition}:s3:::{state.bucket}" if state else None,
+            ),
+            tags=tags,
+        )
         self.deploy_role = IamRole(
             self,
             "deploy_role",
-            name=f"{name_prefix}-ci-deploy",
+            name=deploy_name,
             description="GitHub Actions deploy job (protected environment)",
             assume_role_policy=github_trust_policy(self.provider.arn, deploy_subject),
             max_session_duration=3600,
+            permissions_boundary=self.deploy_boundary.arn,
             tags=tags,
         )
         for arn in deploy_policy_arns:

@@ -25,8 +25,13 @@ AZURE_AUDIENCE = "api://AzureADTokenExchange"
 
 
 class GithubFederatedIdentities(Construct):
-    """Identities `id-<prefix>-ci-plan` (Reader) and `id-<prefix>-ci-deploy` (Owner: it assigns
-    roles too; the protected GitHub environment is the guard) at subscription scope.
+    """Identities `id-<prefix>-ci-plan` (Reader) and `id-<prefix>-ci-deploy` (Owner) at
+    subscription scope.
+
+    Owner, by decision: the deploy identity writes role assignments and AKS management locks
+    besides every resource, and Contributor's NotActions exclude Microsoft.Authorization/*/Write
+    and */Delete (Azure built-in roles, General: Contributor). The protected GitHub environment
+    (required reviewers, main only) is the guard, as for the AWS and GCP deploy identities.
 
     Props: name_prefix, location, subscription_id, plan_subject, deploy_subject, tags,
       state_container_scope (the azurerm state container the plan identity may read and lease).

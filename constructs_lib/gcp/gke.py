@@ -18,7 +18,9 @@ What is on without asking (each a named prop to turn off, never a missing one):
   - control-plane logs (API server, scheduler, controller manager) next to system and workload
     logs; Admin Activity audit logs are always on in Cloud Audit Logs;
   - a release channel and a recurring maintenance window;
-  - deletion protection.
+  - deletion protection;
+  - Google Groups for RBAC when a `security_group` is given (RoleBindings may name the Google
+    groups that are members of gke-security-groups@<domain>).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from collections.abc import Sequence
 from cdktf import ITerraformDependable, TerraformResourceLifecycle
 from cdktf_cdktf_provider_google.container_cluster import (
     ContainerCluster,
+    ContainerClusterAuthenticatorGroupsConfig,
     ContainerClusterBinaryAuthorization,
     ContainerClusterClusterAutoscaling,
     ContainerClusterDatabaseEncryption,
@@ -42,6 +45,9 @@ from cdktf_cdktf_provider_google.container_cluster import (
     ContainerClusterMonitoringConfig,
     ContainerClusterMonitoringConfigManagedPrometheus,
     ContainerClusterNetworkPolicy,
+    ContainerClusterNodeConfig,
+    ContainerClusterNodeConfigShieldedInstanceConfig,
+    ContainerClusterNodeConfigWorkloadMetadataConfig,
     ContainerClusterNodePoolDefaults,
     ContainerClusterNodePoolDefaultsNodeConfigDefaults,
     ContainerClusterPrivateClusterConfig,
@@ -111,6 +117,9 @@ class Gke(Construct):
         Left out: 365.
       autoscaling_profile: OPTIMIZE_UTILIZATION (default: scale idle nodes, GPU ones above all, down
         sooner) or BALANCED (GKE's own default).
+      security_group: `gke-security-groups@<domain>`, the Google group whose member groups
+        Kubernetes RBAC may name (authenticator_groups_config). Left out: no Google Groups for
+        RBAC; only IAM and individual users bind.
     """
 
     def __init__(
@@ -138,6 +147,7 @@ class Gke(Construct):
         deletion_protection: bool = True,
         log_retention_days: int = 365,
         autoscaling_profile: str = "OPTIMIZE_UTILIZATION",
+        security_group: str | None = None,
     ) -> None:
         super().__init__(scope, id_)
         project_data = DataGoogleProject(self, "project", project_id=project)
@@ -284,10 +294,36 @@ class Gke(Construct):
                     insecure_kubelet_readonly_port_enabled="FALSE"
                 )
             ),
+            authenticator_groups_config=(
+                ContainerClusterAuthenticatorGroupsConfig(security_group=security_group)
+                if security_group
+                else None
+            ),
             # The default pool is created (GKE needs one) and removed at once; the pools below
             # are separate resources so they can change without replacing the cluster.
             remove_default_node_pool=True,
             initial_node_count=1,
+            # node_config describes only that short-lived default pool: it starts with the
+            # metadata server and Secure Boot too. After the pool is removed, GKE reports the FIRST node pool's
+            # config as the cluster's nodeConfig (GKE API Cluster.nodeConfig: "For responses,
+            # this field will be populated with the node configuration of the first node
+            # pool"), and google 6.50 stores it (resource_container_cluster.go,
+            # d.Set("node_config", flattenNodeConfig(cluster.NodeConfig, ...))). Compared with
+            # this block, that pool's taints, resource labels and spot flag would be a
+            # perpetual diff that updates "default-pool" (which no longer exists) or, for `spot`
+            # (ForceNew in node_config.go schemaNodeConfig), replaces the cluster. Hence
+            # ignore_changes: Terraform uses this block at creation only, as the
+            # terraform-google-modules safer-cluster does for its default pool
+            # (lifecycle.ignore_changes = [node_pool, ...]). Each pool sets GKE_METADATA itself.
+            node_config=ContainerClusterNodeConfig(
+                workload_metadata_config=ContainerClusterNodeConfigWorkloadMetadataConfig(
+                    mode="GKE_METADATA"
+                ),
+                shielded_instance_config=ContainerClusterNodeConfigShieldedInstanceConfig(
+                    enable_secure_boot=True, enable_integrity_monitoring=True
+                ),
+            ),
+            lifecycle=TerraformResourceLifecycle(ignore_changes=["node_config"]),
             deletion_protection=deletion_protection,
             resource_labels=labels,
             depends_on=[key_use],

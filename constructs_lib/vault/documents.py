@@ -64,6 +64,19 @@ def vault_policy_hcl(paths: Mapping[str, Iterable[str]]) -> str:
     return "\n".join(blocks)
 
 
+# cdktf encodes an unresolved string token as `${TfToken[TOKEN.<n>]}`, n counting every token the
+# process created before it: sorting such strings orders them by creation count as text, so one
+# environment's policy changed with what other environments (or a --env synth) created first.
+_TOKEN_MARK = "${TfToken["
+
+
+def _stable_unique(values: Iterable[str]) -> list[str]:
+    """De-duplicated; literal strings sorted, tokens after them in the order given (the callers
+    give them in a stable order: handles sorted by cloud, region and classification)."""
+    unique = list(dict.fromkeys(values))
+    return sorted(v for v in unique if _TOKEN_MARK not in v) + [v for v in unique if _TOKEN_MARK in v]
+
+
 def iam_statement(
     *,
     actions: Sequence[str],
@@ -73,7 +86,7 @@ def iam_statement(
     sid: str | None = None,
     effect: str = "Allow",
 ) -> IamStatement:
-    """One IAM policy statement with sorted, de-duplicated actions and resources."""
+    """One IAM policy statement: actions sorted, resources and principals de-duplicated (_stable_unique)."""
     if not actions:
         raise ValueError("an IAM statement needs at least one action.")
     stmt: IamStatement = {}
@@ -82,11 +95,11 @@ def iam_statement(
     stmt["Effect"] = effect
     if principals:
         stmt["Principal"] = {
-            k: sorted(set(v)) if len(set(v)) > 1 else next(iter(v)) for k, v in sorted(principals.items())
+            k: _stable_unique(v) if len(set(v)) > 1 else next(iter(v)) for k, v in sorted(principals.items())
         }
     stmt["Action"] = sorted(set(actions))
     if resources is not None:
-        stmt["Resource"] = sorted(set(resources))
+        stmt["Resource"] = _stable_unique(resources)
     if conditions:
         stmt["Condition"] = {op: dict(sorted(kv.items())) for op, kv in sorted(conditions.items())}
     return stmt

@@ -195,5 +195,76 @@ CATALOG: dict[str, CheckMeta] = {
             "replication destination and every ACR geo-replica in a region of that jurisdiction; an "
             "Artifact Registry repository in a single region of it (not a multi-region).",
         ),
+        # issue 16 ("not evaluated" must go down): checks for companion and provider types no
+        # checkov check reads. Numbered from 20 so parallel work on 15-19 cannot collide.
+        CheckMeta(
+            id="CKV_MCAI_20",
+            name="S3 companions: versioning Enabled, SSE-KMS (SSE-S3 only on access-log buckets), "
+            "logging into an access-log bucket, notifications with a destination",
+            resources=(
+                "aws_s3_bucket_versioning",
+                "aws_s3_bucket_server_side_encryption_configuration",
+                "aws_s3_bucket_logging",
+                "aws_s3_bucket_notification",
+            ),
+            fix='versioning_configuration { status = "Enabled" }; SSE rule aws:kms with kms_master_key_id '
+            "and bucket_key_enabled (AES256 only for a bucket tagged purpose=access-logs); logging "
+            "target_bucket another bucket of the stack tagged purpose=access-logs; a notification with "
+            "eventbridge = true or a topic/queue/function.",
+        ),
+        CheckMeta(
+            id="CKV_MCAI_21",
+            name="A Megaport VXC stays within its cloud product's and its MCR's rate, on a set, unique VLAN",
+            resources=("megaport_vxc",),
+            fix="rate_limit <= 5000 Mbps for an AWS hosted VIF (10000 for AWSHC, Google and Azure) and "
+            "<= the A-end MCR's port_speed; a_end.ordered_vlan 2..4093, unique per MCR (set the VXC's "
+            "rate_limit_mbps / vlan in environments/<env>.yaml).",
+        ),
+        CheckMeta(
+            id="CKV_MCAI_22",
+            name="A Cloudflare load balancer pool has a health monitor and a reachable minimum_origins",
+            resources=("cloudflare_load_balancer_pool",),
+            fix="Set monitor to a cloudflare_load_balancer_monitor of the stack, keep at least one enabled "
+            "origin and 1 <= minimum_origins <= the enabled origins.",
+        ),
+        CheckMeta(
+            id="CKV_MCAI_23",
+            name="Vault Kubernetes auth verifies the cluster's CA and issuer and never uses Vault's own "
+            "pod token",
+            resources=("vault_kubernetes_auth_backend_config", "vault_auth_backend"),
+            fix="disable_local_ca_jwt = true, kubernetes_ca_cert set, issuer set with "
+            "disable_iss_validation = false; one config per kubernetes auth mount.",
+        ),
+        CheckMeta(
+            id="CKV_MCAI_24",
+            name="An Azure private endpoint sits in a subnet, connects without manual approval and "
+            "registers its private DNS",
+            resources=("azurerm_private_endpoint",),
+            fix="Set subnet_id, private_service_connection { is_manual_connection = false, "
+            "subresource_names = [...] } and a private_dns_zone_group with the service's "
+            "privatelink zone.",
+        ),
+        CheckMeta(
+            id="CKV_MCAI_25",
+            name="Destroying a stack never disables a Google API project-wide",
+            resources=("google_project_service",),
+            fix="disable_on_destroy = false (the provider's default is true) and no "
+            "disable_dependent_services = true.",
+        ),
+        CheckMeta(
+            id="CKV_MCAI_26",
+            name="A generated password is at least 32 characters; an IPsec pre-shared key also fits AWS "
+            "(at most 64, specials only ._, no digits)",
+            resources=("random_password",),
+            fix="Use constructs_lib.ipsec.PresharedKey (length 32..64, override_special '._', numeric = "
+            "false) for tunnel keys; other passwords: length >= 32 with upper and lower case.",
+        ),
+        CheckMeta(
+            id="CKV_MCAI_27",
+            name="A KMS alias (alias/..., never the reserved alias/aws/) names a key of its own stack",
+            resources=("aws_kms_alias",),
+            fix='name = "alias/<name>" (not alias/aws/...) and target_key_id = aws_kms_key.<name>.key_id '
+            "of a key declared in the same stack (constructs_lib/aws/kms.RotatingKey does both).",
+        ),
     )
 }

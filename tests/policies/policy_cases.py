@@ -22,7 +22,18 @@ def aws_providers(region: str) -> list[dict]:
 
 
 def pool(name: str) -> dict:
-    return {"account_id": "acc", "name": name, "origins": [{"address": "203.0.113.10", "name": "ingress"}]}
+    # health-checked by the stack's MONITOR (CKV_MCAI_22), so only residency is under test here
+    return {
+        "account_id": "acc",
+        "name": name,
+        "monitor": ref("cloudflare_load_balancer_monitor.health"),
+        "origins": [{"address": "203.0.113.10", "name": "ingress"}],
+    }
+
+
+MONITOR = {
+    "cloudflare_load_balancer_monitor.health": {"account_id": "acc", "type": "https", "path": "/healthz"}
+}
 
 
 def lb(description: str | None, **pools) -> dict:
@@ -469,6 +480,7 @@ STACKS = [
         EDGE,
         providers={"cloudflare": [{}]},
         resources={
+            **MONITOR,
             "cloudflare_load_balancer_pool.eu_gcp": pool("prod-gcp-europe-west1"),
             "cloudflare_load_balancer_pool.eu_aws": pool("prod-aws-eu-west-1"),
             "cloudflare_load_balancer_pool.us_aws": pool("prod-aws-us-east-1"),

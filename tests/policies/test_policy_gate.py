@@ -220,6 +220,7 @@ def test_sarif_locates_failures_and_marks_excepted_suppressed(big):
 # exit codes on a tiny stack: one violation, excepted (0) or with an expired exception (1)
 
 EDGE_ONE_VIOLATION = stack(cases.EDGE, providers={"cloudflare": [{}]}, resources={
+    **cases.MONITOR,
     "cloudflare_load_balancer_pool.eu": cases.pool("prod-gcp-europe-west1"),
     "cloudflare_load_balancer_pool.us": cases.pool("prod-aws-us-east-1"),
     "cloudflare_load_balancer.eu": cases.lb(
@@ -374,7 +375,14 @@ def test_guard_flags_a_custom_check_that_produced_no_result(tmp_path):
     ran = gate.Result(
         "CKV_MCAI_5", "n", True, cases.EDGE, "cloudflare_load_balancer.eu", "f", 1, 2, [], "fix"
     )
-    assert gate.custom_checks_missing([ran], [index]) == []
+    # the stack's pools are also covered by CKV_MCAI_22 (issue 16): missing until it reports too
+    assert gate.custom_checks_missing([ran], [index]) == [
+        m for m in gate.custom_checks_missing([], [index]) if m.startswith("CKV_MCAI_22")
+    ]
+    pool = gate.Result(
+        "CKV_MCAI_22", "n", True, cases.EDGE, "cloudflare_load_balancer_pool.eu", "f", 1, 2, [], "fix"
+    )
+    assert gate.custom_checks_missing([ran, pool], [index]) == []
 
 
 def test_checks_folder_is_a_package_so_checkov_loads_it():

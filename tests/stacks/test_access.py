@@ -91,16 +91,27 @@ def test_staging_and_prod_stacks_use_s3_state_with_lock_file_and_dev_stays_local
 @pytest.mark.parametrize("env", ["staging", "prod"])
 def test_the_state_stack_declares_the_backend_bucket_encrypted_versioned_and_private(synthesized, env):
     stack = synthesized[f"{env}-global-state"]
-    (bucket,) = resources(stack, "aws_s3_bucket").values()
+    # the state bucket and (issue 16) its access-log bucket, tests/stacks/test_policy_followups.py
+    assert set(resources(stack, "aws_s3_bucket")) == {"s3_bucket", "s3_log_bucket"}
+    bucket = resources(stack, "aws_s3_bucket")["s3_bucket"]
     assert bucket["bucket"] == RAW[env]["backend"]["bucket"]
     assert bucket["lifecycle"]["prevent_destroy"] is True
-    (versioning,) = resources(stack, "aws_s3_bucket_versioning").values()
+    versioning = resources(stack, "aws_s3_bucket_versioning")["s3_versioning"]
+    assert versioning["bucket"] == "${aws_s3_bucket.s3_bucket.id}"
     assert versioning["versioning_configuration"]["status"] == "Enabled"
-    (sse,) = resources(stack, "aws_s3_bucket_server_side_encryption_configuration").values()
+    sse = resources(stack, "aws_s3_bucket_server_side_encryption_configuration")["s3_encryption"]
+    assert sse["bucket"] == "${aws_s3_bucket.s3_bucket.id}"
     assert sse["rule"][0]["apply_server_side_encryption_by_default"]["sse_algorithm"] == "aws:kms"
-    (block,) = resources(stack, "aws_s3_bucket_public_access_block").values()
-    for key in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"):
-        assert block[key] is True
+    blocks = resources(stack, "aws_s3_bucket_public_access_block").values()
+    assert len(blocks) == 2  # one per bucket
+    for block in blocks:
+        for key in (
+            "block_public_acls",
+            "block_public_policy",
+            "ignore_public_acls",
+            "restrict_public_buckets",
+        ):
+            assert block[key] is True
     (key,) = resources(stack, "aws_kms_key").values()
     assert key["enable_key_rotation"] is True
     assert stack["provider"]["aws"][0]["region"] == RAW[env]["backend"]["region"]
