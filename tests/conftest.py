@@ -160,7 +160,9 @@ def synth_dir(tmp_path_factory) -> Path:
 # ---- background jobs (tests/background.py) ---------------------------------------------------
 
 
-@pytest.hookimpl(trylast=True)  # after -k/-m deselection: only the tests that will run
+# tryfirst: the xdist_group marks must be there before xdist's worker reads them (its own hook
+# has no order); -k/-m deselection afterwards keeps the order set here.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(session, config, items) -> None:
     """The tests that read a background job run last, module by module in the collected order,
     so the jobs run while the other tests do (not under xdist: its workers share the load)."""
@@ -168,9 +170,19 @@ def pytest_collection_modifyitems(session, config, items) -> None:
     for item in items:
         if "policy_runs" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group("checkov"))
+    # Likewise the tests of each other background job (xdist would otherwise split a module's
+    # tests between workers, and each worker would run the job again).
+    group_of: dict[Path, str] = {}
+    for job in background.JOBS.values():
+        for module in job.modules():
+            group_of.setdefault(module, "checkov" if job.name == "policy_gate" else f"background-{job.name}")
+    for item in items:
+        group = group_of.get(Path(str(item.path)).resolve())
+        if group and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(group))
     if background.workers() == 0:
         return
-    job_modules = {m for job in background.JOBS.values() for m in job.modules()}
+    job_modules = set(group_of)
     later = [item for item in items if Path(str(item.path)).resolve() in job_modules]
     if later:
         items[:] = [item for item in items if Path(str(item.path)).resolve() not in job_modules] + later
