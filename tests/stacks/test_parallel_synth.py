@@ -6,23 +6,28 @@ property. It once failed: IAM resources were sorted as cdktf token strings, whos
 the tokens created before them, so prod's and staging's policies changed order with what the
 other environments created first. staging (three AWS regions) alone, in ONE process, against the
 session's synth of every environment; and its manifest entries appear verbatim in the merged one.
+The staging synth runs in the background (tests/background.py) while the other tests run.
 """
 
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 
+from tests.background import Context, background
 from tests.conftest import REPO
 
 
-def test_staging_alone_equals_its_part_of_the_whole_plan(synth_dir, tmp_path):
-    out = tmp_path / "staging.out"
-    proc = subprocess.run(
-        [sys.executable, "-m", "stacks", "synth", "--env", "staging", "--jobs", "1", "--out", str(out)],
-        cwd=REPO, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+@background("staging_alone_synth")
+def _staging_alone_job(ctx: Context) -> dict:
+    out = ctx.tmp / "staging.out"
+    argv = [sys.executable, "-m", "stacks", "synth", "--env", "staging", "--jobs", "1", "--out", str(out)]
+    return {"argv": argv, "cwd": REPO, "timeout": 600, "out": out}
+
+
+def test_staging_alone_equals_its_part_of_the_whole_plan(synth_dir, background_jobs):
+    job = background_jobs("staging_alone_synth")
+    proc, out = job["proc"], job["out"]
     assert proc.returncode == 0, proc.stderr[-3000:]
     alone = sorted((out / "stacks").glob("*/cdk.tf.json"))
     assert len(alone) > 20, "staging wrote too few stacks"
