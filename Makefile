@@ -136,13 +136,10 @@ format: .venv/.installed
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-# pytest-xdist: one worker per core (PYTEST_WORKERS=0 runs in this process); the session's one synth
-# starts in the background as the session begins, and every policy-gate test goes to one worker
-# (tests/conftest.py), so checkov still runs once.
-PYTEST_WORKERS ?= auto
-PYTEST_ARGS = -n $(PYTEST_WORKERS) --dist loadgroup
+# One pytest process; the subprocesses the tests need run beside it on the other core
+# (tests/background.py).
 test: lint lint-ci typecheck .venv/.installed .venv-checkov/.installed node_modules/.installed
-	@$(PHASE) test $(PY) -m pytest $(PYTEST_ARGS)
+	@$(PHASE) test $(PY) -m pytest
 
 # The whole pull-request gate in one command: lint, lint-ci, typecheck, synth of every environment, policy,
 # review, and pytest on THAT synth (MCAI_SYNTH_DIR: the session does not synthesize again; see
@@ -158,7 +155,7 @@ gate-synth: .venv/.installed
 
 gate-test: .venv/.installed .venv-checkov/.installed node_modules/.installed
 	@$(PHASE) test env MCAI_SYNTH_DIR=$(abspath $(OUT)) MCAI_SYNTH_TMPDIR=$(abspath $(GATE_TMP)) \
-	  MCAI_POLICY_JSON=$(abspath policy-results/policy.json) $(PY) -m pytest -q $(PYTEST_ARGS)
+	  MCAI_POLICY_JSON=$(abspath policy-results/policy.json) $(PY) -m pytest -q
 
 snapshot-update: .venv/.installed
 	$(PY) -m pytest tests/snapshots --snapshot-update

@@ -40,7 +40,7 @@ from stacks.params import Cluster, Environment, Megaport, MegaportRouter, Vpn
 from stacks.residency import Residency, load_residency
 from stacks.secret_shapes import SECRET_KEY_NAME, redact, shape_of, strings
 from stacks.vault_checks import check_vault
-from stacks.yaml_source import decode, duplicate_keys
+from stacks.yaml_source import decode, duplicate_keys, safe_load
 
 # Machine families that carry a GPU, per cloud (the GPU pool must use one of them).
 GPU_FAMILIES: dict[str, re.Pattern[str]] = {
@@ -113,7 +113,7 @@ def read_parameters(path: str | Path) -> dict[str, Any]:
         raise ParameterError(shown, [Problem(bad.path, bad.message, bad.line)])
     assert text is not None  # decode returns the text or the problem
     try:
-        data = yaml.safe_load(text)
+        data = safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"

@@ -13,9 +13,7 @@ the builder returned. Nothing is checked in the background: the test asserts on 
 job that fails fails its test exactly as before.
 
 `MCAI_TEST_BACKGROUND=0` runs every job in the foreground when its test first asks, in the
-collected order (the old behaviour; for measurements and for debugging one job). Under
-pytest-xdist (`make test`, `make gate`) every worker does that: the workers already keep both
-cores busy, and a job runs in the worker whose test asks for it.
+collected order (the old behaviour; for measurements and for debugging one job).
 
 A builder gets a `Context`: its own empty folder (`tmp`), `synth()`, which returns the session's
 synthesized cdktf.out (tests/conftest.py `synth_dir`), and the collected test modules. A job
@@ -229,9 +227,7 @@ def _kill_group(proc: subprocess.Popen[str]) -> None:
 
 
 def workers() -> int:
-    """Background jobs at a time: 0 (each job in the foreground when first read) under an xdist
-    worker, whose siblings already share the cores, else MCAI_TEST_BACKGROUND (default 1)."""
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        return 0
+    """Background jobs at a time: MCAI_TEST_BACKGROUND (default 1; 0: each job in the foreground
+    when first read)."""
     value = os.environ.get("MCAI_TEST_BACKGROUND", "1")
     return int(value) if value.isdigit() else 1

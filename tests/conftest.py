@@ -10,27 +10,19 @@ hold every environment and be newer than every source file, else the session fai
 `MCAI_SYNTH_TMPDIR` names the TMPDIR that synth ran with (tests/test_fresh_machine.py checks it
 was left empty); without it that one test is skipped.
 
-With pytest-xdist (`make test` runs `-n auto --dist loadgroup`), the controller starts that one
-synth in the background as the session begins (`MCAI_SESSION_SYNTH`), the workers run the tests
-that need no synth meanwhile and wait for it only when a test asks for it; every test that reads
-the session's policy-gate runs goes to one worker (`xdist_group("checkov")`), so checkov still
-runs once per session.
-
-Without xdist, the subprocesses the tests need (a checkov scan, a second synth, terraform, ...)
-run in the background on the second core while the other tests run: tests/background.py. The
-hooks below start them when collection ends and run the tests that read them last. Under xdist
-each job runs in the worker whose test first asks for it, in the foreground.
+The subprocesses the tests need (a checkov scan, a second synth, terraform, ...) run in the
+background on the second core while the other tests run: tests/background.py. The hooks below
+start them when collection ends and run the tests that read them last. (pytest-xdist was tried
+and dropped: with pytest 9.2 and xdist 3.8 `--dist loadgroup` does not group, so every worker
+re-ran the session's checkov batch and synths: 118-121 CPU s against 81-96 without it.)
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -80,61 +72,6 @@ def reused_synth_problem(out: Path, repo: Path = REPO) -> str | None:
     return None
 
 
-def _xdist_controller(config: pytest.Config) -> bool:
-    workers = getattr(config.option, "numprocesses", None)
-    return bool(workers) and not os.environ.get("PYTEST_XDIST_WORKER")
-
-
-_BACKGROUND: dict[str, object] = {}
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_configure(config: pytest.Config) -> None:
-    """xdist controller: start the session's one synth now, in the background, for the workers."""
-    if not _xdist_controller(config) or os.environ.get("MCAI_SYNTH_DIR") or config.option.collectonly:
-        return
-    base = Path(tempfile.mkdtemp(prefix="mcai-session-synth-"))
-    (base / "tmp").mkdir()
-    log = (base / "synth.log").open("w")
-    cmd = [sys.executable, "-m", "stacks", "synth", "--out", str(base / "cdktf.out")]
-    environ = dict(os.environ, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20", TMPDIR=str(base / "tmp"))
-    # The exit status lands in `rc` when the synth ends: the workers wait for that file.
-    wrapper = (
-        "import subprocess, sys; rc = subprocess.call(sys.argv[2:]); open(sys.argv[1], 'w').write(str(rc))"
-    )
-    _BACKGROUND["proc"] = subprocess.Popen(
-        [sys.executable, "-c", wrapper, str(base / "rc"), *cmd],
-        cwd=REPO, env=environ, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    _BACKGROUND["base"] = base
-    os.environ["MCAI_SESSION_SYNTH"] = str(base)  # the workers start after configure and inherit it
-
-
-def pytest_unconfigure(config: pytest.Config) -> None:
-    proc, base = _BACKGROUND.pop("proc", None), _BACKGROUND.pop("base", None)
-    if isinstance(proc, subprocess.Popen):
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
-    if isinstance(base, Path):
-        shutil.rmtree(base, ignore_errors=True)
-        os.environ.pop("MCAI_SESSION_SYNTH", None)
-
-
-def _session_synth(base: Path) -> Path:
-    """Wait for the controller's background synth (xdist) and return its output."""
-    rc = base / "rc"
-    deadline = time.monotonic() + 900
-    while not rc.exists():
-        if time.monotonic() > deadline:
-            pytest.fail(f"the session synth in {base} did not finish in 900 s", pytrace=False)
-        time.sleep(0.2)
-    if rc.read_text().strip() != "0":
-        log = (base / "synth.log").read_text(errors="replace")
-        pytest.fail(f"synth failed ({rc.read_text().strip()}):\n{log[-6000:]}", pytrace=False)
-    return base / "cdktf.out"
-
-
 @pytest.fixture(scope="session")
 def synth_dir(tmp_path_factory) -> Path:
     """A synthesized cdktf.out of every environment (one synth per session, or MCAI_SYNTH_DIR)."""
@@ -143,15 +80,12 @@ def synth_dir(tmp_path_factory) -> Path:
         if problem := reused_synth_problem(out):
             pytest.fail(f"MCAI_SYNTH_DIR: {problem}", pytrace=False)
         return out
-    if shared := os.environ.get("MCAI_SESSION_SYNTH"):
-        out = _session_synth(Path(shared))
-    else:
-        out = tmp_path_factory.mktemp("synth") / "cdktf.out"
-        # The synth's own TMPDIR, so tests/test_fresh_machine.py can prove it is left empty.
-        (out.parent / "tmp").mkdir()
-        proc = run_synth(out, tmpdir=out.parent / "tmp")
-        if proc.returncode != 0:
-            pytest.fail(f"synth failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}", pytrace=False)
+    out = tmp_path_factory.mktemp("synth") / "cdktf.out"
+    # The synth's own TMPDIR, so tests/test_fresh_machine.py can prove it is left empty.
+    (out.parent / "tmp").mkdir()
+    proc = run_synth(out, tmpdir=out.parent / "tmp")
+    if proc.returncode != 0:
+        pytest.fail(f"synth failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}", pytrace=False)
     if background.ACTIVE is not None:
         background.ACTIVE.set_synth(out)  # the background jobs that read the synth may start
     return out
@@ -160,29 +94,12 @@ def synth_dir(tmp_path_factory) -> Path:
 # ---- background jobs (tests/background.py) ---------------------------------------------------
 
 
-# tryfirst: the xdist_group marks must be there before xdist's worker reads them (its own hook
-# has no order); -k/-m deselection afterwards keeps the order set here.
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(session, config, items) -> None:
     """The tests that read a background job run last, module by module in the collected order,
-    so the jobs run while the other tests do (not under xdist: its workers share the load)."""
-    # One worker runs every test that reads the session's policy-gate runs (one checkov batch).
-    for item in items:
-        if "policy_runs" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("checkov"))
-    # Likewise the tests of each other background job (xdist would otherwise split a module's
-    # tests between workers, and each worker would run the job again).
-    group_of: dict[Path, str] = {}
-    for job in background.JOBS.values():
-        for module in job.modules():
-            group_of.setdefault(module, "checkov" if job.name == "policy_gate" else f"background-{job.name}")
-    for item in items:
-        group = group_of.get(Path(str(item.path)).resolve())
-        if group and item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(group))
+    so the jobs run while the other tests do."""
     if background.workers() == 0:
         return
-    job_modules = set(group_of)
+    job_modules = {module for job in background.JOBS.values() for module in job.modules()}
     later = [item for item in items if Path(str(item.path)).resolve() in job_modules]
     if later:
         items[:] = [item for item in items if Path(str(item.path)).resolve() not in job_modules] + later

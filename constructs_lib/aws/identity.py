@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from cdktf_cdktf_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider
 from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
@@ -108,7 +109,7 @@ def deploy_boundary_policy(*, boundary_arn: str, deploy_role_arn: str, state_buc
     Changing any of these needs an administrator outside CI. What it does not stop: the role
     still creates the platform's other roles (EKS, nodes, replication), which carry no boundary.
     """
-    statements: list[dict] = [
+    statements: list[dict[str, Any]] = [
         {
             "Sid": "CeilingEverythingButUsersKeysAndAuditStop",
             "Effect": "Allow",
