@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -163,21 +164,37 @@ class SynthProcessError(Exception):
         self.stderr = stderr
 
 
-def _manifest_entries(manifest: Path) -> str:
-    """The text of the `"stacks": {...}` members of a cdktf manifest.json, as cdktf wrote it."""
+def _manifest_entries(manifest: Path) -> dict[str, str]:
+    """stack id -> the text of its member of a cdktf manifest.json's `"stacks"`, as cdktf wrote it
+    (each member starts on a line of its own, indented four spaces: `    "<id>": {`)."""
     text = manifest.read_text(encoding="utf-8")
     head, tail = '{\n  "stacks": {\n', '\n  },\n  "version": '
     if not text.startswith(head) or tail not in text:
         raise RuntimeError(f"{manifest}: not the manifest layout of cdktf 0.21 (cannot merge)")
-    return text[len(head) : text.index(tail)]
+    body = text[len(head) : text.index(tail)]
+    starts = [m.start() for m in re.finditer(r'^    "([^"]+)": \{$', body, re.M)]
+    members = [body[a:b].rstrip().rstrip(",") for a, b in zip(starts, [*starts[1:], len(body)], strict=True)]
+    return {m.split('"', 2)[1]: m for m in members}
+
+
+def _groups(sizes: dict[str, int], workers: int) -> list[list[str]]:
+    """Environments in `workers` processes of about equal work (largest first onto the lightest
+    process); a process costs a fixed start (node, providers) worth about two clusters."""
+    loads = [2] * workers
+    groups: list[list[str]] = [[] for _ in range(workers)]
+    for name in sorted(sizes, key=lambda n: (-sizes[n], n)):
+        i = loads.index(min(loads))
+        groups[i].append(name)
+        loads[i] += sizes[name]
+    return [sorted(g) for g in groups if g]
 
 
 def _synthesize_in_parallel(
     sizes: dict[str, int], out: Path, environ: MutableMapping[str, str], *, workers: int, local_state: bool
 ) -> list[str]:
-    """One `python -m stacks synth --env <name> --jobs 1` process per environment (`sizes`: name ->
-    clusters), `workers` at a time, largest first; the outputs are merged into one cdktf.out exactly as one process writes
-    it (stack folders, and manifest.json's stacks in id order: ids start with the environment).
+    """`workers` processes `python -m stacks synth --env <names> --jobs 1`, the environments shared
+    out by size (`sizes`: name -> clusters; _groups); the outputs are merged into one cdktf.out
+    exactly as one process writes it (stack folders, and manifest.json's stacks in id order).
 
     The environments of one app never reference each other (every cross-stack reference stays
     inside its environment), so each synthesizes alone; the processes run side by side on a
@@ -185,36 +202,37 @@ def _synthesize_in_parallel(
     import subprocess
     from concurrent.futures import ThreadPoolExecutor
 
-    names = list(sizes)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned_synths(out.parent)
     tmp = Path(tempfile.mkdtemp(prefix=f".synth-{os.getpid()}-", dir=out.parent))
     try:
-        parts = {name: tmp / "parts" / name for name in names}
+        groups = _groups(sizes, workers)
+        parts = {i: tmp / "parts" / str(i) for i in range(len(groups))}
         flags = ["--local-state"] if local_state else []
 
-        def one(name: str) -> subprocess.CompletedProcess[str]:
-            cmd = [sys.executable, "-m", "stacks", "synth", "--env", name, "--jobs", "1", *flags]
+        def one(i: int) -> subprocess.CompletedProcess[str]:
+            cmd = [sys.executable, "-m", "stacks", "synth", "--env", ",".join(groups[i]), "--jobs", "1"]
             return subprocess.run(
-                [*cmd, "--out", str(parts[name])], env=dict(environ), capture_output=True, text=True
+                [*cmd, *flags, "--out", str(parts[i])], env=dict(environ), capture_output=True, text=True
             )
 
-        order = sorted(names, key=lambda n: -sizes[n])  # the largest first: it finishes last
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            done = dict(zip(order, pool.map(one, order), strict=True))
-        for name in names:
-            if done[name].returncode != 0:
-                raise SynthProcessError(name, done[name].stderr)
+        with ThreadPoolExecutor(max_workers=len(groups)) as pool:
+            done = list(pool.map(one, range(len(groups))))
+        for i, proc in enumerate(done):
+            if proc.returncode != 0:
+                raise SynthProcessError(",".join(groups[i]), proc.stderr)
         (tmp / "stacks").mkdir()
-        entries = []
-        for name in sorted(names):
-            for folder in sorted((parts[name] / "stacks").iterdir()):
+        entries: dict[str, str] = {}
+        for i in parts:
+            for folder in sorted((parts[i] / "stacks").iterdir()):
                 folder.rename(tmp / "stacks" / folder.name)
-            entries.append(_manifest_entries(parts[name] / "manifest.json"))
-        version = json.loads((parts[names[0]] / "manifest.json").read_text(encoding="utf-8"))["version"]
+            entries.update(_manifest_entries(parts[i] / "manifest.json"))
+        version = json.loads((parts[0] / "manifest.json").read_text(encoding="utf-8"))["version"]
         (tmp / "manifest.json").write_text(
-            '{\n  "stacks": {\n' + ",\n".join(entries) + f'\n  }},\n  "version": "{version}"\n}}',
+            '{\n  "stacks": {\n'
+            + ",\n".join(entries[k] for k in sorted(entries))
+            + f'\n  }},\n  "version": "{version}"\n}}',
             encoding="utf-8",
         )
         shutil.rmtree(tmp / "parts")
