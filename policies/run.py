@@ -364,6 +364,10 @@ def run_checkov(files: list[Path], prefixes: dict[Path, str] | None = None) -> S
             )
             results = report.get("results") or {}
             errors = [str(e) for e in results.get("parsing_errors") or []]
+            # checkov names an unparsable file relative to its working directory (-f) or absolute.
+            unparsed = {
+                (Path(e) if Path(e).is_absolute() else root / e.lstrip("/")).resolve() for e in errors
+            }
             reports[fw]["results"]["parsing_errors"] += errors
             per_copy: dict[Path, dict[str, list[dict[str, Any]]]] = {
                 (root / r).resolve(): {"passed_checks": [], "failed_checks": []} for r in todo[fw]
@@ -378,7 +382,7 @@ def run_checkov(files: list[Path], prefixes: dict[Path, str] | None = None) -> S
                     reports[fw]["results"][kind].append(record)
             for path, records in per_copy.items():
                 folder, content = scanned.get(path, ("", b""))
-                if cache and folder and not any(path.name in e or str(path) in e for e in errors):
+                if cache and folder and path not in unparsed:
                     cache.put(fw, folder, content, records)
         seconds = time.monotonic() - started
     if cache:

@@ -11,6 +11,7 @@ The second synth of dev the determinism and CLI tests compare with runs in the b
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -51,35 +52,54 @@ def test_every_stack_matches_its_snapshot(synthesized, stack_snapshot):
 CDKTF_CLI = REPO / "node_modules" / ".bin" / "cdktf"
 
 
-@background("second_dev_synth")
-def _second_dev_synth_job(ctx: Context) -> dict:
-    """The one second synth of dev the module needs: through the real cdktf CLI (main.py) when it
-    is installed, which serves the CLI test and the determinism test alike; else `stacks synth`."""
+@background("second_staging_synth")
+def _second_staging_synth_job(ctx: Context) -> dict:
+    """The one second synth the module needs, of staging alone (three AWS regions, so ordering
+    across regions shows): through the real cdktf CLI (main.py, one process) when it is installed,
+    else `stacks synth --jobs 1`. It serves the CLI test, the determinism test and the test that
+    an environment alone writes exactly its part of the whole plan."""
     out = ctx.tmp / "cli.out"
     env = dict(os.environ, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20")
     if not CDKTF_CLI.exists():
-        argv = [sys.executable, "-m", "stacks", "synth", "--out", str(out), "--env", "dev"]
+        argv = [sys.executable, "-m", "stacks", "synth", "--out", str(out), "--env", "staging", "--jobs", "1"]
         return {"argv": argv, "cwd": REPO, "env": env, "kind": "stacks", "out": out}
-    env.update(ENV="dev", CHECKPOINT_DISABLE="1")
+    env.update(ENV="staging", CHECKPOINT_DISABLE="1")
     argv = [str(CDKTF_CLI), "synth", "--output", str(out)]
     return {"argv": argv, "cwd": REPO, "env": env, "timeout": 600, "kind": "cli", "out": out}
 
 
 @pytest.fixture(scope="module")
-def second_dev_synth(background_jobs) -> tuple[str, Path, object]:
-    job = background_jobs("second_dev_synth")
+def second_synth(background_jobs) -> tuple[str, Path, object]:
+    job = background_jobs("second_staging_synth")
     return job["kind"], job["out"], job["proc"]
 
 
-def test_synth_is_deterministic_byte_for_byte(synth_dir, second_dev_synth):
-    """A second synth of the same commit (dev, as a sample) writes identical bytes."""
-    _, out, proc = second_dev_synth
+def test_synth_is_deterministic_byte_for_byte(synth_dir, second_synth):
+    """A second synth of the same commit (staging, as a sample) writes identical bytes."""
+    _, out, proc = second_synth
     assert proc.returncode == 0, proc.stdout + proc.stderr
     again = sorted((out / "stacks").glob("*/cdk.tf.json"))
-    assert again, "the dev synth wrote no stack"
+    assert len(again) > 20, "the staging synth wrote too few stacks"
     for path in again:
         first = synth_dir / "stacks" / path.parent.name / "cdk.tf.json"
         assert first.read_bytes() == path.read_bytes(), f"{path.parent.name} differs between two synths"
+
+
+def test_one_environment_alone_writes_its_part_of_the_whole_plan(synth_dir, second_synth):
+    """`python -m stacks synth` synthesizes environments in parallel processes and merges them
+    (stacks/__main__.py); `make synth ENV=...` and the review's partial synth rely on the same
+    property. It once failed: IAM resources were sorted as cdktf token strings, whose numbers count
+    the tokens created before them, so staging's and prod's policies changed order with what the
+    other environments created first. Staging synthesized alone (one process) against the
+    session's synth of every environment (the stack files: the determinism test above), and its
+    manifest members, which the parallel synth merges textually."""
+    _, out, proc = second_synth
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    manifest = json.loads((synth_dir / "manifest.json").read_text())["stacks"]
+    alone = json.loads((out / "manifest.json").read_text())["stacks"]
+    assert alone and alone == {k: v for k, v in manifest.items() if k.startswith("staging-")}
+    text = (synth_dir / "manifest.json").read_text()
+    assert text.startswith('{\n  "stacks": {\n') and text.endswith('\n  },\n  "version": "0.21.0"\n}')
 
 
 def test_logical_ids_carry_no_hash_suffix(synthesized):
@@ -97,13 +117,13 @@ def test_logical_ids_carry_no_hash_suffix(synthesized):
 
 
 @pytest.mark.skipif(not CDKTF_CLI.exists(), reason="run `make install-node` (make test does)")
-def test_cdktf_cli_synth_writes_the_same_stacks(synth_dir, second_dev_synth):
+def test_cdktf_cli_synth_writes_the_same_stacks(synth_dir, second_synth):
     """The real CLI (pinned cdktf-cli) runs main.py and writes the same files as `make synth`."""
-    kind, out, proc = second_dev_synth
+    kind, out, proc = second_synth
     assert kind == "cli"
     assert proc.returncode == 0, proc.stdout + proc.stderr
     cli = sorted((out / "stacks").glob("*/cdk.tf.json"))
-    assert cli and all(p.parent.name.startswith("dev-") for p in cli)
+    assert cli and all(p.parent.name.startswith("staging-") for p in cli)
     for path in cli:
         ours = synth_dir / "stacks" / path.parent.name / "cdk.tf.json"
         assert ours.read_bytes() == path.read_bytes(), path.parent.name

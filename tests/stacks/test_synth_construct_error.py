@@ -32,7 +32,7 @@ def install(*args, **kwargs):
 
 lazy.install = install
 from stacks.__main__ import main
-sys.exit(main(["synth", "--env", "dev", "--out", sys.argv[1]], environ=dict(os.environ)))
+sys.exit(main(["synth", "--env", "dev", "--out", sys.argv[1]], environ=os.environ))
 """
 
 
