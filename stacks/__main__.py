@@ -143,16 +143,21 @@ def synthesize(
                 + "\n",
                 encoding="utf-8",
             )
-        stacks = sorted(p.name for p in (tmp / "stacks").iterdir()) if (tmp / "stacks").exists() else []
-        old = out.with_name(out.name + ".old")
-        if out.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            out.rename(old)
-        tmp.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
-        return stacks
+        return _move_into_place(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _move_into_place(tmp: Path, out: Path) -> list[str]:
+    """Replace `out` by the finished synth in `tmp` (renames on one filesystem); its stack ids."""
+    stacks = sorted(p.name for p in (tmp / "stacks").iterdir()) if (tmp / "stacks").exists() else []
+    old = out.with_name(out.name + ".old")
+    if out.exists():
+        shutil.rmtree(old, ignore_errors=True)
+        out.rename(old)
+    tmp.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+    return stacks
 
 
 class SynthProcessError(Exception):
@@ -236,14 +241,7 @@ def _synthesize_in_parallel(
             encoding="utf-8",
         )
         shutil.rmtree(tmp / "parts")
-        stacks = sorted(p.name for p in (tmp / "stacks").iterdir())
-        old = out.with_name(out.name + ".old")
-        if out.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            out.rename(old)
-        tmp.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
-        return stacks
+        return _move_into_place(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
