@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mcai_lib import McaiCheck, StackFile, refs_to
+from mcai_lib import RawResourceCheck, StackFile, refs_to
 
 KMS = ("aws:kms", "aws:kms:dsse")
 
@@ -31,7 +31,7 @@ def _blocks(value: Any) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
-class S3Companions(McaiCheck):
+class S3Companions(RawResourceCheck):
     def __init__(self) -> None:
         super().__init__("CKV_MCAI_20")
 
@@ -42,11 +42,7 @@ class S3Companions(McaiCheck):
         bucket = stack.resource("aws_s3_bucket", names[0])
         return names[0], (bucket.get("tags") or {}) if bucket is not None else None
 
-    def problems(self, conf: dict[str, Any]) -> list[str]:
-        stack = self.stack()
-        raw = stack.resource(self.entity_type, self.entity_name) if stack else None
-        if raw is None:
-            return ["cannot read the resource from its stack file"]
+    def raw_problems(self, raw: dict[str, Any], stack: StackFile) -> list[str]:
         t = self.entity_type
         if t == "aws_s3_bucket_versioning":
             status = (_blocks(raw.get("versioning_configuration")) or [{}])[0].get("status")

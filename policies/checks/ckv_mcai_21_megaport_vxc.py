@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mcai_lib import McaiCheck, refs_to
+from mcai_lib import RawResourceCheck, StackFile, refs_to
 
 PARTNER_MAX_MBPS = {
     ("aws", "AWS"): 5000,
@@ -34,15 +34,11 @@ def _one(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-class MegaportVxc(McaiCheck):
+class MegaportVxc(RawResourceCheck):
     def __init__(self) -> None:
         super().__init__("CKV_MCAI_21")
 
-    def problems(self, conf: dict[str, Any]) -> list[str]:
-        stack = self.stack()
-        raw = stack.resource(self.entity_type, self.entity_name) if stack else None
-        if raw is None:
-            return ["cannot read the resource from its stack file"]
+    def raw_problems(self, raw: dict[str, Any], stack: StackFile) -> list[str]:
         found = []
         rate = raw.get("rate_limit")
         if not isinstance(rate, int) or isinstance(rate, bool) or rate < 1:

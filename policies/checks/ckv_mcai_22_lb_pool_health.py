@@ -12,18 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from mcai_lib import McaiCheck, refs_to
+from mcai_lib import RawResourceCheck, StackFile, refs_to
 
 
-class LbPoolHealth(McaiCheck):
+class LbPoolHealth(RawResourceCheck):
     def __init__(self) -> None:
         super().__init__("CKV_MCAI_22")
 
-    def problems(self, conf: dict[str, Any]) -> list[str]:
-        stack = self.stack()
-        raw = stack.resource(self.entity_type, self.entity_name) if stack else None
-        if raw is None:
-            return ["cannot read the resource from its stack file"]
+    def raw_problems(self, raw: dict[str, Any], stack: StackFile) -> list[str]:
         found = []
         monitors = refs_to(raw.get("monitor"), "cloudflare_load_balancer_monitor")
         if not monitors or stack.resource("cloudflare_load_balancer_monitor", monitors[0]) is None:

@@ -15,18 +15,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from mcai_lib import McaiCheck, refs_to
+from mcai_lib import RawResourceCheck, StackFile, refs_to
 
 
-class VaultKubernetesAuth(McaiCheck):
+class VaultKubernetesAuth(RawResourceCheck):
     def __init__(self) -> None:
         super().__init__("CKV_MCAI_23")
 
-    def problems(self, conf: dict[str, Any]) -> list[str]:
-        stack = self.stack()
-        raw = stack.resource(self.entity_type, self.entity_name) if stack else None
-        if raw is None:
-            return ["cannot read the resource from its stack file"]
+    def raw_problems(self, raw: dict[str, Any], stack: StackFile) -> list[str]:
         if self.entity_type == "vault_auth_backend":
             if raw.get("type") != "kubernetes":
                 return []

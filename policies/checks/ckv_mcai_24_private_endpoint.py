@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mcai_lib import McaiCheck
+from mcai_lib import RawResourceCheck, StackFile
 
 
 def _one(value: Any) -> dict[str, Any]:
@@ -22,15 +22,11 @@ def _one(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-class PrivateEndpoint(McaiCheck):
+class PrivateEndpoint(RawResourceCheck):
     def __init__(self) -> None:
         super().__init__("CKV_MCAI_24")
 
-    def problems(self, conf: dict[str, Any]) -> list[str]:
-        stack = self.stack()
-        raw = stack.resource(self.entity_type, self.entity_name) if stack else None
-        if raw is None:
-            return ["cannot read the resource from its stack file"]
+    def raw_problems(self, raw: dict[str, Any], stack: StackFile) -> list[str]:
         found = []
         if not raw.get("subnet_id"):
             found.append("subnet_id is not set")

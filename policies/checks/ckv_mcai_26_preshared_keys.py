@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mcai_lib import McaiCheck, refs_to
+from mcai_lib import RawResourceCheck, StackFile, refs_to
 
 TUNNEL_KEYS = {
     "aws_vpn_connection": ("tunnel1_preshared_key", "tunnel2_preshared_key"),
@@ -26,15 +26,11 @@ AWS_MAX_LENGTH = 64
 AWS_SPECIALS = set("._")
 
 
-class PresharedKeys(McaiCheck):
+class PresharedKeys(RawResourceCheck):
     def __init__(self) -> None:
         super().__init__("CKV_MCAI_26")
 
-    def problems(self, conf: dict[str, Any]) -> list[str]:
-        stack = self.stack()
-        raw = stack.resource(self.entity_type, self.entity_name) if stack else None
-        if raw is None:
-            return ["cannot read the resource from its stack file"]
+    def raw_problems(self, raw: dict[str, Any], stack: StackFile) -> list[str]:
         found = []
         length = raw.get("length")
         if not isinstance(length, int) or isinstance(length, bool) or length < MIN_LENGTH:

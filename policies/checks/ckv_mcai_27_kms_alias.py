@@ -12,20 +12,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mcai_lib import McaiCheck
+from mcai_lib import RawResourceCheck, StackFile
 
 TARGET = re.compile(r"^\$\{aws_kms_key\.([A-Za-z0-9_-]+)\.(key_id|arn)\}$")
 
 
-class KmsAlias(McaiCheck):
+class KmsAlias(RawResourceCheck):
     def __init__(self) -> None:
         super().__init__("CKV_MCAI_27")
 
-    def problems(self, conf: dict[str, Any]) -> list[str]:
-        stack = self.stack()
-        raw = stack.resource(self.entity_type, self.entity_name) if stack else None
-        if raw is None:
-            return ["cannot read the resource from its stack file"]
+    def raw_problems(self, raw: dict[str, Any], stack: StackFile) -> list[str]:
         found = []
         name = raw.get("name")
         if not isinstance(name, str) or not name.startswith("alias/") or name.startswith("alias/aws/"):

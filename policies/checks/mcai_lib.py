@@ -383,3 +383,19 @@ def in_jurisdiction(cloud: str, location: str, jurisdiction: str, *, gcs_multi_o
 
 def listing(items: Iterable[str]) -> str:
     return ", ".join(items) or "(none listed)"
+
+
+class RawResourceCheck(McaiCheck):
+    """A check that reads the resource as written in its stack file (references unresolved, so a
+    `${type.name.attr}` says which resource an argument points at). Subclasses implement
+    `raw_problems(raw, stack)`; a resource the stack file does not hold fails."""
+
+    def problems(self, conf: dict[str, Any]) -> list[str]:
+        stack = self.stack()
+        raw = stack.resource(self.entity_type, self.entity_name) if stack else None
+        if stack is None or raw is None:
+            return ["cannot read the resource from its stack file"]
+        return self.raw_problems(raw, stack)
+
+    def raw_problems(self, raw: dict[str, Any], stack: StackFile) -> list[str]:  # pragma: no cover
+        raise NotImplementedError
