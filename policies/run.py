@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import datetime as dt
 import fnmatch
+import importlib.metadata
 import io
 import json
 import os
@@ -295,10 +297,11 @@ def checkov_command(framework: str, out: Path) -> list[str]:
     ]  # fmt: skip
 
 
-def scan_cache() -> ScanCache | None:
-    import importlib.metadata
-
-    parts = [importlib.metadata.version("checkov"), *checkov_command("<fw>", Path("<out>"))[2:]]
+def scan_cache(checkov_version: str) -> ScanCache | None:
+    """The scan cache for this check set: checkov's version, both frameworks' command lines (the
+    interpreter and script path aside: the script's bytes count instead) and every file of
+    policies/checks/ fingerprint it."""
+    parts = [checkov_version, *(arg for fw in FRAMEWORKS for arg in checkov_command(fw, Path("<out>"))[2:])]
     files = [p for p in CHECKS_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     return ScanCache.open(
         REPO / ".cache" / "policy", fingerprint(parts, [*files, POLICIES / "checkov_cli.py"])
@@ -311,7 +314,8 @@ def run_checkov(files: list[Path], prefixes: dict[Path, str] | None = None) -> S
     Stacks whose scanned bytes were seen before take their findings from the scan cache
     (policies/scan_cache.py); checkov runs on the others only, one process per framework side by
     side (the secrets scan alone takes about as long as the terraform_json one)."""
-    cache = scan_cache()
+    version = importlib.metadata.version("checkov")
+    cache = scan_cache(version)
     with tempfile.TemporaryDirectory(prefix="policy-") as tmp:
         root = Path(tmp) / "scan"
         copies: dict[Path, Path] = {}
@@ -390,17 +394,12 @@ def run_checkov(files: list[Path], prefixes: dict[Path, str] | None = None) -> S
     if any(e.strip() for e in stderr) and os.environ.get("POLICY_VERBOSE"):
         print("\n".join(stderr), file=sys.stderr)
     for fw in FRAMEWORKS:
-        reports[fw].setdefault("summary", {})["checkov_version"] = importlib_version("checkov")
+        reports[fw].setdefault("summary", {})["checkov_version"] = version
+    scanned_stacks = max(len(v) for v in todo.values())
     return Scan(
         reports["terraform_json"], reports["secrets"], seconds, copies, unresolved,
-        scanned_stacks=max(len(v) for v in todo.values()), cached_stacks=len(files) - max(len(v) for v in todo.values()),
+        scanned_stacks=scanned_stacks, cached_stacks=len(files) - scanned_stacks,
     )  # fmt: skip
-
-
-def importlib_version(package: str) -> str:
-    import importlib.metadata
-
-    return importlib.metadata.version(package)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -917,9 +916,7 @@ def finish(run: Run, scan: Scan) -> int:
     report, checkov_seconds = scan.report, scan.seconds
     copies = {c: f for c, f in scan.copies.items() if f in stacks}
     unresolved = {f: v for f, v in scan.unresolved.items() if f in stacks}
-    scan = Scan(
-        scan.report, scan.secrets, scan.seconds, copies, unresolved, scan.scanned_stacks, scan.cached_stacks
-    )
+    scan = dataclasses.replace(scan, copies=copies, unresolved=unresolved)
     try:
         parse_errors = (report.get("results") or {}).get("parsing_errors") or []
         if parse_errors:

@@ -86,3 +86,17 @@ def test_stacks_scanned_before_come_from_the_cache_with_the_same_findings(clean,
 
     assert findings(again), "these stacks carry excepted findings; none came back"
     assert findings(again) == findings(clean["results"])
+
+
+def test_the_gates_fingerprint_covers_every_frameworks_flags(monkeypatch, tmp_path):
+    """A flag of either framework's command line (here terraform_json's --compact, which decides
+    whether records carry code) changes the fingerprint, so old entries are never read back."""
+    from tests.policies.test_policy_gate import gate
+
+    monkeypatch.setenv("POLICY_CACHE", str(tmp_path))
+    before = gate.scan_cache("3.3.30").fingerprint
+    real = gate.checkov_command
+    monkeypatch.setattr(
+        gate, "checkov_command", lambda fw, out: [a for a in real(fw, out) if a != "--compact"]
+    )
+    assert gate.scan_cache("3.3.30").fingerprint != before
