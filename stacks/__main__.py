@@ -123,10 +123,7 @@ def synthesize(
     )  # before any cdktf/provider import
     from stacks.app import build_app
 
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned_synths(out.parent)
-    tmp = Path(tempfile.mkdtemp(prefix=f".synth-{os.getpid()}-", dir=out.parent))
+    out, tmp = _synth_folder(out)
     try:
         app = build_app(envs, outdir=tmp)
         app.synth()
@@ -146,6 +143,15 @@ def synthesize(
         return _move_into_place(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _synth_folder(out: Path) -> tuple[Path, Path]:
+    """`out` resolved, and a fresh `.synth-<pid>-*` folder beside it to synthesize into (abandoned
+    ones from killed runs removed first)."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned_synths(out.parent)
+    return out, Path(tempfile.mkdtemp(prefix=f".synth-{os.getpid()}-", dir=out.parent))
 
 
 def _move_into_place(tmp: Path, out: Path) -> list[str]:
@@ -169,14 +175,17 @@ class SynthProcessError(Exception):
         self.stderr = stderr
 
 
+# cdktf 0.21's manifest.json around its `"stacks"` members (the parallel synth merges members).
+_MANIFEST_HEAD, _MANIFEST_TAIL = '{\n  "stacks": {\n', '\n  },\n  "version": '
+
+
 def _manifest_entries(manifest: Path) -> dict[str, str]:
     """stack id -> the text of its member of a cdktf manifest.json's `"stacks"`, as cdktf wrote it
     (each member starts on a line of its own, indented four spaces: `    "<id>": {`)."""
     text = manifest.read_text(encoding="utf-8")
-    head, tail = '{\n  "stacks": {\n', '\n  },\n  "version": '
-    if not text.startswith(head) or tail not in text:
+    if not text.startswith(_MANIFEST_HEAD) or _MANIFEST_TAIL not in text:
         raise RuntimeError(f"{manifest}: not the manifest layout of cdktf 0.21 (cannot merge)")
-    body = text[len(head) : text.index(tail)]
+    body = text[len(_MANIFEST_HEAD) : text.index(_MANIFEST_TAIL)]
     starts = [m.start() for m in re.finditer(r'^    "([^"]+)": \{$', body, re.M)]
     members = [body[a:b].rstrip().rstrip(",") for a, b in zip(starts, [*starts[1:], len(body)], strict=True)]
     return {m.split('"', 2)[1]: m for m in members}
@@ -207,10 +216,7 @@ def _synthesize_in_parallel(
     import subprocess
     from concurrent.futures import ThreadPoolExecutor
 
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned_synths(out.parent)
-    tmp = Path(tempfile.mkdtemp(prefix=f".synth-{os.getpid()}-", dir=out.parent))
+    out, tmp = _synth_folder(out)
     try:
         groups = _groups(sizes, workers)
         parts = {i: tmp / "parts" / str(i) for i in range(len(groups))}
@@ -234,11 +240,9 @@ def _synthesize_in_parallel(
                 folder.rename(tmp / "stacks" / folder.name)
             entries.update(_manifest_entries(parts[i] / "manifest.json"))
         version = json.loads((parts[0] / "manifest.json").read_text(encoding="utf-8"))["version"]
+        members = ",\n".join(entries[k] for k in sorted(entries))
         (tmp / "manifest.json").write_text(
-            '{\n  "stacks": {\n'
-            + ",\n".join(entries[k] for k in sorted(entries))
-            + f'\n  }},\n  "version": "{version}"\n}}',
-            encoding="utf-8",
+            f'{_MANIFEST_HEAD}{members}{_MANIFEST_TAIL}"{version}"\n}}', encoding="utf-8"
         )
         shutil.rmtree(tmp / "parts")
         return _move_into_place(tmp, out)
