@@ -565,14 +565,15 @@ def main(argv: list[str] | None = None) -> int:
             step("growth: " + ",".join(map(str, args.growth)) + " generated environments")
             results["growth"] = run_growth(scratch, args.growth)
         if args.with_gate:
-            step("gate: make gate, empty policy scan cache")
-            cold = run_gate(scratch, "gate_cold_cache")
-            cold.pop("stderr", None)
-            results["gate_cold_cache"] = _strip(cold)
-            step("gate: make gate again, same plan (warm)")
-            gate = run_gate(scratch, "gate")
-            gate.pop("stderr", None)
-            results["gate"] = _strip(gate)
+            # Same scratch scan cache: empty for the first run (cold), filled for the second (warm).
+            for key, what in (
+                ("gate_cold_cache", "empty policy scan cache"),
+                ("gate", "same plan again (warm)"),
+            ):
+                step(f"gate: make gate, {what}")
+                gate = run_gate(scratch, key)
+                gate.pop("stderr", None)
+                results[key] = _strip(gate)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if args.with_tests:
