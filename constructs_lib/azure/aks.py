@@ -192,24 +192,26 @@ class Aks(Construct):
             resource_group_name=rg.name,
             tags=tags,
         )
-        subnet_access = RoleAssignment(
-            self,
-            "control_plane_subnet_access",
-            scope=network.node_subnet.id,
-            role_definition_name="Network Contributor",
-            principal_id=self.identity.principal_id,
-            principal_type="ServicePrincipal",
+
+        def control_plane_grant(id_: str, scope: str, role: str) -> RoleAssignment:
+            """`role` on `scope` for the cluster's control-plane identity."""
+            return RoleAssignment(
+                self,
+                id_,
+                scope=scope,
+                role_definition_name=role,
+                principal_id=self.identity.principal_id,
+                principal_type="ServicePrincipal",
+            )
+
+        subnet_access = control_plane_grant(
+            "control_plane_subnet_access", network.node_subnet.id, "Network Contributor"
         )
         # "The cluster identity needs permissions to both the API server subnet and the node
         # subnet. Lack of permissions at the API server subnet can cause a provisioning failure."
         # (learn.microsoft.com/azure/aks/api-server-vnet-integration, bring-your-own VNet)
-        api_subnet_access = RoleAssignment(
-            self,
-            "control_plane_api_subnet_access",
-            scope=network.api_server_subnet.id,
-            role_definition_name="Network Contributor",
-            principal_id=self.identity.principal_id,
-            principal_type="ServicePrincipal",
+        api_subnet_access = control_plane_grant(
+            "control_plane_api_subnet_access", network.api_server_subnet.id, "Network Contributor"
         )
 
         # A private key vault for KMS (learn.microsoft.com/azure/aks/use-kms-etcd-encryption, "Turn
@@ -257,13 +259,8 @@ class Aks(Construct):
             dns_zone_ids=network.private_link_dns.zone_ids,
             tags=tags,
         )
-        private_link_access = RoleAssignment(
-            self,
-            "control_plane_key_vault_private_link",
-            scope=self.key_vault.id,
-            role_definition_name="Key Vault Contributor",
-            principal_id=self.identity.principal_id,
-            principal_type="ServicePrincipal",
+        private_link_access = control_plane_grant(
+            "control_plane_key_vault_private_link", self.key_vault.id, "Key Vault Contributor"
         )
         deployer_keys = RoleAssignment(
             self,
@@ -272,44 +269,33 @@ class Aks(Construct):
             role_definition_name="Key Vault Crypto Officer",
             principal_id=current.object_id,
         )
-        self.etcd_key = KeyVaultKey(
-            self,
-            "etcd_key",
-            name="aks-etcd",
-            key_vault_id=self.key_vault.id,
-            key_type="RSA-HSM",
-            key_size=2048,
-            key_opts=["decrypt", "encrypt", "unwrapKey", "wrapKey"],
-            # No expiry: the cluster decrypts with the version it was given until Terraform
-            # hands it the rotated one (key_vault_key_id below follows the latest version).
-            rotation_policy=KeyVaultKeyRotationPolicy(
-                automatic=KeyVaultKeyRotationPolicyAutomatic(time_after_creation=f"P{key_rotation_days}D")
-            ),
-            tags=tags,
-            depends_on=[deployer_keys, self.key_vault_endpoint.endpoint],
-            # Never configured; a date set outside Terraform would force a replacement
-            # (azurerm v4.55.0 key_vault_key_resource.go, ForceNewIfChange("expiration_date")).
-            lifecycle=TerraformResourceLifecycle(ignore_changes=["expiration_date"]),
-        )
+
+        def hsm_key(id_: str, key_name: str, key_opts: list[str]) -> KeyVaultKey:
+            """An RSA-HSM key in the cluster's vault, rotated every `key_rotation_days`."""
+            return KeyVaultKey(
+                self,
+                id_,
+                name=key_name,
+                key_vault_id=self.key_vault.id,
+                key_type="RSA-HSM",
+                key_size=2048,
+                key_opts=key_opts,
+                rotation_policy=KeyVaultKeyRotationPolicy(
+                    automatic=KeyVaultKeyRotationPolicyAutomatic(time_after_creation=f"P{key_rotation_days}D")
+                ),
+                tags=tags,
+                depends_on=[deployer_keys, self.key_vault_endpoint.endpoint],
+                # Never configured; a date set outside Terraform would force a replacement
+                # (azurerm v4.55.0 key_vault_key_resource.go, ForceNewIfChange("expiration_date")).
+                lifecycle=TerraformResourceLifecycle(ignore_changes=["expiration_date"]),
+            )
+
+        # No expiry: the cluster decrypts with the version it was given until Terraform hands it
+        # the rotated one (key_vault_key_id below follows the latest version).
+        self.etcd_key = hsm_key("etcd_key", "aks-etcd", ["decrypt", "encrypt", "unwrapKey", "wrapKey"])
         # Node OS and data disks: encrypted with a customer key too (the disk encryption set
         # follows the key's latest version by itself).
-        self.disk_key = KeyVaultKey(
-            self,
-            "disk_key",
-            name="aks-disks",
-            key_vault_id=self.key_vault.id,
-            key_type="RSA-HSM",
-            key_size=2048,
-            key_opts=["unwrapKey", "wrapKey"],
-            rotation_policy=KeyVaultKeyRotationPolicy(
-                automatic=KeyVaultKeyRotationPolicyAutomatic(time_after_creation=f"P{key_rotation_days}D")
-            ),
-            tags=tags,
-            depends_on=[deployer_keys, self.key_vault_endpoint.endpoint],
-            # Never configured; a date set outside Terraform would force a replacement
-            # (azurerm v4.55.0 key_vault_key_resource.go, ForceNewIfChange("expiration_date")).
-            lifecycle=TerraformResourceLifecycle(ignore_changes=["expiration_date"]),
-        )
+        self.disk_key = hsm_key("disk_key", "aks-disks", ["unwrapKey", "wrapKey"])
         self.disk_encryption_set = DiskEncryptionSet(
             self,
             "disk_encryption_set",
@@ -331,13 +317,8 @@ class Aks(Construct):
             principal_id=self.disk_encryption_set.identity.principal_id,
             principal_type="ServicePrincipal",
         )
-        key_access = RoleAssignment(
-            self,
-            "control_plane_key_access",
-            scope=self.etcd_key.resource_versionless_id,
-            role_definition_name="Key Vault Crypto User",
-            principal_id=self.identity.principal_id,
-            principal_type="ServicePrincipal",
+        key_access = control_plane_grant(
+            "control_plane_key_access", self.etcd_key.resource_versionless_id, "Key Vault Crypto User"
         )
 
         self.workspace = LogAnalyticsWorkspace(
