@@ -4,7 +4,9 @@ Why: `uv sync --compile-bytecode` compiles every file of the prebuilt provider p
 app imports about 120 of their submodules (stacks/lazy_providers.py loads only those). This
 compiles the whole environment except the provider submodules that no source file of this
 repository names, in parallel. A submodule left out (one jsii imports to resolve a type) is
-compiled by Python on its first import and cached like any other.
+compiled by Python on its first import and cached like any other. The provider submodules
+are compiled twice: as usual and as `python -O` does (`.opt-1.pyc`), the form a synth loads
+them in (stacks/binding_checks.py).
 
 Run with the project's interpreter: `.venv/bin/python scripts/compile_imported.py`.
 """
@@ -50,6 +52,9 @@ def files_to_compile(site: Path, keep: set[tuple[str, str]]) -> tuple[list[Path]
 def _compile(path: Path) -> bool:
     try:
         py_compile.compile(str(path), doraise=True)
+        if PROVIDER.fullmatch(path.parent.parent.name) and not path.parent.name.startswith("_"):
+            # A provider submodule: also the `-O` bytecode stacks/binding_checks.py loads it from.
+            py_compile.compile(str(path), doraise=True, optimize=1)
     except py_compile.PyCompileError:
         return False  # a file that does not compile (a test fixture) is left alone, as pip does
     return True

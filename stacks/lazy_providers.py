@@ -59,6 +59,8 @@ from pkgutil import extend_path
 from types import ModuleType
 from typing import Any
 
+from stacks import binding_checks
+
 PREFIX = "cdktf_cdktf_provider_"
 
 # The root __init__ of a prebuilt package: a docstring, imports, check_type, `from . import x`
@@ -234,7 +236,8 @@ def install(environ: MutableMapping[str, str], *, node: bool = True) -> bool:
     `environ` is the process environment the jsii kernel (node) will inherit; the entry point
     passes its own, since nothing below the entry points touches the environment.
 
-    Python side: a meta-path hook (see the module docstring). Node side (`node=True`): adds
+    Python side: a meta-path hook (see the module docstring), and stacks.binding_checks (the
+    provider bindings' run-time argument checks off unless MCAI_BINDING_CHECKS=on). Node side (`node=True`): adds
     `--require stacks/lazy_providers_node.js` to NODE_OPTIONS in `environ` before the kernel
     starts (the first jsii import starts it); the preload makes each provider's lib/index.js
     require its submodules on first use. NODE_OPTIONS reaches every node process this one
@@ -248,6 +251,7 @@ def install(environ: MutableMapping[str, str], *, node: bool = True) -> bool:
     """
     if node:
         _install_node_hook(environ)
+    binding_checks.install(environ)  # the bindings' typeguard checks: off unless MCAI_BINDING_CHECKS=on
     if any(isinstance(f, _LazyProviderFinder) for f in sys.meta_path):
         return True
     if not _jsii_resolves_on_demand():

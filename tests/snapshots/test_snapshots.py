@@ -57,9 +57,15 @@ def _second_staging_synth_job(ctx: Context) -> dict:
     """The one second synth the module needs, of staging alone (three AWS regions, so ordering
     across regions shows): through the real cdktf CLI (main.py, one process) when it is installed,
     else `stacks synth --jobs 1`. It serves the CLI test, the determinism test and the test that
-    an environment alone writes exactly its part of the whole plan."""
+    an environment alone writes exactly its part of the whole plan.
+
+    It runs with the provider bindings' argument checks set the other way from the session's
+    synth (stacks/binding_checks.py): on when the session reuses a synth (`make gate`:
+    MCAI_SYNTH_DIR, written with the default, off), else off (the session's own synth checks).
+    Equal bytes then also prove the checks change nothing but errors."""
     out = ctx.tmp / "cli.out"
-    env = dict(os.environ, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20")
+    checks = "on" if os.environ.get("MCAI_SYNTH_DIR") else "off"
+    env = dict(os.environ, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20", MCAI_BINDING_CHECKS=checks)
     if not CDKTF_CLI.exists():
         argv = [sys.executable, "-m", "stacks", "synth", "--out", str(out), "--env", "staging", "--jobs", "1"]
         return {"argv": argv, "cwd": REPO, "env": env, "kind": "stacks", "out": out}
