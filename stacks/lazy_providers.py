@@ -187,14 +187,14 @@ NODE_HOOK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lazy_provi
 # The app's other node preload: path logical ids without a Python callback per element
 # (stacks/logical_ids.py). It only acts on stacks that ask for it (a node context key).
 LOGICAL_IDS_HOOK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "logical_ids_node.js")
-_NODE_PRELOADED = False  # True once install() put both preloads in NODE_OPTIONS before node started
+# And: token creation stack traces off unless MCAI_TOKEN_STACK_TRACES=on (the file says why).
+TOKEN_TRACES_HOOK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "token_traces_node.js")
+NODE_HOOKS = (NODE_HOOK, LOGICAL_IDS_HOOK, TOKEN_TRACES_HOOK)
+_NODE_PRELOADED = False  # True once install() put the preloads in NODE_OPTIONS before node started
 
 
 def _node_option() -> str:
-    return " ".join(
-        f'--require "{hook}"' if " " in hook else f"--require {hook}"
-        for hook in (NODE_HOOK, LOGICAL_IDS_HOOK)
-    )
+    return " ".join(f'--require "{hook}"' if " " in hook else f"--require {hook}" for hook in NODE_HOOKS)
 
 
 def node_preloaded() -> bool:
@@ -210,7 +210,7 @@ def _jsii_kernel_started() -> bool:
 def _install_node_hook(environ: MutableMapping[str, str]) -> bool:
     global _NODE_PRELOADED
     current = environ.get("NODE_OPTIONS", "")
-    if NODE_HOOK in current and LOGICAL_IDS_HOOK in current:
+    if all(hook in current for hook in NODE_HOOKS):
         _NODE_PRELOADED = True  # `environ` is the process environment (install's contract)
         return True
     if _jsii_kernel_started():
@@ -237,12 +237,14 @@ def install(environ: MutableMapping[str, str], *, node: bool = True) -> bool:
     passes its own, since nothing below the entry points touches the environment.
 
     Python side: a meta-path hook (see the module docstring), and stacks.binding_checks (the
-    provider bindings' run-time argument checks off unless MCAI_BINDING_CHECKS=on). Node side (`node=True`): adds
-    `--require stacks/lazy_providers_node.js` to NODE_OPTIONS in `environ` before the kernel
-    starts (the first jsii import starts it); the preload makes each provider's lib/index.js
-    require its submodules on first use. NODE_OPTIONS reaches every node process this one
-    starts; the preload touches nothing but @cdktf/provider-* index files of the known shape
-    (and @cdktn/provider-* index files, served by the package's own lazy-index.js).
+    provider bindings' run-time argument checks off unless MCAI_BINDING_CHECKS=on). Node side
+    (`node=True`): adds `--require` of the three preloads (NODE_HOOKS) to NODE_OPTIONS in
+    `environ` before the kernel starts (the first jsii import starts it). This module's preload
+    makes each provider's lib/index.js require its submodules on first use; it touches nothing
+    but @cdktf/provider-* index files of the known shape (and @cdktn/provider-* index files,
+    served by the package's own lazy-index.js). stacks/logical_ids_node.js allocates path
+    logical ids; stacks/token_traces_node.js turns token creation stack traces off unless
+    MCAI_TOKEN_STACK_TRACES=on. NODE_OPTIONS reaches every node process this one starts.
 
     Returns True if the Python hook is active. Returns False (and warns) when the installed
     jsii cannot resolve types of not-yet-imported submodules; imports then stay eager, slow and

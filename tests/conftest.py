@@ -47,7 +47,7 @@ def run_synth(
 
 # What a synth reads: a file here newer than a reused synth's manifest makes that synth stale.
 SYNTH_INPUTS = ("stacks", "constructs_lib", "environments", "policies/residency.yaml", "main.py")
-SOURCE_SUFFIXES = {".py", ".yaml", ".yml", ".json"}
+SOURCE_SUFFIXES = {".py", ".js", ".yaml", ".yml", ".json"}
 
 
 def reused_synth_problem(out: Path, repo: Path = REPO) -> str | None:
