@@ -5,8 +5,8 @@ app imports about 120 of their submodules (stacks/lazy_providers.py loads only t
 compiles the whole environment except the provider submodules that no source file of this
 repository names, in parallel. A submodule left out (one jsii imports to resolve a type) is
 compiled by Python on its first import and cached like any other. The provider submodules
-are compiled twice: as usual and as `python -O` does (`.opt-1.pyc`), the form a synth loads
-them in (stacks/binding_checks.py).
+are compiled twice: as usual and without their run-time type work (`.opt-mcai.pyc`), the form
+a synth loads them in (stacks/binding_checks.py).
 
 Run with the project's interpreter: `.venv/bin/python scripts/compile_imported.py`.
 """
@@ -21,6 +21,9 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from stacks import binding_checks  # noqa: E402  (the repository root on the path first)
+
 SOURCES = ("stacks", "constructs_lib", "review", "policies", "tests", "bench", "main.py")
 NAMED = re.compile(r"\b(cdktf_cdktf_provider_[a-z0-9_]+)\.([a-z0-9_]+)")
 PROVIDER = re.compile(r"cdktf_cdktf_provider_[a-z0-9_]+")
@@ -53,9 +56,8 @@ def _compile(path: Path) -> bool:
     try:
         py_compile.compile(str(path), doraise=True)
         if PROVIDER.fullmatch(path.parent.parent.name) and not path.parent.name.startswith("_"):
-            # A provider submodule: also the `-O` bytecode stacks/binding_checks.py loads it from.
-            py_compile.compile(str(path), doraise=True, optimize=1)
-    except py_compile.PyCompileError:
+            binding_checks.write_bytecode(str(path))  # the form a synth loads it in
+    except (py_compile.PyCompileError, SyntaxError):
         return False  # a file that does not compile (a test fixture) is left alone, as pip does
     return True
 

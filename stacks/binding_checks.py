@@ -1,28 +1,34 @@
-"""The prebuilt provider bindings' run-time argument checks: off for a synth, on for the tests.
+"""The prebuilt provider bindings' run-time type work: off for a synth, on for the tests.
 
 Each generated provider class checks every argument of every call with typeguard before it
 reaches jsii, inside `if __debug__:` blocks (`typing.get_type_hints(<stub>)`, then
 `check_type(...)` per argument). A full synth makes ~14,800 such calls with ~124,000 checks:
-~2.2 of its ~13.9 CPU seconds (one process, measured 2026-11-30; bench/README.md). The same
-types are checked before anything runs by mypy strict (`make typecheck`, in `make test` and
-`make gate`; the provider submodule classes stay typed, tests/unit/test_typecheck.py), and the
-jsii kernel checks every value it deserializes against the assembly's types, so the Python
-check only repeats them at run time.
+~2.2 of its ~13.9 CPU seconds (one process, measured 2026-11-30). Besides, every `def` of a
+binding evaluates its annotations when the module is imported (`typing.Optional[typing.Union[
+...]]`, thousands per module), and every getter evaluates the type of its
+`typing.cast(<type>, result)`: another ~0.5 s. The same types are checked before anything runs
+by mypy strict (`make typecheck`, in `make test` and `make gate`; the provider submodule classes
+stay typed, tests/unit/test_typecheck.py), and the jsii kernel checks every value it
+deserializes against the assembly's types, so the Python side only repeats them at run time.
 
-`install(environ)` (called by stacks.lazy_providers.install) compiles the provider submodules
-(`cdktf_cdktf_provider_<name>.<submodule>`) as `python -O` compiles them: `__debug__` is False
-there, the checks and the bindings' asserts (`Required property ... is missing` in struct
-getters) are left out. Nothing else changes: not the app's own code (its asserts stay), not
-cdktf, constructs or jsii. The bytecode is the standard `__pycache__/<m>.cpython-3XX.opt-1.pyc`
-a `python -O` run reads and writes; scripts/compile_imported.py writes it at install.
+`install(environ)` (called by stacks.lazy_providers.install) loads the provider submodules
+(`cdktf_cdktf_provider_<name>.<submodule>`) compiled by unchecked_code(): at optimization level
+1 as `python -O` (`__debug__` False: the checks and the bindings' asserts, `Required property
+... is missing` in struct getters, left out), with `from __future__ import annotations`
+(annotations stay strings) and `typing.cast(T, x)` compiled as `x` (cast returns x). What the
+code does with values is unchanged. Nothing else is touched: not the app's own code (its
+asserts stay), not cdktf, constructs or jsii. The bytecode is kept beside the standard files as
+`__pycache__/<m>.cpython-3XX.opt-mcai.pyc`; scripts/compile_imported.py writes it at install.
 
-MCAI_BINDING_CHECKS=on keeps the checks (the tests set it: their synths run every check, and
-tests/stacks test that a checked and an unchecked synth write the same bytes). Any other value
-than on/off warns and keeps the checks.
+MCAI_BINDING_CHECKS=on loads the bindings as published, checks included (the tests set it:
+their synths run every check, and tests/snapshots test that a checked and an unchecked synth
+write the same bytes). Any other value than on/off warns and keeps the checks.
 """
 
 from __future__ import annotations
+import __future__
 
+import ast
 import contextlib
 import importlib.abc
 import importlib.machinery
@@ -38,6 +44,8 @@ from types import CodeType, ModuleType
 PREFIX = "cdktf_cdktf_provider_"
 ENV = "MCAI_BINDING_CHECKS"
 OPTIMIZATION = 1  # as `python -O`: __debug__ is False, asserts are left out
+FUTURE_ANNOTATIONS = __future__.annotations.compiler_flag
+CACHE_TAG = "mcai"  # not `python -O`'s .opt-1.pyc: this bytecode differs (unchecked_code)
 
 
 def wanted(environ: Mapping[str, str]) -> bool:
@@ -51,30 +59,79 @@ def wanted(environ: Mapping[str, str]) -> bool:
     return value == "on"
 
 
+def _header(source_path: str) -> bytes:
+    """The 16-byte header of a timestamp-based .pyc of the file at `source_path` (PEP 552)."""
+    st = os.stat(source_path)
+    mtime, size = int(st.st_mtime) & 0xFFFFFFFF, st.st_size & 0xFFFFFFFF
+    return importlib.util.MAGIC_NUMBER + bytes(4) + mtime.to_bytes(4, "little") + size.to_bytes(4, "little")
+
+
 def _valid_pyc(data: bytes, source_path: str) -> bool:
-    """True if `data` (a .pyc) was compiled from the file at `source_path` as it is now (PEP 552)."""
-    if len(data) < 16 or data[:4] != importlib.util.MAGIC_NUMBER:
-        return False
-    flags = int.from_bytes(data[4:8], "little")
-    if flags == 0:  # timestamp based: source mtime and size
-        st = os.stat(source_path)
-        return data[8:12] == (int(st.st_mtime) & 0xFFFFFFFF).to_bytes(4, "little") and data[12:16] == (
-            st.st_size & 0xFFFFFFFF
-        ).to_bytes(4, "little")
-    if flags & 0b1:  # hash based (SOURCE_DATE_EPOCH builds)
-        with open(source_path, "rb") as fh:
-            return data[8:16] == importlib.util.source_hash(fh.read())
-    return False
+    """True if `data` (a .pyc) was compiled from the file at `source_path` as it is now."""
+    return len(data) > 16 and data[:16] == _header(source_path)
+
+
+class _NoCasts(ast.NodeTransformer):
+    """`typing.cast(T, value)` -> `value` (cast returns its second argument unchanged; T is an
+    expression evaluated at every call)."""
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        func = node.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr == "cast"
+            and isinstance(func.value, ast.Name)
+            and func.value.id == "typing"
+            and len(node.args) == 2
+            and not node.keywords
+        ):
+            return node.args[1]
+        return node
+
+
+def unchecked_code(source: bytes, path: str) -> CodeType:
+    """A provider submodule's code without its run-time type work: compiled at optimization
+    level 1 (`if __debug__:` checks and asserts out), with `from __future__ import annotations`
+    (annotations kept as strings, not evaluated at each `def`), and `typing.cast(T, x)` as `x`."""
+    tree = _NoCasts().visit(ast.parse(source, path))
+    code: CodeType = compile(
+        tree, path, "exec", flags=FUTURE_ANNOTATIONS, dont_inherit=True, optimize=OPTIMIZATION
+    )
+    return code
+
+
+def cache_path(source_path: str) -> str:
+    """Where the unchecked bytecode of `source_path` is kept: `__pycache__/<m>.<tag>.opt-mcai.pyc`."""
+    return importlib.util.cache_from_source(source_path, optimization=CACHE_TAG)
+
+
+def write_bytecode(source_path: str) -> CodeType:
+    """unchecked_code() of the file at `source_path`, also written to cache_path() (atomically:
+    a concurrent reader sees the old file or the new one; a read-only tree is left as it is)."""
+    header = _header(source_path)
+    with open(source_path, "rb") as fh:
+        code = unchecked_code(fh.read(), source_path)
+    cached = cache_path(source_path)
+    tmp = f"{cached}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(cached), exist_ok=True)
+        with open(tmp, "wb") as fh:
+            fh.write(header + marshal.dumps(code))
+        os.replace(tmp, cached)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    return code
 
 
 class _UncheckedBindingLoader(importlib.machinery.SourceFileLoader):
-    """A provider submodule's loader that compiles it with optimization level 1."""
+    """A provider submodule's loader: unchecked_code(), kept in cache_path()."""
 
     def get_code(self, fullname: str) -> CodeType:
         source_path = self.get_filename(fullname)
-        cached = importlib.util.cache_from_source(source_path, optimization=OPTIMIZATION)
         try:
-            with open(cached, "rb") as fh:
+            with open(cache_path(source_path), "rb") as fh:
                 data = fh.read()
         except OSError:
             data = b""
@@ -82,30 +139,9 @@ class _UncheckedBindingLoader(importlib.machinery.SourceFileLoader):
             code = marshal.loads(data[16:])
             if isinstance(code, CodeType):
                 return code
-        source = self.get_data(source_path)
-        code = compile(source, source_path, "exec", dont_inherit=True, optimize=OPTIMIZATION)
-        if not sys.dont_write_bytecode:
-            self._write(cached, source_path, code)
-        return code
-
-    @staticmethod
-    def _write(cached: str, source_path: str, code: CodeType) -> None:
-        st = os.stat(source_path)
-        header = (
-            importlib.util.MAGIC_NUMBER
-            + (0).to_bytes(4, "little")
-            + (int(st.st_mtime) & 0xFFFFFFFF).to_bytes(4, "little")
-            + (st.st_size & 0xFFFFFFFF).to_bytes(4, "little")
-        )
-        tmp = f"{cached}.{os.getpid()}.tmp"
-        try:
-            os.makedirs(os.path.dirname(cached), exist_ok=True)
-            with open(tmp, "wb") as fh:
-                fh.write(header + marshal.dumps(code))
-            os.replace(tmp, cached)  # atomic: a concurrent reader sees the old file or the new one
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+        if sys.dont_write_bytecode:  # PYTHONDONTWRITEBYTECODE: compile, write nothing
+            return unchecked_code(self.get_data(source_path), source_path)
+        return write_bytecode(source_path)
 
 
 class _UncheckedBindingFinder(importlib.abc.MetaPathFinder):

@@ -1,8 +1,9 @@
-"""stacks.binding_checks: provider submodules compiled without their typeguard checks, and back.
+"""stacks.binding_checks: provider submodules loaded without their run-time type work, and back.
 
 Nothing here imports a provider submodule (that would start node): the loader's code objects
-are compiled and inspected. That a checked and an unchecked synth write the same bytes is
-tested on the whole staging plan by tests/snapshots (the second synth runs the other way).
+are compiled and inspected, against the published form compiled as Python does. That a checked
+and an unchecked synth write the same bytes is tested on the whole staging plan by
+tests/snapshots (its second synth runs the other way from the session's).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import dis
 import importlib.util
 import os
-import py_compile
 import shutil
 import sys
 import types
@@ -39,19 +39,23 @@ def source(tmp_path) -> Path:
     return target
 
 
-def _nested(code: types.CodeType, name: str) -> types.CodeType:
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType) and const.co_name == name:
-            return const
-    raise AssertionError(f"no code object {name!r} in {code.co_name}")
+def _nested(code: types.CodeType, *names: str) -> types.CodeType:
+    for name in names:
+        found = [c for c in code.co_consts if isinstance(c, types.CodeType) and c.co_name == name]
+        assert found, f"no code object {name!r} in {code.co_name}"
+        code = found[0]
+    return code
 
 
-def _init_names(code: types.CodeType) -> set[str]:
-    """The globals and attributes the Password constructor loads (its co_names would still list
-    the names of code the compiler removed)."""
-    init = _nested(_nested(code, "Password"), "__init__")
-    loads = ("LOAD_GLOBAL", "LOAD_ATTR", "LOAD_METHOD")
-    return {str(i.argval) for i in dis.get_instructions(init) if i.opname in loads}
+def _loads(code: types.CodeType) -> set[str]:
+    """The globals and attributes `code` loads (its co_names would still list the names of code
+    the compiler removed)."""
+    ops = ("LOAD_GLOBAL", "LOAD_ATTR", "LOAD_METHOD")
+    return {str(i.argval) for i in dis.get_instructions(code) if i.opname in ops}
+
+
+def _published(source: Path) -> types.CodeType:
+    return compile(source.read_bytes(), str(source), "exec", dont_inherit=True)
 
 
 def test_the_switch_reads_on_and_off():
@@ -62,42 +66,61 @@ def test_the_switch_reads_on_and_off():
         assert binding_checks.wanted({"MCAI_BINDING_CHECKS": "yes"}) is True
 
 
-def test_the_loader_leaves_the_checks_out_that_the_plain_compile_has(source, monkeypatch):
+def test_the_constructor_checks_no_argument(source, monkeypatch):
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
-    plain = compile(source.read_bytes(), str(source), "exec", dont_inherit=True)
-    assert {"get_type_hints", "check_type"} <= _init_names(plain)  # the published form checks
+    published = _nested(_published(source), "Password", "__init__")
+    assert {"get_type_hints", "check_type"} <= _loads(published)  # the published form checks
 
-    unchecked = _UncheckedBindingLoader(NAME, str(source)).get_code(NAME)
-    assert not {"get_type_hints", "check_type"} & _init_names(unchecked)
-    assert "jsii" in _init_names(unchecked)  # the call into node itself stays
+    unchecked = _nested(_UncheckedBindingLoader(NAME, str(source)).get_code(NAME), "Password", "__init__")
+    assert not {"get_type_hints", "check_type"} & _loads(unchecked)
+    assert "jsii" in _loads(unchecked)  # the call into node itself stays
     assert not (source.parent / "__pycache__").exists()  # PYTHONDONTWRITEBYTECODE is obeyed
 
 
-def test_bytecode_is_the_standard_opt_1_file_and_a_changed_source_is_compiled_again(source, monkeypatch):
+def test_getters_return_the_value_without_casting_it(source):
+    published = _nested(_published(source), "Password", "result")
+    unchecked = _nested(binding_checks.unchecked_code(source.read_bytes(), str(source)), "Password", "result")
+    assert {"cast", "get"} <= _loads(published)  # typing.cast(builtins.str, jsii.get(self, "result"))
+    assert "get" in _loads(unchecked) and "cast" not in _loads(unchecked)
+
+
+def test_annotations_are_not_evaluated_at_each_def(source):
+    module = binding_checks.unchecked_code(source.read_bytes(), str(source))
+    texts = {c for c in module.co_consts if isinstance(c, str)} | {
+        item for c in module.co_consts if isinstance(c, tuple) for item in c if isinstance(item, str)
+    }
+    assert any(t.startswith("typing.Optional[") for t in texts)  # the stubs' annotations, as text
+    assert "Optional" not in _loads(module)
+    assert "Optional" in _loads(_published(source))  # the published module evaluates them
+
+
+def test_bytecode_is_kept_and_a_changed_source_is_compiled_again(source, monkeypatch):
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
-    cached = Path(importlib.util.cache_from_source(str(source), optimization=1))
-    assert cached.name.endswith(".opt-1.pyc")
+    cached = Path(binding_checks.cache_path(str(source)))
+    assert cached.name == f"__init__.{sys.implementation.cache_tag}.opt-mcai.pyc"
+    assert cached != Path(importlib.util.cache_from_source(str(source), optimization=1))  # not python -O's
 
-    # The file `python -O` (and scripts/compile_imported.py) writes is read without compiling.
-    py_compile.compile(str(source), cfile=str(cached), doraise=True, optimize=1)
-    compiled = []
-    monkeypatch.setattr(binding_checks, "compile", lambda *a, **k: compiled.append(a), raising=False)
-    code = _UncheckedBindingLoader(NAME, str(source)).get_code(NAME)
-    assert not compiled, "compiled although valid bytecode was there"
-    assert not {"get_type_hints", "check_type"} & _init_names(code)
+    _UncheckedBindingLoader(NAME, str(source)).get_code(NAME)
+    assert binding_checks._valid_pyc(cached.read_bytes(), str(source))
 
-    # A changed source (other size) is stale bytecode: compiled again and the file rewritten.
-    source.write_bytes(source.read_bytes() + b"\nCHANGED = 1\n")
-    monkeypatch.delattr(binding_checks, "compile")
+    compiled: list[str] = []
+    real = binding_checks.unchecked_code
+    monkeypatch.setattr(
+        binding_checks, "unchecked_code", lambda data, path: compiled.append(path) or real(data, path)
+    )
+    _UncheckedBindingLoader(NAME, str(source)).get_code(NAME)
+    assert compiled == [], "compiled again although valid bytecode was kept"
+
+    source.write_bytes(source.read_bytes() + b"\nCHANGED = 1\n")  # other size: stale
     code = _UncheckedBindingLoader(NAME, str(source)).get_code(NAME)
-    assert "CHANGED" in code.co_names
+    assert compiled == [str(source)] and "CHANGED" in code.co_names
     assert binding_checks._valid_pyc(cached.read_bytes(), str(source))
     assert not [p for p in cached.parent.iterdir() if p.suffix == ".tmp"]
 
 
-def test_a_pyc_of_another_source_or_python_is_not_valid(source):
-    cached = Path(py_compile.compile(str(source), doraise=True, optimize=1))
-    data = cached.read_bytes()
+def test_a_pyc_of_another_source_state_or_python_is_not_valid(source):
+    binding_checks.write_bytecode(str(source))
+    data = Path(binding_checks.cache_path(str(source))).read_bytes()
     assert binding_checks._valid_pyc(data, str(source))
     assert not binding_checks._valid_pyc(b"\0\0\0\0" + data[4:], str(source))  # other magic number
     os.utime(source, (1, 1))  # other mtime
