@@ -59,7 +59,7 @@ from pkgutil import extend_path
 from types import ModuleType
 from typing import Any
 
-from stacks import binding_checks
+from stacks import binding_checks, jsii_memo
 
 PREFIX = "cdktf_cdktf_provider_"
 
@@ -254,6 +254,7 @@ def install(environ: MutableMapping[str, str], *, node: bool = True) -> bool:
     if node:
         _install_node_hook(environ)
     binding_checks.install(environ)  # the bindings' typeguard checks: off unless MCAI_BINDING_CHECKS=on
+    jsii_memo.install()  # a resource attribute read again is answered without a kernel round trip
     if any(isinstance(f, _LazyProviderFinder) for f in sys.meta_path):
         return True
     if not _jsii_resolves_on_demand():

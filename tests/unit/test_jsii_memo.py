@@ -1,0 +1,72 @@
+"""stacks.jsii_memo: a provider resource's attribute read again costs no kernel round trip.
+
+The facts come from a real jsii kernel (tests/unit/jsii_memo_probe.py, in the background): the
+same scenario with the memo (stacks.lazy_providers installed) and without it (plain). The whole
+plan synthesized with the memo is held byte for byte by tests/snapshots.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.background import Context, background
+
+PROBE = Path(__file__).with_name("jsii_memo_probe.py")
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _probe_job(mode: str):
+    def build(ctx: Context) -> dict:
+        env = dict(os.environ, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20")
+        return {"argv": [sys.executable, str(PROBE), mode], "cwd": REPO, "env": env}
+
+    build.__name__ = f"_jsii_memo_probe_{mode}_job"
+    return background(f"jsii_memo_probe_{mode}")(build)
+
+
+_probe_job("memo")
+_probe_job("plain")
+
+
+def _facts(background_jobs, mode: str) -> dict:
+    proc = background_jobs(f"jsii_memo_probe_{mode}")["proc"]
+    if proc.returncode != 0 or not proc.stdout.strip():
+        pytest.fail(
+            f"{PROBE.name} {mode} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}", pytrace=False
+        )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def memo(background_jobs) -> dict:
+    return _facts(background_jobs, "memo")
+
+
+@pytest.fixture(scope="module")
+def plain(background_jobs) -> dict:
+    return _facts(background_jobs, "plain")
+
+
+def test_an_attribute_read_three_times_asks_the_kernel_once(memo, plain):
+    assert memo["result_gets"] == ["result"] and memo["same_token"] is True
+    assert plain["result_gets"] == ["result", "result", "result"] and plain["same_token"] is False
+
+
+def test_configured_values_and_cdktf_state_are_always_asked(memo):
+    assert memo["length_input"] == [16, 20]
+    assert memo["count"] == [None, 2] and memo["count_gets"] == ["count", "count"]
+
+
+def test_a_set_forgets_what_was_known_of_the_object(memo):
+    assert memo["asked_after_set"] is True
+
+
+def test_remembered_and_fresh_tokens_resolve_to_the_same_reference(memo, plain):
+    expected = {"after_set": "${random_password.p.result}", "first": "${random_password.p.result}"}
+    assert memo["outputs"] == expected
+    assert plain["outputs"] == expected
