@@ -59,7 +59,7 @@ from pkgutil import extend_path
 from types import ModuleType
 from typing import Any
 
-from stacks import binding_checks, jsii_memo
+from stacks import binding_checks, jsii_direct, jsii_memo
 
 PREFIX = "cdktf_cdktf_provider_"
 
@@ -236,8 +236,11 @@ def install(environ: MutableMapping[str, str], *, node: bool = True) -> bool:
     `environ` is the process environment the jsii kernel (node) will inherit; the entry point
     passes its own, since nothing below the entry points touches the environment.
 
-    Python side: a meta-path hook (see the module docstring), and stacks.binding_checks (the
-    provider bindings' run-time argument checks off unless MCAI_BINDING_CHECKS=on). Node side
+    Python side: a meta-path hook (see the module docstring), and the app's other run-time
+    seams, each with its module's reasons: stacks.binding_checks (the provider bindings'
+    run-time type work off unless MCAI_BINDING_CHECKS=on), stacks.jsii_memo (a resource's
+    attribute read again costs no round trip) and, with `node=True`, stacks.jsii_direct (the
+    kernel without jsii's relay process unless MCAI_JSII_RELAY=on). Node side
     (`node=True`): adds `--require` of the three preloads (NODE_HOOKS) to NODE_OPTIONS in
     `environ` before the kernel starts (the first jsii import starts it). This module's preload
     makes each provider's lib/index.js require its submodules on first use; it touches nothing
@@ -255,6 +258,8 @@ def install(environ: MutableMapping[str, str], *, node: bool = True) -> bool:
         _install_node_hook(environ)
     binding_checks.install(environ)  # the bindings' typeguard checks: off unless MCAI_BINDING_CHECKS=on
     jsii_memo.install()  # a resource attribute read again is answered without a kernel round trip
+    if node:
+        jsii_direct.install(environ)  # the kernel started without jsii's relay process
     if any(isinstance(f, _LazyProviderFinder) for f in sys.meta_path):
         return True
     if not _jsii_resolves_on_demand():

@@ -62,10 +62,17 @@ def _second_staging_synth_job(ctx: Context) -> dict:
     It runs with the provider bindings' argument checks set the other way from the session's
     synth (stacks/binding_checks.py): on when the session reuses a synth (`make gate`:
     MCAI_SYNTH_DIR, written with the default, off), else off (the session's own synth checks).
-    Equal bytes then also prove the checks change nothing but errors."""
+    Equal bytes then also prove the checks change nothing but errors. It also runs its kernel
+    through jsii's relay (MCAI_JSII_RELAY=on), the session's synth without it
+    (stacks/jsii_direct.py)."""
     out = ctx.tmp / "cli.out"
     checks = "on" if os.environ.get("MCAI_SYNTH_DIR") else "off"
-    env = dict(os.environ, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20", MCAI_BINDING_CHECKS=checks)
+    env = dict(
+        os.environ,
+        JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20",
+        MCAI_BINDING_CHECKS=checks,
+        MCAI_JSII_RELAY="on",
+    )
     if not CDKTF_CLI.exists():
         argv = [sys.executable, "-m", "stacks", "synth", "--out", str(out), "--env", "staging", "--jobs", "1"]
         return {"argv": argv, "cwd": REPO, "env": env, "kind": "stacks", "out": out}

@@ -1,0 +1,99 @@
+"""stacks.jsii_direct: the jsii kernel started without jsii's relay process, and with it.
+
+The facts come from real kernels (tests/unit/jsii_direct_probe.py, in the background), once
+direct and once with MCAI_JSII_RELAY=on: which node processes this process started, that the
+kernel's own stdout and stderr still reach this process's, that a synth gives the same output,
+and that jsii's stop ends the kernel. The whole plan is held byte for byte by tests/snapshots
+(the session's synth runs direct, the second staging synth through the relay).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from stacks import jsii_direct
+from tests.background import Context, background
+
+PROBE = Path(__file__).with_name("jsii_direct_probe.py")
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _probe_job(mode: str):
+    def build(ctx: Context) -> dict:
+        env = dict(os.environ, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20", MCAI_JSII_RELAY=mode)
+        return {"argv": [sys.executable, str(PROBE)], "cwd": REPO, "env": env}
+
+    build.__name__ = f"_jsii_direct_probe_{mode}_job"
+    return background(f"jsii_direct_probe_relay_{mode}")(build)
+
+
+_probe_job("off")
+_probe_job("on")
+
+
+def _run(background_jobs, relay: str) -> tuple[dict, str, str]:
+    proc = background_jobs(f"jsii_direct_probe_relay_{relay}")["proc"]
+    if proc.returncode != 0 or not proc.stdout.strip():
+        pytest.fail(
+            f"{PROBE.name} relay={relay} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}",
+            pytrace=False,
+        )
+    *before, last = proc.stdout.strip().splitlines()
+    return json.loads(last), "\n".join(before), proc.stderr
+
+
+def test_direct_kernel_is_the_only_node_process_and_runs_program_js(background_jobs):
+    facts, _, _ = _run(background_jobs, "off")
+    assert facts["process_type"] == "_Kernel"
+    assert len(facts["our_children"]) == 1
+    assert facts["our_children"][0].endswith("/lib/program.js")
+    assert "--preserve-symlinks" in facts["our_children"][0]
+
+
+def test_with_the_switch_jsii_starts_its_relay(background_jobs):
+    facts, _, _ = _run(background_jobs, "on")
+    assert facts["process_type"] == "Popen"
+    assert len(facts["our_children"]) == 1 and facts["our_children"][0].endswith("/bin/jsii-runtime.js")
+
+
+@pytest.mark.parametrize("relay", ["off", "on"])
+def test_the_kernels_own_output_reaches_this_process_either_way(background_jobs, relay):
+    _, stdout, stderr = _run(background_jobs, relay)
+    assert "kernel-says-out" in stdout
+    assert "kernel-says-err" in stderr
+
+
+@pytest.mark.parametrize("relay", ["off", "on"])
+def test_synth_output_and_stop_are_the_same_either_way(background_jobs, relay):
+    facts, _, _ = _run(background_jobs, relay)
+    assert facts["output"] == "${random_string.s.result}"
+    assert facts["returncode"] == 0 and facts["left_running"] == []
+
+
+def test_the_switch_and_another_runtime_keep_the_relay():
+    assert jsii_direct.wanted({}) is True
+    assert jsii_direct.wanted({"MCAI_JSII_RELAY": "off"}) is True
+    assert jsii_direct.wanted({"MCAI_JSII_RELAY": "on"}) is False
+    assert jsii_direct.wanted({"JSII_RUNTIME": "/opt/other/jsii-runtime.js"}) is False
+
+
+def test_wait_times_out_and_terminate_ends_the_process():
+    ours, theirs = socket.socketpair()
+    theirs.close()
+    r, w = os.pipe()
+    os.close(w)
+    pid = os.posix_spawnp("sleep", ["sleep", "30"], dict(os.environ))
+    kernel = jsii_direct._Kernel(pid, ours, os.fdopen(r, "rb", buffering=0))
+    with pytest.raises(subprocess.TimeoutExpired):
+        kernel.wait(timeout=0.05)
+    kernel.terminate()
+    assert kernel.wait(timeout=5) == -15
+    kernel.terminate()  # already ended: nothing to do, no error
+    kernel.stderr.close()
