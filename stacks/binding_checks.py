@@ -12,7 +12,8 @@ stay typed, tests/unit/test_typecheck.py), and the jsii kernel checks every valu
 deserializes against the assembly's types, so the Python side only repeats them at run time.
 
 `install(environ)` (called by stacks.lazy_providers.install) loads the provider submodules
-(`cdktf_cdktf_provider_<name>.<submodule>`) compiled by unchecked_code(): at optimization level
+(`cdktf_cdktf_provider_<name>.<submodule>`, CDK Terrain's `cdktn_provider_<name>.<submodule>`;
+an old name stacks/toolchain.py aliases is left to its finder) compiled by unchecked_code(): at optimization level
 1 as `python -O` (`__debug__` False: the checks and the bindings' asserts, `Required property
 ... is missing` in struct getters, left out), with `from __future__ import annotations`
 (annotations stay strings) and `typing.cast(T, x)` compiled as `x` (cast returns x). What the
@@ -20,7 +21,9 @@ code does with values is unchanged. Nothing else is touched: not the app's own c
 asserts stay), not cdktf, constructs or jsii. The bytecode is kept beside the standard files as
 `__pycache__/<m>.cpython-3XX.opt-mcai.pyc`; scripts/compile_imported.py writes it at install.
 
-MCAI_BINDING_CHECKS=on loads the bindings as published, checks included (the tests set it:
+MCAI_BINDING_CHECKS=on loads the bindings as published, checks included, and so does a toolchain
+measurement (stacks/toolchain.py records the arguments CDK Terrain's providers refuse from
+those checks' errors). The tests set it:
 their synths run every check, and tests/snapshots test that a checked and an unchecked synth
 write the same bytes). Any other value than on/off warns and keeps the checks.
 """
@@ -41,7 +44,7 @@ from collections.abc import Mapping, Sequence
 from importlib.machinery import ModuleSpec
 from types import CodeType, ModuleType
 
-PREFIX = "cdktf_cdktf_provider_"
+PREFIXES = ("cdktf_cdktf_provider_", "cdktn_provider_")  # cdktf's prebuilt providers, CDK Terrain's
 ENV = "MCAI_BINDING_CHECKS"
 OPTIMIZATION = 1  # as `python -O`: __debug__ is False, asserts are left out
 FUTURE_ANNOTATIONS = __future__.annotations.compiler_flag
@@ -149,8 +152,11 @@ class _UncheckedBindingFinder(importlib.abc.MetaPathFinder):
         self, fullname: str, path: Sequence[str] | None = None, target: ModuleType | None = None
     ) -> ModuleSpec | None:
         package, _, submodule = fullname.partition(".")
-        if not package.startswith(PREFIX) or not submodule or "." in submodule or submodule.startswith("_"):
+        if not package.startswith(PREFIXES) or not submodule or "." in submodule or submodule.startswith("_"):
             return None  # the package root and its _jsii module are not bindings
+        parent = sys.modules.get(package)
+        if parent is None or parent.__name__ != package:
+            return None  # an alias (stacks/toolchain.py maps cdktf names to cdktn's): its finder
         spec = importlib.machinery.PathFinder.find_spec(fullname, path)
         if spec is None or not isinstance(spec.loader, importlib.machinery.SourceFileLoader):
             return None
@@ -161,7 +167,9 @@ class _UncheckedBindingFinder(importlib.abc.MetaPathFinder):
 def install(environ: Mapping[str, str]) -> bool:
     """Compile provider submodules imported from now on without their checks, unless
     MCAI_BINDING_CHECKS=on. Idempotent; returns True if the checks are off."""
-    if wanted(environ):
+    from stacks import toolchain
+
+    if wanted(environ) or toolchain.recording():  # a toolchain measurement reads the checks' errors
         return False
     if not any(isinstance(f, _UncheckedBindingFinder) for f in sys.meta_path):
         sys.meta_path.insert(0, _UncheckedBindingFinder())

@@ -264,6 +264,12 @@ def active() -> Toolchain:
     return DEFAULT
 
 
+def recording() -> bool:
+    """True if the installed toolchain records the arguments its providers refuse (a measurement,
+    install(toolchain, record)): it reads the bindings' own type checks, so they must run."""
+    return any(isinstance(f, _AliasFinder) and f.record is not None for f in sys.meta_path)
+
+
 def package_versions(toolchain: Toolchain) -> dict[str, str]:
     """Installed distribution versions of the toolchain's core, constructs, jsii and providers."""
     from importlib import metadata

@@ -30,12 +30,15 @@ def _random_package() -> Path:
     return Path(spec.origin).parent
 
 
+RANDOM = _random_package()  # found once, before any test puts a module of that name in place
+
+
 @pytest.fixture
 def source(tmp_path) -> Path:
     """A copy of the random provider's `password` submodule, so bytecode is written in tmp_path."""
     target = tmp_path / "cdktf_cdktf_provider_random" / "password" / "__init__.py"
     target.parent.mkdir(parents=True)
-    shutil.copyfile(_random_package() / "password" / "__init__.py", target)
+    shutil.copyfile(RANDOM / "password" / "__init__.py", target)
     return target
 
 
@@ -127,16 +130,28 @@ def test_a_pyc_of_another_source_state_or_python_is_not_valid(source):
     assert not binding_checks._valid_pyc(data, str(source))
 
 
-def test_the_finder_takes_provider_submodules_only():
+def test_the_finder_takes_provider_submodules_only(monkeypatch):
+    monkeypatch.setitem(
+        sys.modules, "cdktf_cdktf_provider_random", types.ModuleType("cdktf_cdktf_provider_random")
+    )
     finder = _UncheckedBindingFinder()
-    path = [str(_random_package())]
+    path = [str(RANDOM)]
     spec = finder.find_spec(NAME, path)
     assert spec is not None and isinstance(spec.loader, _UncheckedBindingLoader)
-    assert spec.origin == str(_random_package() / "password" / "__init__.py")
+    assert spec.origin == str(RANDOM / "password" / "__init__.py")
     assert finder.find_spec("cdktf_cdktf_provider_random", None) is None  # the root: lazy_providers
     assert finder.find_spec("cdktf_cdktf_provider_random._jsii", path) is None
     assert finder.find_spec("cdktf", None) is None
     assert finder.find_spec("stacks.binding_checks", None) is None
+
+
+def test_an_aliased_package_is_left_to_its_own_finder(monkeypatch):
+    """stacks/toolchain.py answers `cdktf_cdktf_provider_x` with CDK Terrain's `cdktn_provider_x`
+    module: its submodules must go through that alias (which records dropped arguments)."""
+    alias = types.ModuleType("cdktn_provider_random")
+    alias.__path__ = [str(RANDOM)]
+    monkeypatch.setitem(sys.modules, "cdktf_cdktf_provider_random", alias)
+    assert _UncheckedBindingFinder().find_spec(NAME, alias.__path__) is None
 
 
 def test_install_adds_one_finder_unless_the_checks_are_wanted(monkeypatch):
