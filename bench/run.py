@@ -9,7 +9,7 @@ Reports, on the machine it runs on, each command in a fresh process, one heavy p
   full_synth   `--synth-cmd` (default: python -m stacks synth --out <tmp>)
   env_synth    the same for one environment (`--env`, default dev)
   tests        `--test-cmd` (default: make test), only with --with-tests
-and ratio = full_synth wall / floor wall (target <= 0.25; also <= 10 s wall and <= 1.5 GB peak).
+and ratio = full_synth wall / floor wall (target <= 0.15 since issue 20; also <= 10 s wall and <= 1.5 GB peak).
 
 Wall is the whole child process, interpreter start to exit; with --repeat the fastest run is kept
 (other load on the machine only ever adds time) and all walls are listed. Peak RSS is the maximum over samples
