@@ -16,6 +16,8 @@ The README's "Day-2 access" section has the commands.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from constructs import Construct
 
 from constructs_lib.cidrs import bastion_cidr
@@ -24,6 +26,9 @@ from stacks.cluster_props import resource_name
 from stacks.context import BuildContext, ClusterHandle
 from stacks.logical_ids import PathLogicalIds
 from stacks.params import Environment
+
+if TYPE_CHECKING:
+    from stacks.identity_stack import IdentityHandle
 
 COMPONENT = "access"
 
@@ -47,8 +52,17 @@ def gcp_zone(region: str) -> str:
     return f"{region}-b"
 
 
+def _required(value: str | None, handle: ClusterHandle, what: str) -> str:
+    """A handle field the cluster's own cloud always fills (None only for the other clouds)."""
+    if value is None:
+        raise ValueError(f"cluster {handle.spec.name}: its handle has no {what} (the cluster stack sets it)")
+    return value
+
+
 class AccessStack(PathLogicalIds, PlatformStack):
-    def __init__(self, scope: Construct, *, env: Environment, handle: ClusterHandle, identity) -> None:
+    def __init__(
+        self, scope: Construct, *, env: Environment, handle: ClusterHandle, identity: IdentityHandle
+    ) -> None:
         cluster = handle.spec
         super().__init__(scope, env=env, component=COMPONENT, cloud=cluster.cloud, region=cluster.region)
         self.cluster = cluster
@@ -58,7 +72,14 @@ class AccessStack(PathLogicalIds, PlatformStack):
             env, handle, identity, name, tags
         )
 
-    def _aws(self, env, handle: ClusterHandle, identity, name: str, tags: dict[str, str]) -> None:
+    def _aws(
+        self,
+        env: Environment,
+        handle: ClusterHandle,
+        identity: IdentityHandle,
+        name: str,
+        tags: dict[str, str],
+    ) -> None:
         from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 
         from constructs_lib.aws.cluster_access import EksAccess, SsmApiPath
@@ -83,11 +104,18 @@ class AccessStack(PathLogicalIds, PlatformStack):
             name=name,
             vpc_id=handle.network_id,
             subnet_id=handle.subnet_ids[0],
-            api_security_group_id=handle.node_security_group_id,
+            api_security_group_id=_required(handle.node_security_group_id, handle, "node security group"),
             tags=tags,
         )
 
-    def _gcp(self, env, handle: ClusterHandle, identity, name: str, tags: dict[str, str]) -> None:
+    def _gcp(
+        self,
+        env: Environment,
+        handle: ClusterHandle,
+        identity: IdentityHandle,
+        name: str,
+        tags: dict[str, str],
+    ) -> None:
         from cdktf_cdktf_provider_google.provider import GoogleProvider
 
         from constructs_lib.gcp.cluster_access import IapApiPath
@@ -107,7 +135,14 @@ class AccessStack(PathLogicalIds, PlatformStack):
             labels=tags,
         )
 
-    def _azure(self, env, handle: ClusterHandle, identity, name: str, tags: dict[str, str]) -> None:
+    def _azure(
+        self,
+        env: Environment,
+        handle: ClusterHandle,
+        identity: IdentityHandle,
+        name: str,
+        tags: dict[str, str],
+    ) -> None:
         from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
 
         from constructs_lib.azure.cluster_access import AksAccess, BastionApiPath
@@ -131,7 +166,7 @@ class AccessStack(PathLogicalIds, PlatformStack):
             "api_path",
             name=name,
             location=self.cluster.region,
-            resource_group_name=handle.resource_group_name,
+            resource_group_name=_required(handle.resource_group_name, handle, "resource group"),
             virtual_network_name=handle.network_name,
             subnet_cidr=bastion_subnet_cidr(str(self.cluster.network.cidr)),
             tags=tags,

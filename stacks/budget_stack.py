@@ -13,12 +13,12 @@ from constructs_lib.budgets import AwsBudget, AzureBudget, BudgetSpec, GcpBudget
 from stacks.base import PlatformStack
 from stacks.context import BuildContext
 from stacks.logical_ids import PathLogicalIds
-from stacks.params import Environment
+from stacks.params import Cloud, Environment
 
 COMPONENT = "budget"
 
 
-def budget_spec(env: Environment, cloud: str) -> BudgetSpec:
+def budget_spec(env: Environment, cloud: Cloud) -> BudgetSpec:
     b = env.budget
     return BudgetSpec(
         name=f"{env.name}-{cloud}-monthly",
@@ -30,7 +30,7 @@ def budget_spec(env: Environment, cloud: str) -> BudgetSpec:
 
 def build(app: Construct, ctx: BuildContext) -> None:
     env = ctx.env
-    first: dict[str, str] = {}
+    first: dict[Cloud, str] = {}
     for c in env.clusters:
         first.setdefault(c.cloud, c.region)
     for cloud, region in first.items():
@@ -39,7 +39,7 @@ def build(app: Construct, ctx: BuildContext) -> None:
 
 
 class BudgetStack(PathLogicalIds, PlatformStack):
-    def __init__(self, scope: Construct, *, env: Environment, cloud: str, region: str) -> None:
+    def __init__(self, scope: Construct, *, env: Environment, cloud: Cloud, region: str) -> None:
         super().__init__(scope, env=env, component=COMPONENT, cloud=cloud, region=region)
         tags = self.tags()
         spec = budget_spec(env, cloud)

@@ -22,7 +22,7 @@ from stacks.base import PlatformStack
 from stacks.context import BuildContext
 from stacks.environments import ENV_DIR
 from stacks.logical_ids import PathLogicalIds
-from stacks.params import Environment
+from stacks.params import Environment, GithubCi, Sso
 
 COMPONENT = "identity"
 
@@ -91,16 +91,16 @@ class IdentityStack(PathLogicalIds, PlatformStack):
         )
         self.handle = IdentityHandle()
         if env.ci is not None:
-            self._ci(env, tags, project)
+            self._ci(env, env.ci, tags, project)
         if env.sso is not None:
-            self._sso(env, tags, project)
+            self._sso(env, env.sso, tags, project)
 
-    def _ci(self, env: Environment, tags: dict[str, str], project: str) -> None:
+    def _ci(self, env: Environment, ci: GithubCi, tags: dict[str, str], project: str) -> None:
         from constructs_lib.aws.identity import GithubOidcRoles, S3StateAccess
         from constructs_lib.azure.identity import GithubFederatedIdentities
         from constructs_lib.gcp.identity import GithubWorkloadIdentity
 
-        ci, b = env.ci, env.backend
+        b = env.backend
         plan = github_subject(ci.repository, ci.plan_environment)
         deploy = github_subject(ci.repository, ci.deploy_environment)
         aws = GithubOidcRoles(
@@ -145,11 +145,10 @@ class IdentityStack(PathLogicalIds, PlatformStack):
         TerraformOutput(self, "azure_plan_client_id", value=azure.plan.client_id)
         TerraformOutput(self, "azure_deploy_client_id", value=azure.deploy.client_id)
 
-    def _sso(self, env: Environment, tags: dict[str, str], project: str) -> None:
+    def _sso(self, env: Environment, sso: Sso, tags: dict[str, str], project: str) -> None:
         from constructs_lib.aws.identity import SamlSsoRoles
         from constructs_lib.gcp.identity import WorkforceSso
 
-        sso = env.sso
         path = ENV_DIR / sso.aws_saml_metadata_file
         try:
             metadata = path.read_text(encoding="utf-8")

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 PROVIDER_MODULES = ("cdktf_cdktf_provider_", "cdktn_provider_")
+_INSTALLED: Callable[[Any, str], Any] | None = None  # the jsii.get install() put in place
 
 
 def _state_properties(classes: tuple[type, ...]) -> frozenset[str]:
@@ -78,11 +79,13 @@ def _remembering(
 def install() -> bool:
     """Route `jsii.get`/`jsii.set` through the memo. Idempotent; before or after cdktf loads
     (the generated classes look `jsii.get` up at each call)."""
+    global _INSTALLED
     import jsii
 
-    if getattr(jsii.get, "mcai_memo", False):
+    if _INSTALLED is not None and jsii.get is _INSTALLED:
         return True
     get, set_ = _remembering(jsii.get, jsii.set)
-    get.mcai_memo = True  # type: ignore[attr-defined]
-    jsii.get, jsii.set = get, set_  # type: ignore[assignment]
+    # The module's own namespace: the generated classes call jsii.get / jsii.set through it.
+    vars(jsii).update(get=get, set=set_)
+    _INSTALLED = get
     return True

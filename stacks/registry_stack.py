@@ -106,7 +106,7 @@ class RegistryStack(PathLogicalIds, PlatformStack):
                 allowed_account_ids=[env.accounts.aws.account_id],
                 default_tags=[AwsProviderDefaultTags(tags=tags)],
             )
-            self.registry = EcrRegistry(
+            self.registry: EcrRegistry | ArtifactRegistry | AzureContainerRegistry = EcrRegistry(
                 self,
                 "ecr",
                 prefix=env.name,
@@ -138,7 +138,7 @@ class RegistryStack(PathLogicalIds, PlatformStack):
                 subscription_id=azure.subscription_id,
                 tenant_id=azure.tenant_id,
             )
-            self.registry = AzureContainerRegistry(
+            acr = AzureContainerRegistry(
                 self,
                 "acr",
                 name=acr_name(env, site.jurisdiction),
@@ -147,4 +147,5 @@ class RegistryStack(PathLogicalIds, PlatformStack):
                 pull_principal_ids=identities,
                 tags=tags,
             )
-            self._acr_endpoints(self.registry, handles, tags)
+            self._acr_endpoints(acr, handles, tags)
+            self.registry = acr

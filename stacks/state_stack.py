@@ -68,10 +68,8 @@ class StateStack(PathLogicalIds, PlatformStack):
                 allowed_account_ids=[env.accounts.aws.account_id],
                 default_tags=[AwsProviderDefaultTags(tags=tags)],
             )
-            store = S3StateBucket(
-                self, "s3", bucket=b.bucket, account_id=env.accounts.aws.account_id, tags=tags
-            )
-            TerraformOutput(self, "bucket_arn", value=store.arn)
+            s3 = S3StateBucket(self, "s3", bucket=b.bucket, account_id=env.accounts.aws.account_id, tags=tags)
+            TerraformOutput(self, "bucket_arn", value=s3.arn)
         elif b.kind == "gcs":
             from cdktf_cdktf_provider_google.provider import GoogleProvider
 
@@ -79,11 +77,11 @@ class StateStack(PathLogicalIds, PlatformStack):
 
             project = env.accounts.gcp.project_id
             GoogleProvider(self, "google", project=project, default_labels=tags)
-            store = GcsStateBucket(
+            gcs = GcsStateBucket(
                 self, "gcs", bucket=b.bucket, project=project, location=home_region(env, "gcp"), labels=tags
             )
-            TerraformOutput(self, "bucket_url", value=store.bucket.url)
-        else:
+            TerraformOutput(self, "bucket_url", value=gcs.bucket.url)
+        elif b.kind == "azurerm":
             from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
 
             from constructs_lib.azure.state_store import AzureStateContainer
@@ -96,7 +94,7 @@ class StateStack(PathLogicalIds, PlatformStack):
                 tenant_id=env.accounts.azure.tenant_id,
                 storage_use_azuread=True,  # the account refuses shared keys
             )
-            store = AzureStateContainer(
+            azure = AzureStateContainer(
                 self,
                 "azurerm",
                 resource_group_name=b.resource_group_name,
@@ -105,4 +103,6 @@ class StateStack(PathLogicalIds, PlatformStack):
                 location=home_region(env, "azure"),
                 tags=tags,
             )
-            TerraformOutput(self, "container_id", value=store.container.id)
+            TerraformOutput(self, "container_id", value=azure.container.id)
+        else:  # build() makes this stack for the three stores only
+            raise ValueError(f"environment {env.name}: backend {b.kind} keeps no state store here")

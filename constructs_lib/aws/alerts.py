@@ -81,9 +81,27 @@ class ReplicationAlarms(Construct):
     ) -> None:
         super().__init__(scope, id_)
         self.alarms: dict[str, CloudwatchMetricAlarm] = {}
-        for name, source, destination, rule_id in rules:
-            dimensions = {"SourceBucket": source, "DestinationBucket": destination, "RuleId": rule_id}
-            common = dict(
+
+        def alarm(
+            name: str,
+            dimensions: dict[str, str],
+            kind: str,
+            *,
+            description: str,
+            metric: str,
+            statistic: str,
+            threshold: int,
+            periods: int,
+        ) -> CloudwatchMetricAlarm:
+            return CloudwatchMetricAlarm(
+                self,
+                f"{name.replace('-', '_')}_{kind}",
+                alarm_name=f"{name_prefix}-{name}-replication-{kind}",
+                alarm_description=description,
+                metric_name=metric,
+                statistic=statistic,
+                threshold=threshold,
+                evaluation_periods=periods,
                 namespace="AWS/S3",
                 period=300,
                 dimensions=dimensions,
@@ -93,26 +111,27 @@ class ReplicationAlarms(Construct):
                 ok_actions=[topic.arn],
                 tags=tags,
             )
+
+        for name, source, destination, rule_id in rules:
+            dimensions = {"SourceBucket": source, "DestinationBucket": destination, "RuleId": rule_id}
             logical = name.replace("-", "_")
-            self.alarms[f"{logical}_latency"] = CloudwatchMetricAlarm(
-                self,
-                f"{logical}_latency",
-                alarm_name=f"{name_prefix}-{name}-replication-latency",
-                alarm_description=f"S3 replication {rule_id} slower than {latency_threshold_seconds} s",
-                metric_name="ReplicationLatency",
+            self.alarms[f"{logical}_latency"] = alarm(
+                name,
+                dimensions,
+                "latency",
+                description=f"S3 replication {rule_id} slower than {latency_threshold_seconds} s",
+                metric="ReplicationLatency",
                 statistic="Maximum",
                 threshold=latency_threshold_seconds,
-                evaluation_periods=latency_periods,
-                **common,
+                periods=latency_periods,
             )
-            self.alarms[f"{logical}_failed"] = CloudwatchMetricAlarm(
-                self,
-                f"{logical}_failed",
-                alarm_name=f"{name_prefix}-{name}-replication-failed",
-                alarm_description=f"S3 replication {rule_id} failed to replicate objects",
-                metric_name="OperationsFailedReplication",
+            self.alarms[f"{logical}_failed"] = alarm(
+                name,
+                dimensions,
+                "failed",
+                description=f"S3 replication {rule_id} failed to replicate objects",
+                metric="OperationsFailedReplication",
                 statistic="Sum",
                 threshold=0,
-                evaluation_periods=1,
-                **common,
+                periods=1,
             )
