@@ -15,6 +15,10 @@ change) and every property the cdktf base classes declare (`count`, `dependsOn`,
 `terraformMetaArguments`, ...: state, read from the classes themselves). A `jsii.set` on an
 object forgets what was remembered of it (no attribute depends on it, but nothing is assumed).
 
+A list or map attribute is handed out as a copy on every read (jsii builds a new container per
+read; a shared one would let code that changes it change what later reads see). MCAI_JSII_MEMO=off
+turns the memo off.
+
 Output: a remembered read gives the same token string as the first read instead of a new one
 that resolves to the same text, so the synthesized files are byte-identical (tests/snapshots,
 the whole plan); tests/unit/test_jsii_memo.py holds the rules in a real kernel.
@@ -22,10 +26,11 @@ the whole plan); tests/unit/test_jsii_memo.py holds the rules in a real kernel.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 PROVIDER_MODULES = ("cdktf_cdktf_provider_", "cdktn_provider_")
+ENV = "MCAI_JSII_MEMO"
 _INSTALLED: Callable[[Any, str], Any] | None = None  # the jsii.get install() put in place
 
 
@@ -65,7 +70,15 @@ def _remembering(
         known = memo.setdefault(ref, {})
         if property not in known:
             known[property] = original_get(obj, property)
-        return known[property]
+        value = known[property]
+        # A list or map attribute (`ids`, `result` of random_shuffle) comes back as a new Python
+        # container on every kernel read: each remembered read gets its own copy too, so code that
+        # changes one read's container never changes another's.
+        if isinstance(value, list):
+            return list(value)
+        if isinstance(value, dict):
+            return dict(value)
+        return value
 
     def set_(obj: Any, property: str, value: Any) -> None:
         ref = getattr(obj, "__jsii_ref__", None)
@@ -76,10 +89,13 @@ def _remembering(
     return get, set_
 
 
-def install() -> bool:
-    """Route `jsii.get`/`jsii.set` through the memo. Idempotent; before or after cdktf loads
-    (the generated classes look `jsii.get` up at each call)."""
+def install(environ: Mapping[str, str]) -> bool:
+    """Route `jsii.get`/`jsii.set` through the memo, unless MCAI_JSII_MEMO=off (every read then
+    asks the kernel, as cdktf does). Idempotent; before or after cdktf loads (the generated
+    classes look `jsii.get` up at each call). Returns True if the memo is in place."""
     global _INSTALLED
+    if environ.get(ENV, "").strip().lower() == "off":
+        return False
     import jsii
 
     if _INSTALLED is not None and jsii.get is _INSTALLED:

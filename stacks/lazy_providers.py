@@ -239,7 +239,7 @@ def install(environ: MutableMapping[str, str], *, node: bool = True) -> bool:
     Python side: a meta-path hook (see the module docstring), and the app's other run-time
     seams, each with its module's reasons: stacks.binding_checks (the provider bindings'
     run-time type work off unless MCAI_BINDING_CHECKS=on), stacks.jsii_memo (a resource's
-    attribute read again costs no round trip) and, with `node=True`, stacks.jsii_direct (the
+    attribute read again costs no round trip, unless MCAI_JSII_MEMO=off) and, with `node=True`, stacks.jsii_direct (the
     kernel without jsii's relay process unless MCAI_JSII_RELAY=on). Node side
     (`node=True`): adds `--require` of the three preloads (NODE_HOOKS) to NODE_OPTIONS in
     `environ` before the kernel starts (the first jsii import starts it). This module's preload
@@ -257,7 +257,7 @@ def install(environ: MutableMapping[str, str], *, node: bool = True) -> bool:
     if node:
         _install_node_hook(environ)
     binding_checks.install(environ)  # the bindings' typeguard checks: off unless MCAI_BINDING_CHECKS=on
-    jsii_memo.install()  # a resource attribute read again is answered without a kernel round trip
+    jsii_memo.install(environ)  # a resource attribute read again is answered without a kernel round trip
     if node:
         jsii_direct.install(environ)  # the kernel started without jsii's relay process
     if any(isinstance(f, _LazyProviderFinder) for f in sys.meta_path):

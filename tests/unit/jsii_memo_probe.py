@@ -1,7 +1,8 @@
-"""Child process for tests/unit/test_jsii_memo.py: `python tests/unit/jsii_memo_probe.py memo|plain`.
+"""Child process for tests/unit/test_jsii_memo.py: `python tests/unit/jsii_memo_probe.py memo|off|plain`.
 
-Builds a random_password in a real jsii kernel, with stacks.lazy_providers installed (which
-installs stacks.jsii_memo) or without anything (plain), reads its properties as the app does, counts the kernel's get
+Builds a random_password and a random_shuffle in a real jsii kernel, with stacks.lazy_providers
+installed (which installs stacks.jsii_memo; `off`: with MCAI_JSII_MEMO=off) or without anything
+(plain), reads its properties as the app does, counts the kernel's get
 requests, synthesizes, and prints one JSON line of facts. Runs in a child so the pytest process
 never loads jsii; exits with os._exit to skip the jsii teardown.
 """
@@ -18,9 +19,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository r
 
 
 def main(mode: str) -> None:
-    if mode == "memo":
+    if mode in ("memo", "off"):
         from stacks.lazy_providers import install
 
+        if mode == "off":
+            os.environ["MCAI_JSII_MEMO"] = "off"
         install(os.environ)
     from jsii._kernel.providers.process import ProcessProvider
 
@@ -36,6 +39,7 @@ def main(mode: str) -> None:
     from cdktf import App, TerraformOutput, TerraformStack
     from cdktf_cdktf_provider_random.password import Password
     from cdktf_cdktf_provider_random.provider import RandomProvider
+    from cdktf_cdktf_provider_random.shuffle import Shuffle
 
     out = tempfile.mkdtemp(prefix="memo-probe-")
     app = App(outdir=out)
@@ -61,6 +65,11 @@ def main(mode: str) -> None:
 
     after_set = password.result  # a set forgot what was known of the object: asked again
     facts["asked_after_set"] = after_set is not first
+
+    shuffle = Shuffle(stack, "sh", input=["a", "b"])
+    mine = shuffle.result  # a list attribute: changing this read's list must not change the next
+    mine.clear()
+    TerraformOutput(stack, "shuffled", value=shuffle.result)
 
     TerraformOutput(stack, "first", value=first)
     TerraformOutput(stack, "after_set", value=after_set)

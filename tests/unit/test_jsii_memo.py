@@ -30,6 +30,7 @@ def _probe_job(mode: str):
 
 
 _probe_job("memo")
+_probe_job("off")
 _probe_job("plain")
 
 
@@ -57,6 +58,22 @@ def test_an_attribute_read_three_times_asks_the_kernel_once(memo, plain):
     assert plain["result_gets"] == ["result", "result", "result"] and plain["same_token"] is False
 
 
+@pytest.fixture(scope="module")
+def off(background_jobs) -> dict:
+    return _facts(background_jobs, "off")
+
+
+def test_the_switch_turns_the_memo_off(off):
+    assert off["result_gets"] == ["result", "result", "result"] and off["same_token"] is False
+
+
+def test_a_changed_list_read_does_not_change_the_next_read(memo, plain):
+    """A list attribute changed after one read (here emptied): the next read is the whole
+    reference again, as without the memo (a shared list once gave `[]` in the plan, silently)."""
+    assert memo["outputs"]["shuffled"] == "${random_shuffle.sh.result}"
+    assert plain["outputs"]["shuffled"] == "${random_shuffle.sh.result}"
+
+
 def test_configured_values_and_cdktf_state_are_always_asked(memo):
     assert memo["length_input"] == [16, 20]
     assert memo["count"] == [None, 2] and memo["count_gets"] == ["count", "count"]
@@ -67,6 +84,5 @@ def test_a_set_forgets_what_was_known_of_the_object(memo):
 
 
 def test_remembered_and_fresh_tokens_resolve_to_the_same_reference(memo, plain):
-    expected = {"after_set": "${random_password.p.result}", "first": "${random_password.p.result}"}
-    assert memo["outputs"] == expected
-    assert plain["outputs"] == expected
+    for facts in (memo, plain):
+        assert facts["outputs"]["first"] == facts["outputs"]["after_set"] == "${random_password.p.result}"
