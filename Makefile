@@ -39,7 +39,7 @@ $(UV_DEP):
 	@$(PHASE) install-uv bash -c '$(PYTHON) -m venv $(TOOLS)/uv && $(TOOLS)/uv/bin/python -m pip install --quiet uv==$(UV_VERSION)'
 	@touch $@
 
-.venv/.installed: pyproject.toml uv.lock $(UV_DEP)
+.venv/.installed: pyproject.toml uv.lock $(UV_DEP) scripts/compile_imported.py stacks/binding_checks.py
 	@$(PHASE) install-venv $(UV) sync --quiet --frozen --python $(PYTHON) --no-compile-bytecode
 	@$(PHASE) compile $(PY) scripts/compile_imported.py
 	@touch $@

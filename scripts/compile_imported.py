@@ -5,7 +5,7 @@ app imports about 120 of their submodules (stacks/lazy_providers.py loads only t
 compiles the whole environment except the provider submodules that no source file of this
 repository names, in parallel. A submodule left out (one jsii imports to resolve a type) is
 compiled by Python on its first import and cached like any other. The provider submodules
-are compiled twice: as usual and without their run-time type work (`.opt-mcai.pyc`), the form
+are compiled twice: as usual and without their run-time type work (`.opt-mcai<digest>.pyc`), the form
 a synth loads them in (stacks/binding_checks.py).
 
 Run with the project's interpreter: `.venv/bin/python scripts/compile_imported.py`.

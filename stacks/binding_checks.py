@@ -19,13 +19,14 @@ an old name stacks/toolchain.py aliases is left to its finder) compiled by unche
 (annotations stay strings) and `typing.cast(T, x)` compiled as `x` (cast returns x). What the
 code does with values is unchanged. Nothing else is touched: not the app's own code (its
 asserts stay), not cdktf, constructs or jsii. The bytecode is kept beside the standard files as
-`__pycache__/<m>.cpython-3XX.opt-mcai.pyc`; scripts/compile_imported.py writes it at install.
+`__pycache__/<m>.cpython-3XX.opt-mcai<digest of this file>.pyc`; scripts/compile_imported.py
+writes it at install.
 
 MCAI_BINDING_CHECKS=on loads the bindings as published, checks included, and so does a toolchain
 measurement (stacks/toolchain.py records the arguments CDK Terrain's providers refuse from
-those checks' errors). The tests set it:
-their synths run every check, and tests/snapshots test that a checked and an unchecked synth
-write the same bytes). Any other value than on/off warns and keeps the checks.
+those checks' errors). tests/snapshots' second synth sets it (staging, every check run) and must
+write the same bytes as the session's unchecked synth. Any other value than on/off warns and
+keeps the checks.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import __future__
 
 import ast
 import contextlib
+import hashlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
@@ -42,13 +44,18 @@ import sys
 import warnings
 from collections.abc import Mapping, Sequence
 from importlib.machinery import ModuleSpec
+from pathlib import Path
 from types import CodeType, ModuleType
 
 PREFIXES = ("cdktf_cdktf_provider_", "cdktn_provider_")  # cdktf's prebuilt providers, CDK Terrain's
 ENV = "MCAI_BINDING_CHECKS"
 OPTIMIZATION = 1  # as `python -O`: __debug__ is False, asserts are left out
 FUTURE_ANNOTATIONS = __future__.annotations.compiler_flag
-CACHE_TAG = "mcai"  # not `python -O`'s .opt-1.pyc: this bytecode differs (unchecked_code)
+# The bytecode differs from `python -O`'s .opt-1.pyc, and from what another version of this
+# module compiled: the tag carries a digest of this file, so a change here (the transform, the
+# flags) never serves bytecode an earlier version wrote. The Makefile recompiles at install when
+# this file changes (.venv/.installed depends on it).
+CACHE_TAG = "mcai" + hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:10]
 
 
 def wanted(environ: Mapping[str, str]) -> bool:
@@ -105,7 +112,8 @@ def unchecked_code(source: bytes, path: str) -> CodeType:
 
 
 def cache_path(source_path: str) -> str:
-    """Where the unchecked bytecode of `source_path` is kept: `__pycache__/<m>.<tag>.opt-mcai.pyc`."""
+    """Where the unchecked bytecode of `source_path` is kept:
+    `__pycache__/<m>.<python tag>.opt-mcai<digest of this module>.pyc`."""
     return importlib.util.cache_from_source(source_path, optimization=CACHE_TAG)
 
 
@@ -139,7 +147,10 @@ class _UncheckedBindingLoader(importlib.machinery.SourceFileLoader):
         except OSError:
             data = b""
         if _valid_pyc(data, source_path):
-            code = marshal.loads(data[16:])
+            try:
+                code = marshal.loads(data[16:])
+            except (EOFError, ValueError, TypeError):
+                code = None  # a torn or foreign file: compiled again (and rewritten) below
             if isinstance(code, CodeType):
                 return code
         if sys.dont_write_bytecode:  # PYTHONDONTWRITEBYTECODE: compile, write nothing

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dis
 import importlib.util
 import os
+import re
 import shutil
 import sys
 import types
@@ -100,7 +101,8 @@ def test_annotations_are_not_evaluated_at_each_def(source):
 def test_bytecode_is_kept_and_a_changed_source_is_compiled_again(source, monkeypatch):
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
     cached = Path(binding_checks.cache_path(str(source)))
-    assert cached.name == f"__init__.{sys.implementation.cache_tag}.opt-mcai.pyc"
+    assert cached.name == f"__init__.{sys.implementation.cache_tag}.opt-{binding_checks.CACHE_TAG}.pyc"
+    assert re.fullmatch(r"mcai[0-9a-f]{10}", binding_checks.CACHE_TAG)  # a digest of the compiler
     assert cached != Path(importlib.util.cache_from_source(str(source), optimization=1))  # not python -O's
 
     _UncheckedBindingLoader(NAME, str(source)).get_code(NAME)
@@ -119,6 +121,17 @@ def test_bytecode_is_kept_and_a_changed_source_is_compiled_again(source, monkeyp
     assert compiled == [str(source)] and "CHANGED" in code.co_names
     assert binding_checks._valid_pyc(cached.read_bytes(), str(source))
     assert not [p for p in cached.parent.iterdir() if p.suffix == ".tmp"]
+
+
+def test_a_torn_cache_file_is_compiled_again(source, monkeypatch):
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    binding_checks.write_bytecode(str(source))
+    cached = Path(binding_checks.cache_path(str(source)))
+    data = cached.read_bytes()
+    cached.write_bytes(data[: len(data) // 2])  # the header still matches the source
+    code = _UncheckedBindingLoader(NAME, str(source)).get_code(NAME)
+    assert isinstance(code, types.CodeType)
+    assert cached.read_bytes() != data[: len(data) // 2]  # rewritten whole
 
 
 def test_a_pyc_of_another_source_state_or_python_is_not_valid(source):
