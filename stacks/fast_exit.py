@@ -9,6 +9,7 @@ process before jsii starts, and `exit_now()` removes that folder, then exits.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
@@ -37,8 +38,10 @@ def private_tempdir(environ: MutableMapping[str, str]) -> str:
 
 def exit_now(code: int) -> NoReturn:
     """Flush, remove the private temporary folder and exit without the jsii teardown."""
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:  # None when the process was started with that descriptor closed
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
     if _PRIVATE is not None:
         shutil.rmtree(_PRIVATE, ignore_errors=True)
     os._exit(code)

@@ -80,15 +80,27 @@ class _Kernel:
                 os.kill(self.pid, signal.SIGTERM)
 
 
-def _copy(source: IO[bytes], target: IO[bytes]) -> None:
+def _binary(stream: Any) -> IO[bytes] | None:
+    """The binary buffer of a text stream (sys.stdout, sys.stderr), or None if it has none."""
+    buffer = getattr(stream, "buffer", None)
+    return buffer if buffer is not None and hasattr(buffer, "write") else None
+
+
+def _copy(source: IO[bytes], target: IO[bytes] | None) -> None:
     for chunk in iter(lambda: source.read(65536), b""):  # unbuffered: what the pipe holds
-        target.write(chunk)
-        target.flush()
+        if target is None:
+            continue
+        try:
+            target.write(chunk)
+            target.flush()
+        except (OSError, ValueError):  # closed meanwhile: keep draining the pipe
+            target = None
 
 
 def _start(self: Any) -> None:
     """Replacement of jsii's `_NodeProcess.start` (self: the _NodeProcess)."""
     import atexit
+    import fcntl  # POSIX only, as posix_spawn (wanted() checks for it)
 
     environ = dict(_ENVIRON)  # the process environment install() was given, as jsii copies it
     environ["JSII_AGENT"] = f"Python/{platform.python_version()}"
@@ -101,25 +113,35 @@ def _start(self: Any) -> None:
     ours, theirs = socket.socketpair()
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
+    # The child's ends moved above the standard descriptors first (close-on-exec; each dup2 below
+    # makes its target inheritable): with this process's 0-2 closed, a pipe or the socket could sit
+    # on 1, 2 or 3 itself, and one dup2 would overwrite what a later one copies.
+    child_out, child_err, child_channel = (
+        fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in (out_w, err_w, theirs.fileno())
+    )
     actions = [
         (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-        (os.POSIX_SPAWN_DUP2, out_w, 1),
-        (os.POSIX_SPAWN_DUP2, err_w, 2),
-        (os.POSIX_SPAWN_DUP2, theirs.fileno(), 3),
+        (os.POSIX_SPAWN_DUP2, child_out, 1),
+        (os.POSIX_SPAWN_DUP2, child_err, 2),
+        (os.POSIX_SPAWN_DUP2, child_channel, 3),
     ]
     try:
         pid = os.posix_spawnp(node, [node, *NODE_ARGS, program], environ, file_actions=actions)
     finally:
         theirs.close()
-        os.close(out_w)
-        os.close(err_w)
+        for fd in (out_w, err_w, child_out, child_err, child_channel):
+            os.close(fd)
     stdout, stderr = os.fdopen(out_r, "rb", buffering=0), os.fdopen(err_r, "rb", buffering=0)
     self._process = _Kernel(pid, ours, stderr)
 
-    # jsii's stop() joins `sink_thread` and then closes the process's stderr.
-    threading.Thread(target=_copy, args=(stdout, sys.stdout.buffer), name="jsii.stdout", daemon=True).start()
+    # jsii's stop() joins `sink_thread` and then closes the process's stderr. Where this process
+    # has no stdout or stderr (closed, or replaced by an object without .buffer), the kernel's
+    # output is read and dropped, so the kernel never blocks on a full pipe.
+    threading.Thread(
+        target=_copy, args=(stdout, _binary(sys.stdout)), name="jsii.stdout", daemon=True
+    ).start()
     self.sink_thread = threading.Thread(
-        target=_copy, args=(stderr, sys.stderr.buffer), name="process.stderr_sink", daemon=True
+        target=_copy, args=(stderr, _binary(sys.stderr)), name="process.stderr_sink", daemon=True
     )
     self.sink_thread.start()
     atexit.register(self.stop)

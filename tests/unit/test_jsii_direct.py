@@ -38,6 +38,17 @@ _probe_job("off")
 _probe_job("on")
 
 
+@background("synth_without_stdout")
+def _synth_without_stdout_job(ctx: Context) -> dict:
+    """dev synthesized by a process whose stdout is closed (a CI step, a cron job): the kernel's
+    output copier and the fast exit must cope (once: `'NoneType' object has no attribute
+    'buffer'; nothing written`)."""
+    out = ctx.tmp / "no-stdout.out"
+    script = 'exec "$0" -m stacks synth --env dev --jobs 1 --out "$1" >&-'
+    env = dict(os.environ, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20")
+    return {"argv": ["sh", "-c", script, sys.executable, str(out)], "cwd": REPO, "env": env, "out": out}
+
+
 def _run(background_jobs, relay: str) -> tuple[dict, str, str]:
     proc = background_jobs(f"jsii_direct_probe_relay_{relay}")["proc"]
     if proc.returncode != 0 or not proc.stdout.strip():
@@ -97,3 +108,11 @@ def test_wait_times_out_and_terminate_ends_the_process():
     assert kernel.wait(timeout=5) == -15
     kernel.terminate()  # already ended: nothing to do, no error
     kernel.stderr.close()
+
+
+def test_a_synth_with_stdout_closed_writes_its_plan(background_jobs):
+    job = background_jobs("synth_without_stdout")
+    proc, out = job["proc"], job["out"]
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert (out / "manifest.json").is_file()
+    assert len(list((out / "stacks").glob("dev-*/cdk.tf.json"))) > 10
