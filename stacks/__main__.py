@@ -228,30 +228,30 @@ def _synthesize_in_parallel(
     ran, here, so this process starts on its group at once (a process of its own would import
     and validate again first: ~0.3 s)."""
     import subprocess
-    from concurrent.futures import ThreadPoolExecutor
 
     out, tmp = _synth_folder(out)
+    children: list[tuple[int, subprocess.Popen[bytes], Path]] = []
     try:
         groups = _groups({e.name: len(e.clusters) for e in envs}, workers)
         parts = {i: tmp / "parts" / str(i) for i in range(len(groups))}
         flags = ["--local-state"] if local_state else []
         child_environ = dict(environ)  # copied now: this process's synth sets NODE_OPTIONS in environ
-
-        def one(i: int) -> subprocess.CompletedProcess[str]:
+        for i in range(1, len(groups)):
             cmd = [sys.executable, "-m", "stacks", "synth", "--env", ",".join(groups[i]), "--jobs", "1"]
-            return subprocess.run(
-                [*cmd, *flags, "--out", str(parts[i])], env=child_environ, capture_output=True, text=True
-            )
-
-        with ThreadPoolExecutor(max_workers=len(groups) - 1) as pool:
-            others = pool.map(one, range(1, len(groups)))  # started now, read below
-            parts[0].mkdir(parents=True)
-            here = [e for e in envs if e.name in groups[0]]
-            _synthesize_here(here, parts[0], environ, local_state=local_state)
-            done = list(others)
-        for i, proc in enumerate(done, start=1):
-            if proc.returncode != 0:
-                raise SynthProcessError(",".join(groups[i]), proc.stderr)
+            log = tmp / f"child-{i}.log"  # a file, not a pipe: nobody reads while this process works
+            with log.open("wb") as sink:
+                proc = subprocess.Popen(
+                    [*cmd, *flags, "--out", str(parts[i])], env=child_environ, stdout=sink, stderr=sink
+                )
+            children.append((i, proc, log))
+        parts[0].mkdir(parents=True)
+        here = [e for e in envs if e.name in groups[0]]
+        _synthesize_here(here, parts[0], environ, local_state=local_state)
+        for i, proc, log in children:
+            if proc.wait() != 0:
+                raise SynthProcessError(
+                    ",".join(groups[i]), log.read_text(encoding="utf-8", errors="replace")
+                )
         (tmp / "stacks").mkdir()
         entries: dict[str, str] = {}
         for i in parts:
@@ -264,8 +264,14 @@ def _synthesize_in_parallel(
             f'{_MANIFEST_HEAD}{members}{_MANIFEST_TAIL}"{version}"\n}}', encoding="utf-8"
         )
         shutil.rmtree(tmp / "parts")
+        for _, _, log in children:
+            log.unlink()
         return _move_into_place(tmp, out)
     finally:
+        for _, proc, _ in children:  # this process failed first: the others' work is not wanted
+            if proc.poll() is None:
+                proc.terminate()
+                proc.wait()
         shutil.rmtree(tmp, ignore_errors=True)
 
 
