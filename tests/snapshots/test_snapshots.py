@@ -59,18 +59,16 @@ def _second_staging_synth_job(ctx: Context) -> dict:
     else `stacks synth --jobs 1`. It serves the CLI test, the determinism test and the test that
     an environment alone writes exactly its part of the whole plan.
 
-    It runs with the provider bindings' argument checks set the other way from the session's
-    synth (stacks/binding_checks.py): on when the session reuses a synth (`make gate`:
-    MCAI_SYNTH_DIR, written with the default, off), else off (the session's own synth checks).
-    Equal bytes then also prove the checks change nothing but errors. It also runs its kernel
-    through jsii's relay (MCAI_JSII_RELAY=on), the session's synth without it
-    (stacks/jsii_direct.py)."""
+    It runs the other way from the session's synth (which runs as `make synth`, or is `make
+    gate`'s own through MCAI_SYNTH_DIR): the provider bindings' own argument checks on
+    (MCAI_BINDING_CHECKS=on, stacks/binding_checks.py) and its kernel through jsii's relay
+    (MCAI_JSII_RELAY=on, stacks/jsii_direct.py). Equal bytes also prove those switches change
+    nothing in the plan."""
     out = ctx.tmp / "cli.out"
-    checks = "on" if os.environ.get("MCAI_SYNTH_DIR") else "off"
     env = dict(
         os.environ,
         JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20",
-        MCAI_BINDING_CHECKS=checks,
+        MCAI_BINDING_CHECKS="on",
         MCAI_JSII_RELAY="on",
     )
     if not CDKTF_CLI.exists():
