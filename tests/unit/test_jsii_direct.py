@@ -116,3 +116,27 @@ def test_a_synth_with_stdout_closed_writes_its_plan(background_jobs):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert (out / "manifest.json").is_file()
     assert len(list((out / "stacks").glob("dev-*/cdk.tf.json"))) > 10
+
+
+def _relay_source() -> str:
+    import importlib.resources
+
+    import jsii._embedded.jsii as embedded
+
+    return importlib.resources.files(embedded).joinpath("bin__jsii-runtime.js").read_text(encoding="utf-8")
+
+
+def test_end_of_life_note_reads_jsiis_own_release_table():
+    """jsii 1.142's relay lists node 20's end of life as 2026-04-30 and 22's as 2027-04-30."""
+    relay = _relay_source()
+    note = jsii_direct.end_of_life_note("v20.20.2", relay, {}, "2026-11-30")
+    assert (
+        note is not None
+        and "2026-04-30" in note
+        and "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20" in note
+    )
+    assert jsii_direct.end_of_life_note("v20.20.2", relay, {}, "2026-03-01") is None  # before its end
+    assert jsii_direct.end_of_life_note("v22.1.0", relay, {}, "2026-11-30") is None
+    assert jsii_direct.end_of_life_note("v99.0.0", relay, {}, "2026-11-30") is None  # not in the table
+    silenced = {"JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "18, 20"}
+    assert jsii_direct.end_of_life_note("v20.20.2", relay, silenced, "2026-11-30") is None
