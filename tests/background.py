@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import json
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 import traceback
@@ -66,6 +68,7 @@ class Job:
 
 
 JOBS: dict[str, Job] = {}
+REPO = Path(__file__).resolve().parent.parent
 ACTIVE: Runner | None = None  # the session's runner (tests/conftest.py)
 
 
@@ -86,6 +89,32 @@ def background(
         return builder
 
     return register
+
+
+def probe_jobs(script: Path, jobs: dict[str, tuple[list[str], dict[str, str]]], owner: str) -> None:
+    """Register one background job per entry, `name: (arguments, environment additions)`, each
+    `python <script> <arguments>` from the repository root with node's end-of-life banner
+    silenced; `owner`: the test module that reads them (its `__file__`). probe_facts() reads one."""
+    reader = Path(owner).resolve()
+    for name, (args, extra) in jobs.items():
+
+        def build(ctx: Context, args: list[str] = args, extra: dict[str, str] = extra) -> dict[str, Any]:
+            env = dict(os.environ, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20", **extra)
+            return {"argv": [sys.executable, str(script), *args], "cwd": REPO, "env": env}
+
+        build.__name__ = f"_{name}_job"
+        background(name, modules=lambda: {reader})(build)
+
+
+def probe_facts(background_jobs: Callable[[str], dict[str, Any]], name: str) -> tuple[dict[str, Any], Any]:
+    """The JSON facts a probe job printed last on stdout, and its CompletedProcess; the test
+    fails with the probe's output if it failed or printed nothing."""
+    import pytest
+
+    proc = background_jobs(name)["proc"]
+    if proc.returncode != 0 or not proc.stdout.strip():
+        pytest.fail(f"{name} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}", pytrace=False)
+    return json.loads(proc.stdout.strip().splitlines()[-1]), proc
 
 
 class Runner:

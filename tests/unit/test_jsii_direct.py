@@ -9,7 +9,6 @@ and that jsii's stop ends the kernel. The whole plan is held byte for byte by te
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import subprocess
@@ -19,23 +18,17 @@ from pathlib import Path
 import pytest
 
 from stacks import jsii_direct
-from tests.background import Context, background
+from tests.background import Context, background, probe_facts, probe_jobs
 
 PROBE = Path(__file__).with_name("jsii_direct_probe.py")
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _probe_job(mode: str):
-    def build(ctx: Context) -> dict:
-        env = dict(os.environ, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20", MCAI_JSII_RELAY=mode)
-        return {"argv": [sys.executable, str(PROBE)], "cwd": REPO, "env": env}
-
-    build.__name__ = f"_jsii_direct_probe_{mode}_job"
-    return background(f"jsii_direct_probe_relay_{mode}")(build)
-
-
-_probe_job("off")
-_probe_job("on")
+probe_jobs(
+    PROBE,
+    {f"jsii_direct_probe_relay_{mode}": ([], {"MCAI_JSII_RELAY": mode}) for mode in ("off", "on")},
+    __file__,
+)
 
 
 @background("synth_without_stdout")
@@ -50,14 +43,8 @@ def _synth_without_stdout_job(ctx: Context) -> dict:
 
 
 def _run(background_jobs, relay: str) -> tuple[dict, str, str]:
-    proc = background_jobs(f"jsii_direct_probe_relay_{relay}")["proc"]
-    if proc.returncode != 0 or not proc.stdout.strip():
-        pytest.fail(
-            f"{PROBE.name} relay={relay} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}",
-            pytrace=False,
-        )
-    *before, last = proc.stdout.strip().splitlines()
-    return json.loads(last), "\n".join(before), proc.stderr
+    facts, proc = probe_facts(background_jobs, f"jsii_direct_probe_relay_{relay}")
+    return facts, proc.stdout, proc.stderr
 
 
 def test_direct_kernel_is_the_only_node_process_and_runs_program_js(background_jobs):

@@ -7,40 +7,21 @@ plan synthesized with the memo is held byte for byte by tests/snapshots.
 
 from __future__ import annotations
 
-import json
-import os
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.background import Context, background
+from tests.background import probe_facts, probe_jobs
 
 PROBE = Path(__file__).with_name("jsii_memo_probe.py")
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _probe_job(mode: str):
-    def build(ctx: Context) -> dict:
-        env = dict(os.environ, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20")
-        return {"argv": [sys.executable, str(PROBE), mode], "cwd": REPO, "env": env}
-
-    build.__name__ = f"_jsii_memo_probe_{mode}_job"
-    return background(f"jsii_memo_probe_{mode}")(build)
-
-
-_probe_job("memo")
-_probe_job("off")
-_probe_job("plain")
+probe_jobs(PROBE, {f"jsii_memo_probe_{mode}": ([mode], {}) for mode in ("memo", "off", "plain")}, __file__)
 
 
 def _facts(background_jobs, mode: str) -> dict:
-    proc = background_jobs(f"jsii_memo_probe_{mode}")["proc"]
-    if proc.returncode != 0 or not proc.stdout.strip():
-        pytest.fail(
-            f"{PROBE.name} {mode} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}", pytrace=False
-        )
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return probe_facts(background_jobs, f"jsii_memo_probe_{mode}")[0]
 
 
 @pytest.fixture(scope="module")

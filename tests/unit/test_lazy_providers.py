@@ -23,32 +23,17 @@ from pathlib import Path
 import pytest
 
 from stacks.lazy_providers import PREFIX, _jsii_fqn_segment, _prebuilt_layout
-from tests.background import Context, background
+from tests.background import probe_facts, probe_jobs
 
 PROBE = Path(__file__).with_name("lazy_probe.py")
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _probe_job(mode: str):
-    def build(ctx: Context) -> dict:
-        env = dict(os.environ, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20")
-        return {"argv": [sys.executable, str(PROBE), mode], "cwd": REPO, "env": env}
-
-    build.__name__ = f"_lazy_probe_{mode}_job"
-    return background(f"lazy_probe_{mode}")(build)
-
-
-_probe_job("lazy")
-_probe_job("eager")
+probe_jobs(PROBE, {f"lazy_probe_{mode}": ([mode], {}) for mode in ("lazy", "eager")}, __file__)
 
 
 def _facts(background_jobs, mode: str) -> dict:
-    proc = background_jobs(f"lazy_probe_{mode}")["proc"]
-    if proc.returncode != 0 or not proc.stdout.strip():
-        pytest.fail(
-            f"{PROBE.name} {mode} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}", pytrace=False
-        )
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return probe_facts(background_jobs, f"lazy_probe_{mode}")[0]
 
 
 @pytest.fixture(scope="module")
