@@ -226,7 +226,8 @@ def _synthesize_in_parallel(
     inside its environment), so each synthesizes alone; the processes run side by side on a
     machine with several cores. Validation of every file (cross-file checks included) already
     ran, here, so this process starts on its group at once (a process of its own would import
-    and validate again first: ~0.3 s)."""
+    and validate again first: ~0.3 s). Should this process's group fail, the children are
+    stopped at once; whichever fails, nothing is written to `out`."""
     import subprocess
 
     out, tmp = _synth_folder(out)

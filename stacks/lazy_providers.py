@@ -239,8 +239,9 @@ def install(environ: MutableMapping[str, str], *, node: bool = True) -> bool:
     Python side: a meta-path hook (see the module docstring), and the app's other run-time
     seams, each with its module's reasons: stacks.binding_checks (the provider bindings'
     run-time type work off unless MCAI_BINDING_CHECKS=on), stacks.jsii_memo (a resource's
-    attribute read again costs no round trip, unless MCAI_JSII_MEMO=off) and, with `node=True`, stacks.jsii_direct (the
-    kernel without jsii's relay process unless MCAI_JSII_RELAY=on). Node side
+    attribute read again costs no round trip, unless MCAI_JSII_MEMO=off) and, with
+    `node=True`, stacks.jsii_direct (the kernel without jsii's relay process unless
+    MCAI_JSII_RELAY=on). Node side
     (`node=True`): adds `--require` of the three preloads (NODE_HOOKS) to NODE_OPTIONS in
     `environ` before the kernel starts (the first jsii import starts it). This module's preload
     makes each provider's lib/index.js require its submodules on first use; it touches nothing
