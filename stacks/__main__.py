@@ -237,6 +237,7 @@ def _synthesize_in_parallel(
         parts = {i: tmp / "parts" / str(i) for i in range(len(groups))}
         flags = ["--local-state"] if local_state else []
         child_environ = dict(environ)  # copied now: this process's synth sets NODE_OPTIONS in environ
+        child_environ["MCAI_NODE_CHECKED"] = "1"  # jsii's node check runs here (stacks/jsii_direct.py)
         for i in range(1, len(groups)):
             cmd = [sys.executable, "-m", "stacks", "synth", "--env", ",".join(groups[i]), "--jobs", "1"]
             log = tmp / f"child-{i}.log"  # a file, not a pipe: nobody reads while this process works

@@ -17,8 +17,9 @@ safe). The socket's other end becomes `stdin`/`stdout` of the object jsii keeps 
 the kernel's stdout and stderr are copied to this process's as they come (the relay sent them
 as JSON for jsii's stderr sink to decode: same bytes, same streams). jsii's handshake, send and
 stop run unchanged. The relay's one other act, the banner for an end-of-life node version, is
-replaced by a one-line warning from jsii's own release table (end_of_life_note), skipped when
-JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION is set.
+kept: node_check() runs the relay itself, stopped before it starts a kernel
+(stacks/jsii_node_check.js), so jsii's own check prints jsii's own banner, silenced by jsii's own
+variables.
 
 Output is unaffected: the same kernel gets the same requests (the whole plan is held byte for
 byte by tests/snapshots). MCAI_JSII_RELAY=on, or JSII_RUNTIME naming another runtime, keeps
@@ -31,7 +32,6 @@ from __future__ import annotations
 import contextlib
 import os
 import platform
-import re
 import shutil
 import signal
 import socket
@@ -82,41 +82,34 @@ class _Kernel:
                 os.kill(self.pid, signal.SIGTERM)
 
 
-# jsii's own table of node releases, as its relay (bin/jsii-runtime.js) carries it.
-_NODE_RELEASE = re.compile(r'new NodeRelease\((\d+),\{endOfLife:new Date\("(\d{4}-\d{2}-\d{2})"\)')
-SILENCE = "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"
+NODE_CHECK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "jsii_node_check.js")
+CHECKED = "MCAI_NODE_CHECKED"  # set by a parent that ran the check already (the parallel synth's children)
 
 
-def end_of_life_note(
-    node_version: str, relay_source: str, environ: Mapping[str, str], today: str
-) -> str | None:
-    """The warning jsii's relay prints for a node release past its end of life (the relay is not
-    started here, so its banner would be lost), from jsii's own table; None if the release is
-    supported, unknown, or silenced as jsii silences it (`JSII_SILENCE_..._VERSION=20,22`)."""
-    major = node_version.lstrip("v").split(".", 1)[0]
-    end = dict(_NODE_RELEASE.findall(relay_source)).get(major)
-    silenced = {v.strip() for v in environ.get(SILENCE, "").split(",")}
-    if end is None or end >= today or major in silenced:
-        return None
-    return (
-        f"warning: node {node_version} reached its end of life on {end} (jsii's release table); "
-        f"jsii no longer supports it. Upgrade node, or set {SILENCE}={major} to silence this.\n"
-    )
-
-
-def _warn_end_of_life(node: str, runtime: str, environ: Mapping[str, str]) -> None:
+def node_check(node: str, runtime: str, environ: Mapping[str, str]) -> bytes:
+    """What jsii's relay prints about this node release (end of life, deprecated, untested, known
+    broken; nothing for a supported one or a silenced warning): the relay itself runs, with
+    stacks/jsii_node_check.js stopping it before it would start the kernel."""
     try:
-        with open(runtime, encoding="utf-8") as fh:
-            relay = fh.read()
-        version = subprocess.run(
-            [node, "--version"], capture_output=True, text=True, timeout=30
-        ).stdout.strip()
+        proc = subprocess.run(
+            [node, "--require", NODE_CHECK, runtime],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            env=dict(environ),
+            timeout=60,
+        )
     except (OSError, subprocess.SubprocessError):
-        return
-    note = end_of_life_note(version, relay, environ, time.strftime("%Y-%m-%d", time.gmtime()))
-    if note is not None and sys.stderr is not None:
+        return b""
+    return proc.stdout + proc.stderr
+
+
+def _report_node_check(node: str, runtime: str, environ: Mapping[str, str]) -> None:
+    target = _binary(sys.stderr)
+    text = node_check(node, runtime, environ)
+    if text and target is not None:
         with contextlib.suppress(OSError, ValueError):
-            sys.stderr.write(note)
+            target.write(text)
+            target.flush()
 
 
 def _binary(stream: Any) -> IO[bytes] | None:
@@ -184,9 +177,9 @@ def _start(self: Any) -> None:
     )
     self.sink_thread.start()
     atexit.register(self.stop)
-    if not environ.get(SILENCE, "").strip():  # set (CI, tests): the note is not wanted, skip its cost
-        # Beside the kernel's start, on the other core: `node --version` and jsii's table.
-        threading.Thread(target=_warn_end_of_life, args=(node, runtime, environ), daemon=True).start()
+    if not environ.get(CHECKED):
+        # Beside the kernel's start, on the other core (~0.1 s of node start).
+        threading.Thread(target=_report_node_check, args=(node, runtime, environ), daemon=True).start()
     self.handshake()
 
 

@@ -105,25 +105,35 @@ def test_a_synth_with_stdout_closed_writes_its_plan(background_jobs):
     assert len(list((out / "stacks").glob("dev-*/cdk.tf.json"))) > 10
 
 
-def _relay_source() -> str:
+def _runtime_files(folder: Path) -> Path:
+    """jsii's embedded runtime written out as jsii writes it (bin/jsii-runtime.js, lib/program.js)."""
     import importlib.resources
 
     import jsii._embedded.jsii as embedded
 
-    return importlib.resources.files(embedded).joinpath("bin__jsii-runtime.js").read_text(encoding="utf-8")
+    for resource, name in embedded.EMBEDDED_FILES.items():
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(importlib.resources.files(embedded).joinpath(resource).read_bytes())
+    return folder / embedded.EMBEDDED_FILES[embedded.ENTRYPOINT]
 
 
-def test_end_of_life_note_reads_jsiis_own_release_table():
-    """jsii 1.142's relay lists node 20's end of life as 2026-04-30 and 22's as 2027-04-30."""
-    relay = _relay_source()
-    note = jsii_direct.end_of_life_note("v20.20.2", relay, {}, "2026-11-30")
-    assert (
-        note is not None
-        and "2026-04-30" in note
-        and "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20" in note
+@pytest.mark.parametrize("silenced", [False, True])
+def test_the_node_check_prints_what_jsiis_relay_prints(tmp_path, silenced):
+    """The oracle is jsii's relay itself, started for real with stdin closed (its kernel reads
+    end of input and exits): whatever it says about this machine's node on stderr before the
+    kernel starts, node_check() says too, silenced by the same variable."""
+    runtime = _runtime_files(tmp_path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JSII_SILENCE_")}
+    if silenced:
+        major = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+        env["JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"] = major.lstrip("v").split(".")[0]
+        env["JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION"] = "1"
+        env["JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION"] = "1"
+    relay = subprocess.run(
+        ["node", str(runtime)], stdin=subprocess.DEVNULL, capture_output=True, env=env, timeout=60
     )
-    assert jsii_direct.end_of_life_note("v20.20.2", relay, {}, "2026-03-01") is None  # before its end
-    assert jsii_direct.end_of_life_note("v22.1.0", relay, {}, "2026-11-30") is None
-    assert jsii_direct.end_of_life_note("v99.0.0", relay, {}, "2026-11-30") is None  # not in the table
-    silenced = {"JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "18, 20"}
-    assert jsii_direct.end_of_life_note("v20.20.2", relay, silenced, "2026-11-30") is None
+    ours = jsii_direct.node_check("node", str(runtime), env)
+    assert ours == relay.stderr
+    if silenced:
+        assert ours == b""
