@@ -57,6 +57,7 @@ def _compile(path: Path) -> bool:
         py_compile.compile(str(path), doraise=True)
         if PROVIDER.fullmatch(path.parent.parent.name) and not path.parent.name.startswith("_"):
             binding_checks.write_bytecode(str(path))  # the form a synth loads it in
+            binding_checks.remove_stale_bytecode(str(path))  # what an earlier version of it wrote
     except (py_compile.PyCompileError, SyntaxError):
         return False  # a file that does not compile (a test fixture) is left alone, as pip does
     return True

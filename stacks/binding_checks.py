@@ -136,6 +136,19 @@ def write_bytecode(source_path: str) -> CodeType:
     return code
 
 
+def remove_stale_bytecode(source_path: str) -> int:
+    """Remove the unchecked bytecode of `source_path` an earlier version of this module wrote
+    (another tag); returns how many files went. Called at install (scripts/compile_imported.py)."""
+    current = Path(cache_path(source_path))
+    removed = 0
+    for old in current.parent.glob(f"{Path(source_path).stem}.*.opt-mcai*.pyc"):
+        if old != current:
+            with contextlib.suppress(OSError):
+                old.unlink()
+                removed += 1
+    return removed
+
+
 class _UncheckedBindingLoader(importlib.machinery.SourceFileLoader):
     """A provider submodule's loader: unchecked_code(), kept in cache_path()."""
 

@@ -134,6 +134,27 @@ def test_a_torn_cache_file_is_compiled_again(source, monkeypatch):
     assert cached.read_bytes() != data[: len(data) // 2]  # rewritten whole
 
 
+def test_install_removes_what_an_earlier_version_compiled(source):
+    cache = source.parent / "__pycache__"
+    cache.mkdir()
+    older = [
+        cache / "__init__.cpython-311.opt-mcai.pyc",
+        cache / "__init__.cpython-311.opt-mcai0123456789.pyc",
+    ]
+    kept = [
+        cache / "__init__.cpython-311.pyc",
+        cache / "__init__.cpython-311.opt-1.pyc",
+        cache / "other.cpython-311.opt-mcai.pyc",
+    ]
+    for f in older + kept:
+        f.write_bytes(b"x")
+    binding_checks.write_bytecode(str(source))
+    assert binding_checks.remove_stale_bytecode(str(source)) == 2
+    assert sorted(p.name for p in cache.iterdir()) == sorted(
+        [Path(binding_checks.cache_path(str(source))).name] + [f.name for f in kept]
+    )
+
+
 def test_a_pyc_of_another_source_state_or_python_is_not_valid(source):
     binding_checks.write_bytecode(str(source))
     data = Path(binding_checks.cache_path(str(source))).read_bytes()
