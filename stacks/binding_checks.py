@@ -47,7 +47,8 @@ from importlib.machinery import ModuleSpec
 from pathlib import Path
 from types import CodeType, ModuleType
 
-PREFIXES = ("cdktf_cdktf_provider_", "cdktn_provider_")  # cdktf's prebuilt providers, CDK Terrain's
+from stacks import toolchain
+
 ENV = "MCAI_BINDING_CHECKS"
 OPTIMIZATION = 1  # as `python -O`: __debug__ is False, asserts are left out
 FUTURE_ANNOTATIONS = __future__.annotations.compiler_flag
@@ -176,7 +177,12 @@ class _UncheckedBindingFinder(importlib.abc.MetaPathFinder):
         self, fullname: str, path: Sequence[str] | None = None, target: ModuleType | None = None
     ) -> ModuleSpec | None:
         package, _, submodule = fullname.partition(".")
-        if not package.startswith(PREFIXES) or not submodule or "." in submodule or submodule.startswith("_"):
+        if (
+            not package.startswith(toolchain.PROVIDER_PREFIXES)
+            or not submodule
+            or "." in submodule
+            or submodule.startswith("_")
+        ):
             return None  # the package root and its _jsii module are not bindings
         parent = sys.modules.get(package)
         if parent is None or parent.__name__ != package:
@@ -191,15 +197,8 @@ class _UncheckedBindingFinder(importlib.abc.MetaPathFinder):
 def install(environ: Mapping[str, str]) -> bool:
     """Compile provider submodules imported from now on without their checks, unless
     MCAI_BINDING_CHECKS=on. Idempotent; returns True if the checks are off."""
-    from stacks import toolchain
-
     if wanted(environ) or toolchain.recording():  # a toolchain measurement reads the checks' errors
         return False
     if not any(isinstance(f, _UncheckedBindingFinder) for f in sys.meta_path):
         sys.meta_path.insert(0, _UncheckedBindingFinder())
     return True
-
-
-def is_unchecked(module: ModuleType) -> bool:
-    """True if `module` (a provider submodule) was compiled without its checks."""
-    return isinstance(getattr(module.__spec__, "loader", None), _UncheckedBindingLoader)

@@ -29,7 +29,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-PROVIDER_MODULES = ("cdktf_cdktf_provider_", "cdktn_provider_")
+from stacks.toolchain import PROVIDER_PREFIXES
+
 ENV = "MCAI_JSII_MEMO"
 _INSTALLED: Callable[[Any, str], Any] | None = None  # the jsii.get install() put in place
 
@@ -57,7 +58,7 @@ def _remembering(
 
     def get(obj: Any, property: str) -> Any:
         nonlocal elements, state
-        if property.endswith("Input") or not type(obj).__module__.startswith(PROVIDER_MODULES):
+        if property.endswith("Input") or not type(obj).__module__.startswith(PROVIDER_PREFIXES):
             return original_get(obj, property)
         if not elements:
             from cdktf import TerraformDataSource, TerraformResource  # loaded: a provider object exists

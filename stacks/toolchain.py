@@ -93,6 +93,7 @@ CDKTN = Toolchain(
     install_hint="make synth-only TOOLCHAIN=cdktn (installs .venv-cdktn from toolchains/cdktn/uv.lock)",
 )
 TOOLCHAINS = {t.name: t for t in (CDKTF, CDKTN)}
+PROVIDER_PREFIXES = tuple(t.provider_prefix for t in TOOLCHAINS.values())  # every toolchain's providers
 DEFAULT = CDKTF
 
 
