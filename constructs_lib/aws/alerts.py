@@ -92,10 +92,11 @@ class ReplicationAlarms(Construct):
             statistic: str,
             threshold: int,
             periods: int,
-        ) -> CloudwatchMetricAlarm:
-            return CloudwatchMetricAlarm(
+        ) -> None:
+            logical = f"{name.replace('-', '_')}_{kind}"  # its id, and its key in self.alarms
+            self.alarms[logical] = CloudwatchMetricAlarm(
                 self,
-                f"{name.replace('-', '_')}_{kind}",
+                logical,
                 alarm_name=f"{name_prefix}-{name}-replication-{kind}",
                 alarm_description=description,
                 metric_name=metric,
@@ -114,8 +115,7 @@ class ReplicationAlarms(Construct):
 
         for name, source, destination, rule_id in rules:
             dimensions = {"SourceBucket": source, "DestinationBucket": destination, "RuleId": rule_id}
-            logical = name.replace("-", "_")
-            self.alarms[f"{logical}_latency"] = alarm(
+            alarm(
                 name,
                 dimensions,
                 "latency",
@@ -125,7 +125,7 @@ class ReplicationAlarms(Construct):
                 threshold=latency_threshold_seconds,
                 periods=latency_periods,
             )
-            self.alarms[f"{logical}_failed"] = alarm(
+            alarm(
                 name,
                 dimensions,
                 "failed",
