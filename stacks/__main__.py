@@ -230,6 +230,8 @@ def _synthesize_in_parallel(
     stopped at once; whichever fails, nothing is written to `out`."""
     import subprocess
 
+    from stacks import jsii_direct
+
     out, tmp = _synth_folder(out)
     children: list[tuple[int, subprocess.Popen[bytes], Path]] = []
     try:
@@ -237,7 +239,7 @@ def _synthesize_in_parallel(
         parts = {i: tmp / "parts" / str(i) for i in range(len(groups))}
         flags = ["--local-state"] if local_state else []
         child_environ = dict(environ)  # copied now: this process's synth sets NODE_OPTIONS in environ
-        child_environ["MCAI_NODE_CHECKED"] = "1"  # jsii's node check runs here (stacks/jsii_direct.py)
+        child_environ[jsii_direct.CHECKED] = "1"  # jsii's node check runs here, not in each child
         for i in range(1, len(groups)):
             cmd = [sys.executable, "-m", "stacks", "synth", "--env", ",".join(groups[i]), "--jobs", "1"]
             log = tmp / f"child-{i}.log"  # a file, not a pipe: nobody reads while this process works

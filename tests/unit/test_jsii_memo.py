@@ -14,7 +14,6 @@ import pytest
 from tests.background import probe_facts, probe_jobs
 
 PROBE = Path(__file__).with_name("jsii_memo_probe.py")
-REPO = Path(__file__).resolve().parents[2]
 
 
 probe_jobs(PROBE, {f"jsii_memo_probe_{mode}": ([mode], {}) for mode in ("memo", "off", "plain")}, __file__)

@@ -26,7 +26,6 @@ from stacks.lazy_providers import PREFIX, _jsii_fqn_segment, _prebuilt_layout
 from tests.background import probe_facts, probe_jobs
 
 PROBE = Path(__file__).with_name("lazy_probe.py")
-REPO = Path(__file__).resolve().parents[2]
 
 
 probe_jobs(PROBE, {f"lazy_probe_{mode}": ([mode], {}) for mode in ("lazy", "eager")}, __file__)
