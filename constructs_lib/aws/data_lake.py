@@ -59,10 +59,6 @@ from cdktf_cdktf_provider_aws.s3_bucket_object_lock_configuration import (
     S3BucketObjectLockConfigurationRuleA,
     S3BucketObjectLockConfigurationRuleDefaultRetentionA,
 )
-from cdktf_cdktf_provider_aws.s3_bucket_ownership_controls import (
-    S3BucketOwnershipControls,
-    S3BucketOwnershipControlsRule,
-)
 from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
 from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
 from cdktf_cdktf_provider_aws.s3_bucket_replication_configuration import (
@@ -118,6 +114,7 @@ from constructs_lib import storage_spec
 from constructs_lib.aws import policies
 from constructs_lib.aws.iam import policy_document
 from constructs_lib.aws.kms import account_root_statement
+from constructs_lib.aws.s3_private import keep_private
 from constructs_lib.storage_spec import ARCHIVE, CLASSIFICATIONS, LifecyclePlan, TierSpec
 from constructs_lib.tags import data_tags
 
@@ -332,22 +329,12 @@ class S3DataLake(Construct):
                 )
             ],
         )
-        public_access = S3BucketPublicAccessBlock(
+        public_access = keep_private(
             self,
-            f"{part}_public_access_block",
-            bucket=bucket.id,
+            bucket_id=bucket.id,
+            public_access_id=f"{part}_public_access_block",
+            ownership_id=f"{part}_ownership",
             region=region,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-        )
-        S3BucketOwnershipControls(
-            self,
-            f"{part}_ownership",
-            bucket=bucket.id,
-            region=region,
-            rule=S3BucketOwnershipControlsRule(object_ownership="BucketOwnerEnforced"),
         )
         # Object events go to the region's default EventBridge bus (CKV2_AWS_62): consumers such as
         # the ingestion pipeline subscribe with rules, without touching the bucket again.

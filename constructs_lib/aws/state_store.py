@@ -41,12 +41,7 @@ from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
 )
 from cdktf_cdktf_provider_aws.s3_bucket_logging import S3BucketLoggingA
 from cdktf_cdktf_provider_aws.s3_bucket_notification import S3BucketNotification
-from cdktf_cdktf_provider_aws.s3_bucket_ownership_controls import (
-    S3BucketOwnershipControls,
-    S3BucketOwnershipControlsRule,
-)
 from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
-from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
 from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
     S3BucketServerSideEncryptionConfigurationA,
     S3BucketServerSideEncryptionConfigurationRuleA,
@@ -62,6 +57,7 @@ from constructs import Construct
 
 from constructs_lib.aws import policies
 from constructs_lib.aws.kms import RotatingKey
+from constructs_lib.aws.s3_private import keep_private
 
 
 class S3StateBucket(Construct):
@@ -123,20 +119,8 @@ class S3StateBucket(Construct):
                 )
             ],
         )
-        S3BucketPublicAccessBlock(
-            self,
-            "public_access",
-            bucket=self.bucket.id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-        )
-        S3BucketOwnershipControls(
-            self,
-            "ownership",
-            bucket=self.bucket.id,
-            rule=S3BucketOwnershipControlsRule(object_ownership="BucketOwnerEnforced"),
+        keep_private(
+            self, bucket_id=self.bucket.id, public_access_id="public_access", ownership_id="ownership"
         )
         doc = DataAwsIamPolicyDocument(
             self, "policy_document", statement=[policies.deny_insecure_transport(self.bucket.arn)]
@@ -207,20 +191,8 @@ class S3StateBucket(Construct):
                 )
             ],
         )
-        public_access = S3BucketPublicAccessBlock(
-            self,
-            "log_public_access",
-            bucket=log.id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-        )
-        S3BucketOwnershipControls(
-            self,
-            "log_ownership",
-            bucket=log.id,
-            rule=S3BucketOwnershipControlsRule(object_ownership="BucketOwnerEnforced"),
+        public_access = keep_private(
+            self, bucket_id=log.id, public_access_id="log_public_access", ownership_id="log_ownership"
         )
         # Object events to the region's default EventBridge bus, as for the lake's log buckets
         # (CKV2_AWS_62): an audit pipeline subscribes with a rule, the bucket stays untouched.
